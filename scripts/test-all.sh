@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test: installs what it needs (Debian packages, the extra GCCs, npm packages),
+# checks formatting, lint and types, runs the unit tests on the committed fixtures,
+# regenerates the fixtures with the real toolchains and runs the conformance suite on them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+bash scripts/install-deps.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build:cli
+
+step "format, lint, types"
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+npx eslint .
+npx tsc --noEmit -p .
+
+step "unit tests (committed fixtures)"
+npx vitest run
+
+step "regenerate fixtures with the real toolchains"
+rm -rf build/fixtures
+bash scripts/gen-fixtures.sh build/fixtures
+
+step "conformance tests (fresh fixtures, real gcov)"
+HVCOV_CONFORMANCE=1 HVCOV_FIXTURES="$PWD/build/fixtures" npx vitest run
+
+step "app build"
+npx vite build --logLevel warn

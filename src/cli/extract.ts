@@ -1,0 +1,105 @@
+/** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { hex } from '../gcov/errors';
+import { extractImage, type ExtractResult } from '../gcov/extract';
+import { targetText } from '../gcov/memory';
+import { outputPath } from '../gcov/paths';
+import { versionText } from '../gcov/version';
+import { gcdaZip } from '../model/gcda-zip';
+import { detectOptions, TARGET_OPTIONS } from './args';
+
+export const EXTRACT_HELP = `hvcov extract IMAGE (--out DIR | --zip FILE) [options]
+
+Reads a memory image (e.g. /sys/devices/jailhouse/core) and writes one .gcda per
+gcov_info record, at the path recorded in the image under DIR (as libgcov does with
+GCOV_PREFIX=DIR GCOV_PREFIX_STRIP=N), or into one zip.
+
+  --out DIR          write the .gcda tree under DIR
+  --zip FILE         write one zip instead
+  --strip N          drop N leading directories of each recorded path (GCOV_PREFIX_STRIP)
+  --base ADDR        address the image starts at (default: detected)
+  --arch NAME        x86_64, arm64, arm, riscv64, x86, powerpc, powerpc64, s390x, mips
+  --word-size 32|64  --endian little|big   override the detected target
+  --head ADDR        address of the first gcov_info (images without a Jailhouse header)
+  --elf FILE         the program's ELF: target, link address, list head by symbol
+  --head-symbol NAME symbol of the list head (default: hypervisor_header, gcov_info_head, __gcov_root)
+  --scan             find gcov_info records anywhere in the image
+  --quiet            print only problems
+
+Exit status: 0 when every record was written, 1 when some were skipped, 2 on errors.`;
+
+export async function extractCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...TARGET_OPTIONS,
+      out: { type: 'string' },
+      zip: { type: 'string' },
+      strip: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out(EXTRACT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1 || (!values.out && !values.zip)) {
+    out(EXTRACT_HELP);
+    return 2;
+  }
+  const strip = values.strip === undefined ? 0 : Number(values.strip);
+  if (!Number.isInteger(strip) || strip < 0) {
+    out('--strip: a whole number');
+    return 2;
+  }
+  const imagePath = positionals[0]!;
+  const opts = detectOptions(values);
+  if (values.elf) opts.elf = { bytes: new Uint8Array(await readFile(values.elf)), name: values.elf };
+  const bytes = new Uint8Array(await readFile(imagePath));
+  const result = extractImage(bytes, imagePath, opts);
+  if (!values.quiet) out(describe(result, imagePath));
+  if (values.zip) {
+    await writeFile(values.zip, gcdaZip(result.files, strip));
+  }
+  if (values.out) {
+    for (const f of result.files) {
+      const dest = join(values.out, outputPath(f.path, strip));
+      await mkdir(dirname(dest), { recursive: true });
+      await writeFile(dest, f.bytes);
+    }
+  }
+  if (!values.quiet)
+    out(`wrote ${result.files.length} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`);
+  for (const w of result.warnings) out(`warning: ${w}`);
+  for (const p of result.problems) out(`skipped: ${p.message}`);
+  return result.problems.length === 0 ? 0 : 1;
+}
+
+export function describe(r: ExtractResult, name: string): string {
+  const d = r.detection;
+  const versions = [...new Set(r.records.map((x) => `GCC ${versionText(x.version)} ("${x.version.tag}")`))];
+  const how = {
+    option: 'from --base',
+    'jailhouse-default': 'Jailhouse default',
+    elf: 'from the ELF',
+    derived: 'derived from the data',
+  }[d.baseSource];
+  const head = {
+    'jailhouse-header': 'Jailhouse header',
+    'elf-symbol': 'ELF symbol',
+    'head-option': '--head',
+    scan: 'scan',
+  }[d.headSource];
+  return [
+    `image:    ${name} (${r.detection.memory.size} bytes)`,
+    `compiler: ${versions.join(', ') || 'unknown'}`,
+    `target:   ${targetText(d.target)}${d.arch ? ` (${d.arch})` : ''}`,
+    `base:     ${hex(d.base)} (${how})`,
+    `list:     ${d.headAddress !== undefined ? hex(d.headAddress) : `${d.heads.length} chain(s)`} (${head})`,
+    `found:    ${r.stats.objects} objects, ${r.stats.functions} functions (${r.stats.placeholders} placeholders), ${r.stats.counters} counters`,
+  ].join('\n');
+}

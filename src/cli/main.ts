@@ -1,0 +1,48 @@
+/** hvcov command line: the same core as the browser app. */
+import { isInputError } from '../gcov/errors';
+import { extractCommand } from './extract';
+
+const HELP = `hvcov: coverage from hypervisor memory images and gcov data
+
+  hvcov extract IMAGE --out DIR     write the .gcda files held in a core image
+  hvcov help COMMAND
+
+Run "hvcov COMMAND --help" for a command's options.`;
+
+const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
+  extract: extractCommand,
+};
+
+export async function main(argv: string[], out: (s: string) => void = (s) => console.log(s)): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h') {
+    out(HELP);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === 'help') {
+    const sub = rest[0] && COMMANDS[rest[0]];
+    return sub ? sub(['--help'], out) : (out(HELP), 0);
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    out(`hvcov: unknown command "${cmd}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await run(rest, out);
+  } catch (e) {
+    if (isInputError(e)) {
+      out(`error: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+      out(`error: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES')) {
+      out(`error: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Writes .gcda files exactly as libgcov of the record's release writes them on a first
+ * run (no earlier file to merge with): header, summary, function records in functions[]
+ * order, one counter record per active kind, closing zero word; target byte order.
+ */
+import { WordWriter } from './bytes';
+import { crc32Unsigned } from './crc32';
+import { MAGIC, TAG, counterTag, type GcovFormat } from './format';
+import type { TargetMemory } from './memory';
+import { isPlaceholder, type CounterSet, type InfoRecord } from './walker';
+
+export interface GcdaFile {
+  /** The .gcda path recorded in the image (gcov_info.filename). */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly record: InfoRecord;
+}
+
+/** Whole-program figures libgcov computes over the entire list before writing any file. */
+export interface ProgramSummary {
+  /** Largest arcs counter, as signed 64-bit (negative values never win). */
+  readonly runMaxHi: number;
+  readonly runMaxLo: number;
+  /** GCC <= 8 only. */
+  readonly checksum: number;
+  readonly num: number;
+  readonly sumAll: bigint;
+  readonly histogram: Map<number, { num: number; min: bigint; cum: bigint }>;
+}
+
+const ARCS = 0;
+
+
+export function programSummary(records: readonly InfoRecord[], mem: TargetMemory): ProgramSummary {
+  let runMaxHi = 0;
+  let runMaxLo = 0;
+  const oldStyle = records.some((r) => r.format.summary !== 'object');
+  let checksum = 0;
+  let num = 0;
+  let sumAll = 0n;
+  const values: bigint[] = [];
+  const r = mem.r;
+  for (const rec of records) {
+    if (oldStyle) {
+      checksum = crc32Unsigned(checksum, rec.stamp);
+      checksum = crc32Unsigned(checksum, rec.functions.length);
+    }
+    for (const f of rec.functions) {
+      if (isPlaceholder(f)) {
+        if (oldStyle) {
+          checksum = crc32Unsigned(checksum, 0);
+          checksum = crc32Unsigned(checksum, 0);
+        }
+        continue;
+      }
+      if (oldStyle) {
+        checksum = crc32Unsigned(checksum, f.cfgChecksum);
+        checksum = crc32Unsigned(checksum, f.linenoChecksum);
+      }
+      const arcs = f.counters[0];
+      if (!arcs || arcs.kind !== ARCS) continue;
+      if (oldStyle) {
+        num += arcs.num;
+        checksum = crc32Unsigned(checksum, arcs.num);
+      }
+      for (let i = 0; i < arcs.num; i++) {
+        const at = arcs.values + i * 8;
+        const hi = r.u64hi(at);
+        const lo = r.u64lo(at);
+        if (hi > runMaxHi && hi < 0x80000000) {
+          runMaxHi = hi;
+          runMaxLo = lo;
+        } else if (hi === runMaxHi && lo > runMaxLo) {
+          runMaxLo = lo;
+        }
+        if (oldStyle) {
+          const v = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+          sumAll += v;
+          values.push(v);
+        }
+      }
+    }
+  }
+  const histogram = new Map<number, { num: number; min: bigint; cum: bigint }>();
+  const runMax = (BigInt(runMaxHi) << 32n) | BigInt(runMaxLo);
+  for (const v of values) {
+    const b = histogramBucket(v);
+    const e = histogram.get(b) ?? { num: 0, min: runMax, cum: 0n };
+    e.num++;
+    e.cum += v;
+    if (v < e.min) e.min = v;
+    histogram.set(b, e);
+  }
+  return { runMaxHi, runMaxLo, checksum, num, sumAll, histogram };
+}
+
+/** gcov_histo_index: 4 sub-buckets per power of two, values 0 and 1 alone. */
+export function histogramBucket(value: bigint): number {
+  const v = BigInt.asUintN(64, value);
+  if (v < 2n) return Number(v);
+  const r = v.toString(2).length - 1;
+  return (r - 1) * 4 + Number((v >> BigInt(r - 2)) & 3n);
+}
+
+export function writeGcda(rec: InfoRecord, mem: TargetMemory, prog: ProgramSummary): Uint8Array {
+  const f = rec.format;
+  const out = new WordWriter(mem.target.little, 64 + rec.functions.length * 64);
+  const len = (counters: number): number => (f.lengthInBytes ? counters * 8 : counters * 2);
+  out.u32(MAGIC.GCDA);
+  out.u32(rec.version.word);
+  out.u32(rec.stamp);
+  if (f.infoChecksum) out.u32(rec.checksum ?? 0);
+  writeSummary(out, f, prog);
+  for (const fn of rec.functions) {
+    out.u32(TAG.FUNCTION);
+    if (isPlaceholder(fn)) {
+      out.u32(0);
+      continue;
+    }
+    out.u32(f.lengthInBytes ? 12 : 3);
+    out.u32(fn.ident);
+    out.u32(fn.linenoChecksum);
+    out.u32(fn.cfgChecksum);
+    for (const c of fn.counters) {
+      out.u32(counterTag(c.kind));
+      if (c.sites) {
+        writeTopnLists(out, c, mem, len);
+      } else if (f.zeroCompaction && allZero(mem.bytes, c)) {
+        out.u32(-len(c.num));
+      } else {
+        out.u32(len(c.num));
+        copyCounters(out, mem, c.values, c.num);
+      }
+    }
+  }
+  out.u32(0);
+  return out.finish();
+}
+
+function writeSummary(out: WordWriter, f: GcovFormat, p: ProgramSummary): void {
+  if (f.summary === 'object') {
+    out.u32(TAG.OBJECT_SUMMARY);
+    out.u32(f.lengthInBytes ? 8 : 2);
+    out.u32(1); // runs
+    out.u32(p.runMaxLo); // sum_max, one word on disk
+    return;
+  }
+  const buckets = [...p.histogram.keys()].sort((a, b) => a - b);
+  const histogram = f.summary === 'program-histogram';
+  out.u32(TAG.PROGRAM_SUMMARY);
+  out.u32(9 + (histogram ? 8 + 5 * buckets.length : 0));
+  out.u32(p.checksum);
+  out.u32(p.num);
+  out.u32(1); // runs
+  counter64(out, p.sumAll);
+  out.counter(p.runMaxHi, p.runMaxLo);
+  out.counter(p.runMaxHi, p.runMaxLo); // sum_max = run_max on a first run
+  if (!histogram) return;
+  const bits = new Uint32Array(8);
+  for (const b of buckets) bits[b >>> 5]! |= 1 << (b & 31);
+  for (const word of bits) out.u32(word);
+  for (const b of buckets) {
+    const e = p.histogram.get(b)!;
+    out.u32(e.num);
+    counter64(out, e.min);
+    counter64(out, e.cum);
+  }
+}
+
+function counter64(out: WordWriter, v: bigint): void {
+  const u = BigInt.asUintN(64, v);
+  out.counter(Number(u >> 32n), Number(u & 0xffffffffn));
+}
+
+function allZero(bytes: Uint8Array, c: CounterSet): boolean {
+  const end = c.values + c.num * 8;
+  for (let i = c.values; i < end; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/** Memory holds counters as native 64-bit values; disk holds low word then high word. */
+function copyCounters(out: WordWriter, mem: TargetMemory, at: number, num: number): void {
+  if (num === 0) return;
+  if (mem.target.little) {
+    out.bytes(mem.bytes.subarray(at, at + num * 8));
+    return;
+  }
+  const r = mem.r;
+  for (let i = 0; i < num; i++) out.counter(r.u64hi(at + i * 8), r.u64lo(at + i * 8));
+}
+
+/** GCC >= 11: per site the total, the list length, then (value, count) per list node. */
+function writeTopnLists(out: WordWriter, c: CounterSet, mem: TargetMemory, len: (n: number) => number): void {
+  const sites = c.sites!;
+  let pairs = 0;
+  for (const s of sites) pairs += s.nodes.length;
+  out.u32(len(2 * sites.length + 2 * pairs));
+  const r = mem.r;
+  for (const s of sites) {
+    out.counter(r.u64hi(s.total), r.u64lo(s.total));
+    out.counter(0, s.nodes.length);
+    for (const n of s.nodes) {
+      out.counter(r.u64hi(n), r.u64lo(n));
+      out.counter(r.u64hi(n + 8), r.u64lo(n + 8));
+    }
+  }
+}
+

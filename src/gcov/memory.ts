@@ -1,0 +1,100 @@
+/**
+ * A memory image seen from the target: words in the target's byte order and width,
+ * pointers in the target's address space translated to offsets in the image.
+ */
+import { WordReader } from './bytes';
+import { hex } from './errors';
+
+export type WordSize = 4 | 8;
+
+export interface Target {
+  readonly wordSize: WordSize;
+  readonly little: boolean;
+}
+
+export const targetText = (t: Target): string =>
+  `${t.wordSize * 8}-bit ${t.little ? 'little' : 'big'}-endian`;
+
+const TWO32 = 4294967296;
+
+export class TargetMemory {
+  readonly r: WordReader;
+  private readonly baseHi: number;
+  private readonly baseLo: number;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly target: Target,
+    readonly base: bigint,
+  ) {
+    this.r = new WordReader(bytes, target.little);
+    this.baseHi = Number((base >> 32n) & 0xffffffffn);
+    this.baseLo = Number(base & 0xffffffffn);
+  }
+  get size(): number {
+    return this.bytes.length;
+  }
+  get wordSize(): WordSize {
+    return this.target.wordSize;
+  }
+  /** Raw pointer bits at `off` as [hi, lo]; hi is 0 on 32-bit targets. */
+  private ptrParts(off: number): [number, number] {
+    if (this.target.wordSize === 4) return [0, this.r.u32(off)];
+    return [this.r.u64hi(off), this.r.u64lo(off)];
+  }
+  /** The address stored at `off`, for messages. */
+  pointerAt(off: number): bigint {
+    const [hi, lo] = this.ptrParts(off);
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+  isNullAt(off: number): boolean {
+    const [hi, lo] = this.ptrParts(off);
+    return hi === 0 && lo === 0;
+  }
+  /** Image offset the pointer at `off` points to; may lie outside the image (check with contains). */
+  targetOffsetAt(off: number): number {
+    const [hi, lo] = this.ptrParts(off);
+    return this.offsetOf(hi, lo);
+  }
+  /** Image offset of a 64-bit gcov_type holding a pointer (TOPN list heads are stored that way). */
+  counterPointerOffsetAt(off: number): number | null {
+    const hi = this.r.u64hi(off);
+    const lo = this.r.u64lo(off);
+    if (hi === 0 && lo === 0) return null;
+    return this.target.wordSize === 4 && hi !== 0 ? -1 : this.offsetOf(hi, lo);
+  }
+  offsetOf(hi: number, lo: number): number {
+    return (hi - this.baseHi) * TWO32 + (lo - this.baseLo);
+  }
+  addressOf(offset: number): bigint {
+    return this.base + BigInt(offset);
+  }
+  offsetOfAddress(addr: bigint): number {
+    const d = addr - this.base;
+    return d < 0n || d > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(d);
+  }
+  /** [off, off+len) lies inside the image. */
+  contains(off: number, len: number): boolean {
+    return Number.isInteger(off) && off >= 0 && len >= 0 && off + len <= this.bytes.length;
+  }
+  /** A NUL-terminated string inside the image, or undefined if none ends within maxLen bytes. */
+  cString(off: number, maxLen = 4096): string | undefined {
+    if (!this.contains(off, 1)) return undefined;
+    const end = Math.min(this.bytes.length, off + maxLen);
+    for (let i = off; i < end; i++) {
+      if (this.bytes[i] === 0) return latin1(this.bytes.subarray(off, i));
+    }
+    return undefined;
+  }
+  describe(off: number): string {
+    return `${hex(this.addressOf(off))} (image offset ${hex(off)})`;
+  }
+}
+
+/** Paths are bytes; keep them byte-for-byte as latin1 so writing them back is lossless. */
+export function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  return s;
+}
+
+export const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;

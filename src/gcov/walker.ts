@@ -1,0 +1,257 @@
+/**
+ * Walks the list of struct gcov_info records in a target memory image. Every pointer is
+ * translated and checked against the image; every walk is bounded, so a corrupt image
+ * yields problems, never a hang. Counter values stay in the image: records hold offsets.
+ */
+import { InputError, hex } from './errors';
+import { formatFor, type GcovFormat } from './format';
+import { infoLayout, type InfoLayout } from './info-layout';
+import type { TargetMemory } from './memory';
+import { decodeVersion, versionText, type GccVersion } from './version';
+
+export interface TopnSite {
+  /** Image offset of the site's first in-memory counter (the total). */
+  readonly total: number;
+  /** Image offsets of the gcov_kvp nodes, in list order. */
+  readonly nodes: readonly number[];
+}
+
+export interface CounterSet {
+  /** Index into the release's counter kinds (the merge[] slot, also the tag). */
+  readonly kind: number;
+  readonly num: number;
+  /** Image offset of values[0]; -1 when num is 0 (the pointer is NULL then). */
+  readonly values: number;
+  /** TOPN / indirect-call lists (GCC >= 11). */
+  readonly sites?: readonly TopnSite[];
+}
+
+export interface FunctionData {
+  readonly ident: number;
+  readonly linenoChecksum: number;
+  readonly cfgChecksum: number;
+  readonly counters: readonly CounterSet[];
+}
+
+/** NULL entry, or a COMDAT copy kept in another object (key != this gcov_info). */
+export interface Placeholder {
+  readonly placeholder: 'null' | 'foreign';
+}
+
+export type FunctionSlot = FunctionData | Placeholder;
+
+export const isPlaceholder = (f: FunctionSlot): f is Placeholder => 'placeholder' in f;
+
+export interface InfoRecord {
+  /** Position in the list, from the head. */
+  readonly index: number;
+  readonly offset: number;
+  readonly address: bigint;
+  readonly version: GccVersion;
+  readonly format: GcovFormat;
+  readonly layout: InfoLayout;
+  readonly stamp: number;
+  readonly checksum: number | undefined;
+  readonly filename: string;
+  readonly kinds: readonly number[];
+  readonly functions: readonly FunctionSlot[];
+}
+
+export interface WalkResult {
+  readonly records: InfoRecord[];
+  /** Records skipped or lists cut short, each naming the record and offset. */
+  readonly problems: InputError[];
+  /** Number of list entries visited (good or bad). */
+  readonly visited: number;
+}
+
+const MAX_NAME = 4096;
+
+export function walkInfoList(mem: TargetMemory, headOffset: number, file: string): WalkResult {
+  const w = mem.wordSize;
+  const nextField = w; // `next` follows the u32 version at natural alignment in every release
+  const problems: InputError[] = [];
+  const parsed: InfoRecord[] = [];
+  const seen = new Set<number>();
+  let off: number | null = headOffset;
+  let index = 0;
+  while (off !== null) {
+    if (seen.has(off)) {
+      problems.push(
+        new InputError(file, off, 'pointer-loop', `gcov_info list loops back to record at ${mem.describe(off)}`),
+      );
+      break;
+    }
+    seen.add(off);
+    if (!mem.contains(off, nextField + w)) {
+      problems.push(
+        new InputError(
+          file,
+          undefined,
+          'bad-pointer',
+          `gcov_info #${index} pointer ${hex(mem.addressOf(off))} lies outside the image (size ${hex(mem.size)})`,
+        ),
+      );
+      break;
+    }
+    try {
+      parsed.push(readInfo(mem, off, index, file));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e);
+    }
+    off = mem.isNullAt(off + nextField) ? null : mem.targetOffsetAt(off + nextField);
+    index++;
+  }
+  return { records: keepOneVersion(parsed, problems, file), problems, visited: index };
+}
+
+/** One program has one compiler: records of a minority version are corrupt or foreign. */
+function keepOneVersion(records: InfoRecord[], problems: InputError[], file: string): InfoRecord[] {
+  if (records.length === 0) return records;
+  const votes = new Map<number, number>();
+  for (const r of records) votes.set(r.version.word, (votes.get(r.version.word) ?? 0) + 1);
+  if (votes.size === 1) return records;
+  let best = records[0]!.version;
+  for (const r of records) if (votes.get(r.version.word)! > votes.get(best.word)!) best = r.version;
+  return records.filter((r) => {
+    if (r.version.word === best.word) return true;
+    problems.push(
+      new InputError(
+        file,
+        r.offset,
+        'mixed-versions',
+        `gcov_info #${r.index} (${r.filename}) has version ${versionText(r.version)} ("${r.version.tag}") but the list is GCC ${versionText(best)}: skipped`,
+      ),
+    );
+    return false;
+  });
+}
+
+export function readInfo(mem: TargetMemory, off: number, index: number, file: string): InfoRecord {
+  const w = mem.wordSize;
+  const where = `gcov_info #${index} at ${mem.describe(off)}`;
+  const fail = (at: number, code: InputError['code'], reason: string): never => {
+    throw new InputError(file, at, code, `${where}: ${reason}`);
+  };
+  const word = mem.r.u32(off);
+  const version = decodeVersion(word);
+  if (!version) fail(off, 'bad-version', `version word ${hex(word)} is not a GCC version`);
+  const format = formatFor(version!);
+  if (!format) fail(off, 'bad-version', `GCC ${versionText(version!)} ("${version!.tag}") is not a known format`);
+  const layout = infoLayout(format!, w);
+  if (!mem.contains(off, layout.size)) fail(off, 'truncated', `record runs past the end of the image`);
+  const stamp = mem.r.u32(off + layout.stamp);
+  const checksum = layout.checksum === undefined ? undefined : mem.r.u32(off + layout.checksum);
+
+  if (mem.isNullAt(off + layout.filename)) fail(off + layout.filename, 'bad-pointer', 'filename is NULL');
+  const nameOff = mem.targetOffsetAt(off + layout.filename);
+  const filename = mem.contains(nameOff, 1) ? mem.cString(nameOff, MAX_NAME) : undefined;
+  if (filename === undefined)
+    fail(
+      off + layout.filename,
+      'bad-pointer',
+      `filename pointer ${hex(mem.pointerAt(off + layout.filename))} does not point to a string in the image`,
+    );
+  if (filename!.length === 0) fail(nameOff, 'bad-string', 'filename is empty');
+
+  const kinds: number[] = [];
+  for (let k = 0; k < format!.counters.length; k++) if (!mem.isNullAt(off + layout.merge + k * w)) kinds.push(k);
+
+  const n = mem.r.u32(off + layout.nFunctions);
+  const functions: FunctionSlot[] = [];
+  if (n > 0) {
+    const arr = mem.targetOffsetAt(off + layout.functions);
+    if (mem.isNullAt(off + layout.functions) || !mem.contains(arr, n * w))
+      fail(
+        off + layout.nFunctions,
+        'absurd-count',
+        `n_functions ${n} with functions array at ${hex(mem.pointerAt(off + layout.functions))} does not fit in the image`,
+      );
+    const fnSize = layout.fnCtrs + kinds.length * layout.ctrStride;
+    for (let i = 0; i < n; i++) {
+      const slot = arr + i * w;
+      if (mem.isNullAt(slot)) {
+        functions.push({ placeholder: 'null' });
+        continue;
+      }
+      const fo = mem.targetOffsetAt(slot);
+      if (!mem.contains(fo, fnSize))
+        fail(slot, 'bad-pointer', `functions[${i}] = ${hex(mem.pointerAt(slot))} lies outside the image`);
+      if (mem.targetOffsetAt(fo + layout.fnKey) !== off) {
+        functions.push({ placeholder: 'foreign' });
+        continue;
+      }
+      const counters: CounterSet[] = [];
+      for (let j = 0; j < kinds.length; j++) {
+        const c = fo + layout.fnCtrs + j * layout.ctrStride;
+        const kind = kinds[j]!;
+        const num = mem.r.u32(c + layout.ctrNum);
+        if (num === 0) {
+          counters.push({ kind, num, values: -1 });
+          continue;
+        }
+        const values = mem.targetOffsetAt(c + layout.ctrValues);
+        if (!mem.contains(values, num * 8))
+          fail(
+            c,
+            mem.contains(values, 8) ? 'absurd-count' : 'bad-pointer',
+            `functions[${i}] (ident ${hex(mem.r.u32(fo + layout.fnIdent))}) ${format!.counters[kind]!.name} counters: ${num} values at ${hex(mem.pointerAt(c + layout.ctrValues))} do not fit in the image`,
+          );
+        const isList = format!.kvpLists && format!.counters[kind]!.merge === 'topn';
+        if (!isList) {
+          counters.push({ kind, num, values });
+          continue;
+        }
+        if (num % 3 !== 0)
+          fail(c, 'bad-record', `functions[${i}] ${format!.counters[kind]!.name}: ${num} is not a multiple of 3`);
+        const sites: TopnSite[] = [];
+        for (let s = 0; s < num / 3; s++) {
+          sites.push({ total: values + s * 24, nodes: kvpList(mem, layout, values + s * 24 + 16, fail) });
+        }
+        counters.push({ kind, num, values, sites });
+      }
+      functions.push({
+        ident: mem.r.u32(fo + layout.fnIdent),
+        linenoChecksum: mem.r.u32(fo + layout.fnLinenoChecksum),
+        cfgChecksum: mem.r.u32(fo + layout.fnCfgChecksum),
+        counters,
+      });
+    }
+  }
+  return {
+    index,
+    offset: off,
+    address: mem.addressOf(off),
+    version: version!,
+    format: format!,
+    layout,
+    stamp,
+    checksum,
+    filename: filename!,
+    kinds,
+    functions,
+  };
+}
+
+function kvpList(
+  mem: TargetMemory,
+  layout: InfoLayout,
+  headAt: number,
+  fail: (at: number, code: InputError['code'], reason: string) => never,
+): number[] {
+  const nodes: number[] = [];
+  const seen = new Set<number>();
+  let node = mem.counterPointerOffsetAt(headAt);
+  let from = headAt;
+  while (node !== null) {
+    if (!mem.contains(node, layout.kvpSize))
+      fail(from, 'bad-pointer', `TOPN list pointer at ${mem.describe(from)} leads outside the image`);
+    if (seen.has(node)) fail(node, 'pointer-loop', `TOPN list loops at ${mem.describe(node)}`);
+    seen.add(node);
+    nodes.push(node);
+    from = node + layout.kvpNext;
+    node = mem.isNullAt(from) ? null : mem.targetOffsetAt(from);
+  }
+  return nodes;
+}
