@@ -73,7 +73,9 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
     }
   }
   if (!values.quiet)
-    out(`wrote ${result.files.length} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`);
+    out(
+      `wrote ${result.files.length} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`,
+    );
   for (const w of result.warnings) out(`warning: ${w}`);
   for (const p of result.problems) out(`skipped: ${p.message}`);
   return result.problems.length === 0 ? 0 : 1;

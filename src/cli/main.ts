@@ -13,7 +13,10 @@ const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Pro
   extract: extractCommand,
 };
 
-export async function main(argv: string[], out: (s: string) => void = (s) => console.log(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => console.log(s),
+): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h') {
     out(HELP);
@@ -35,11 +38,20 @@ export async function main(argv: string[], out: (s: string) => void = (s) => con
       out(`error: ${e.message}`);
       return 2;
     }
-    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      e instanceof Error &&
+      'code' in e &&
+      typeof e.code === 'string' &&
+      e.code.startsWith('ERR_PARSE_ARGS')
+    ) {
       out(`error: ${e.message}`);
       return 2;
     }
-    if (e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES')) {
+    if (
+      e instanceof Error &&
+      'code' in e &&
+      (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES')
+    ) {
       out(`error: ${e.message}`);
       return 2;
     }

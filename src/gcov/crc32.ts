@@ -20,7 +20,9 @@ export function crc32Unsigned(crc: number, value: number): number {
 }
 
 /** The object checksum GCC >= 12 stores in gcov_info and the .gcda header. */
-export function objectChecksum(fns: Iterable<{ ident: number; linenoChecksum: number; cfgChecksum: number }>): number {
+export function objectChecksum(
+  fns: Iterable<{ ident: number; linenoChecksum: number; cfgChecksum: number }>,
+): number {
   let c = 0;
   for (const f of fns) {
     c = crc32Unsigned(c, f.ident);

@@ -72,13 +72,7 @@ export const hasJailhouseSignature = (b: Uint8Array): boolean =>
 function targetsToTry(opts: DetectOptions, elf: ElfInfo | undefined): Target[] {
   const arch = opts.arch ? ARCHES[opts.arch] : undefined;
   const ws: WordSize[] =
-    opts.wordSize !== undefined
-      ? [opts.wordSize]
-      : arch
-        ? [arch.wordSize]
-        : elf
-          ? [elf.wordSize]
-          : [8, 4];
+    opts.wordSize !== undefined ? [opts.wordSize] : arch ? [arch.wordSize] : elf ? [elf.wordSize] : [8, 4];
   const ls: boolean[] =
     opts.little !== undefined ? [opts.little] : arch ? [arch.little] : elf ? [elf.little] : [true, false];
   const out: Target[] = [];
@@ -91,23 +85,30 @@ function readWord(b: Uint8Array, off: number, t: Target): bigint {
   return t.wordSize === 8 ? v.getBigUint64(off, t.little) : BigInt(v.getUint32(off, t.little));
 }
 
-/** A record at `off` reads cleanly and so does the start of the chain after it. */
-function chainIsValid(mem: TargetMemory, off: number, depth = 4): boolean {
+/**
+ * How many of the first `depth` list entries from `off` read cleanly. The walk follows
+ * `next` even past a damaged record, so one bad record does not hide the list.
+ */
+function chainScore(mem: TargetMemory, off: number, depth = 8): number {
   let at: number | null = off;
   const seen = new Set<number>();
+  let good = 0;
   for (let i = 0; i < depth && at !== null; i++) {
-    if (seen.has(at) || !mem.contains(at, 2 * mem.wordSize)) return false;
+    if (seen.has(at) || !mem.contains(at, 2 * mem.wordSize)) break;
     seen.add(at);
     try {
       const rec = readInfo(mem, at, i, '');
-      if (!rec.filename.endsWith('.gcda') && !/^[\x20-\x7e]+$/.test(rec.filename)) return false;
+      if (/^[\x20-\x7e]+$/.test(rec.filename)) good++;
     } catch {
-      return false;
+      // damaged record: keep following the chain
     }
     at = mem.isNullAt(at + mem.wordSize) ? null : mem.targetOffsetAt(at + mem.wordSize);
   }
-  return true;
+  return good;
 }
+
+const chainIsValid = (mem: TargetMemory, off: number, depth?: number): boolean =>
+  chainScore(mem, off, depth) > 0;
 
 /** Offsets (4-aligned) holding a version word of a known release, in the target's byte order. */
 export function* versionWordOffsets(b: Uint8Array, little: boolean, step = 4): Generator<number> {
@@ -121,7 +122,10 @@ export function* versionWordOffsets(b: Uint8Array, little: boolean, step = 4): G
   }
 }
 
-/** Base such that the record for `headPtr` lies in the image and reads cleanly. */
+/**
+ * Base such that the list from `headPtr` lies in the image and reads cleanly: first
+ * where the head's own version word lines up, then (head damaged) any page-aligned base.
+ */
 function deriveBase(b: Uint8Array, t: Target, headPtr: bigint): bigint | undefined {
   let fallback: bigint | undefined;
   for (const o of versionWordOffsets(b, t.little, Math.min(t.wordSize, 8))) {
@@ -132,7 +136,15 @@ function deriveBase(b: Uint8Array, t: Target, headPtr: bigint): bigint | undefin
     if (base % 4096n === 0n) return base;
     fallback ??= base;
   }
-  return fallback;
+  if (fallback !== undefined) return fallback;
+  const page = 4096n;
+  let best: { base: bigint; score: number } | undefined;
+  for (let base = headPtr - (headPtr % page); base >= 0n && headPtr - base < BigInt(b.length); base -= page) {
+    const mem = new TargetMemory(b, t, base);
+    const score = chainScore(mem, Number(headPtr - base));
+    if (score > (best?.score ?? 0)) best = { base, score };
+  }
+  return best?.base;
 }
 
 export function detect(bytes: Uint8Array, file: string, opts: DetectOptions = {}): Detection {
@@ -213,7 +225,8 @@ export function detect(bytes: Uint8Array, file: string, opts: DetectOptions = {}
     const tried: string[] = [];
     // Prefer the word size whose core_size equals the image size.
     const ranked = [...targets].sort((a, b) => {
-      const fit = (t: Target) => (readWord(bytes, HEADER[t.wordSize].coreSize, t) === BigInt(bytes.length) ? 0 : 1);
+      const fit = (t: Target) =>
+        readWord(bytes, HEADER[t.wordSize].coreSize, t) === BigInt(bytes.length) ? 0 : 1;
       return fit(a) - fit(b);
     });
     for (const t of ranked) {
@@ -234,7 +247,9 @@ export function detect(bytes: Uint8Array, file: string, opts: DetectOptions = {}
           );
         return found(t, r, headPtr, 'jailhouse-header', coreSize);
       }
-      tried.push(`${t.wordSize * 8}-bit ${t.little ? 'LE' : 'BE'}: head ${hex(headPtr)} leads to no readable gcov_info`);
+      tried.push(
+        `${t.wordSize * 8}-bit ${t.little ? 'LE' : 'BE'}: head ${hex(headPtr)} leads to no readable gcov_info`,
+      );
     }
     if (!opts.elf && !opts.scan)
       throw new InputError(
@@ -334,7 +349,8 @@ function scanForRecords(
     }
     let best = -1;
     for (const [bse, n] of votes) {
-      const better = n > best || (n === best && bse % 4096n === 0n && base !== undefined && base % 4096n !== 0n);
+      const better =
+        n > best || (n === best && bse % 4096n === 0n && base !== undefined && base % 4096n !== 0n);
       if (better) {
         best = n;
         base = bse;

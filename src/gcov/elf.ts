@@ -54,7 +54,8 @@ export function readElf(bytes: Uint8Array, file: string): ElfInfo {
   const is64 = cls === 2;
   const r = new WordReader(bytes, data === 1);
   const need = (off: number, len: number): void => {
-    if (off < 0 || off + len > bytes.length) fail(off, `truncated (needs ${len} bytes at 0x${off.toString(16)})`);
+    if (off < 0 || off + len > bytes.length)
+      fail(off, `truncated (needs ${len} bytes at 0x${off.toString(16)})`);
   };
   const word = (off: number): bigint => (is64 ? r.u64(off) : BigInt(r.u32(off)));
   const half = (off: number): number => r.view.getUint16(off, r.little);

@@ -37,6 +37,10 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
     problems.push(...walk.problems);
   }
   const warnings: string[] = [...detection.notes];
+  if (problems.length > 0 && records.length > 0)
+    warnings.push(
+      'the object summary (sum_max, the largest arcs counter of the whole program) is taken over the records that could be read; a skipped record may have held the largest counter',
+    );
   const prog = programSummary(records, mem);
   const files: GcdaFile[] = [];
   const byPath = new Map<string, InfoRecord>();

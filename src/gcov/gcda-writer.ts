@@ -30,7 +30,6 @@ export interface ProgramSummary {
 
 const ARCS = 0;
 
-
 export function programSummary(records: readonly InfoRecord[], mem: TargetMemory): ProgramSummary {
   let runMaxHi = 0;
   let runMaxLo = 0;
@@ -205,4 +204,3 @@ function writeTopnLists(out: WordWriter, c: CounterSet, mem: TargetMemory, len: 
     }
   }
 }
-

@@ -27,6 +27,8 @@ export interface CounterSet {
 }
 
 export interface FunctionData {
+  /** Image offset of the gcov_fn_info. */
+  readonly offset: number;
   readonly ident: number;
   readonly linenoChecksum: number;
   readonly cfgChecksum: number;
@@ -78,7 +80,12 @@ export function walkInfoList(mem: TargetMemory, headOffset: number, file: string
   while (off !== null) {
     if (seen.has(off)) {
       problems.push(
-        new InputError(file, off, 'pointer-loop', `gcov_info list loops back to record at ${mem.describe(off)}`),
+        new InputError(
+          file,
+          off,
+          'pointer-loop',
+          `gcov_info list loops back to record at ${mem.describe(off)}`,
+        ),
       );
       break;
     }
@@ -138,7 +145,8 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
   const version = decodeVersion(word);
   if (!version) fail(off, 'bad-version', `version word ${hex(word)} is not a GCC version`);
   const format = formatFor(version!);
-  if (!format) fail(off, 'bad-version', `GCC ${versionText(version!)} ("${version!.tag}") is not a known format`);
+  if (!format)
+    fail(off, 'bad-version', `GCC ${versionText(version!)} ("${version!.tag}") is not a known format`);
   const layout = infoLayout(format!, w);
   if (!mem.contains(off, layout.size)) fail(off, 'truncated', `record runs past the end of the image`);
   const stamp = mem.r.u32(off + layout.stamp);
@@ -156,7 +164,8 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
   if (filename!.length === 0) fail(nameOff, 'bad-string', 'filename is empty');
 
   const kinds: number[] = [];
-  for (let k = 0; k < format!.counters.length; k++) if (!mem.isNullAt(off + layout.merge + k * w)) kinds.push(k);
+  for (let k = 0; k < format!.counters.length; k++)
+    if (!mem.isNullAt(off + layout.merge + k * w)) kinds.push(k);
 
   const n = mem.r.u32(off + layout.nFunctions);
   const functions: FunctionSlot[] = [];
@@ -204,7 +213,11 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
           continue;
         }
         if (num % 3 !== 0)
-          fail(c, 'bad-record', `functions[${i}] ${format!.counters[kind]!.name}: ${num} is not a multiple of 3`);
+          fail(
+            c,
+            'bad-record',
+            `functions[${i}] ${format!.counters[kind]!.name}: ${num} is not a multiple of 3`,
+          );
         const sites: TopnSite[] = [];
         for (let s = 0; s < num / 3; s++) {
           sites.push({ total: values + s * 24, nodes: kvpList(mem, layout, values + s * 24 + 16, fail) });
@@ -212,6 +225,7 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
         counters.push({ kind, num, values, sites });
       }
       functions.push({
+        offset: fo,
         ident: mem.r.u32(fo + layout.fnIdent),
         linenoChecksum: mem.r.u32(fo + layout.fnLinenoChecksum),
         cfgChecksum: mem.r.u32(fo + layout.fnCfgChecksum),
