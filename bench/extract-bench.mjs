@@ -5,7 +5,7 @@
  * be byte-identical. Times are whole-process wall times, best of --runs.
  *
  *   node bench/extract-bench.mjs [--objects 5000] [--counters 10000000] [--runs 3]
- *                                [--out-root DIR] [--no-build] [--keep]
+ *                                [--out-root DIR] [--no-build] [--cli FILE] [--keep]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, 'build', 'bench');
 const REF_SRC = join(ROOT, 'bench', 'ref-extract.c');
 const REF_BIN = join(WORK, 'ref-extract');
-const CLI = join(ROOT, 'bin', 'hvcov.mjs');
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +27,7 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'out-root': { type: 'string' },
+    cli: { type: 'string' },
   },
 });
 const objects = Number(values.objects);
@@ -56,8 +56,10 @@ function must(what, r) {
 
 mkdirSync(WORK, { recursive: true });
 
+const CLI = resolve(values.cli ?? join(ROOT, 'bin', 'hvcov.mjs'));
+
 // 1. hvcov's CLI bundle (rebuilt so the figures are for the current sources).
-if (!values['no-build']) {
+if (!values['no-build'] && !values.cli) {
   const b = run('npm', ['run', '--silent', 'build:cli'], { cwd: ROOT });
   if (b.status !== 0) {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'hvcov.mjs'))) must('npm run build:cli', b);
@@ -191,6 +193,7 @@ console.log(
   `image:    ${relative(ROOT, IMG)}, ${mb.toFixed(1)} MB (10^6 bytes), ${objects} objects, ${counters} counters`,
 );
 console.log(`output:   ${cmp.files} .gcda files per tool, under ${show(OUT_ROOT)}`);
+console.log(`tools:    hvcov = node ${show(CLI)}; libgcov = ${show(REF_BIN)} (gcc-12 libgcov.a)`);
 for (const r of rows)
   console.log('  ' + r.map((s, c) => (c === 0 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('   '));
 console.log(

@@ -14,6 +14,8 @@ set -euo pipefail
 ALL_CONFIGS=(
   gcc9-x86_64-O0
   gcc10-x86_64-O2
+  gcc9-x86_64-O2-values
+  gcc10-x86_64-O2-values
   gcc11-x86_64-O0
   gcc12-x86_64-O0
   gcc12-x86_64-O2-values
@@ -51,6 +53,9 @@ config_vars() {
       gcc12-powerpc-O2 | gcc12-s390x-O0) ;;
     gcc12-x86_64-O0) cxx=yes ;;
     gcc12-x86_64-O2-values) extra=(-fprofile-values) hdefs=(-DHV_KVP_POOL=64) ;;
+    # GCC 9: indirect calls as sorted top-N lists; GCC 10: fixed-size TOPN counters
+    gcc9-x86_64-O2-values) extra=(-fprofile-values --param indir-call-topn-profile=1) ;;
+    gcc10-x86_64-O2-values) extra=(-fprofile-values) ;;
     gcc14-x86_64-O0-cond) extra=(-fcondition-coverage) ;;
     gcc15-x86_64-O2) extra=(-fcondition-coverage -fpath-coverage) ;;
     gcc12-armhf-O0) ldextra=(-Wl,-Ttext-segment=0xf0000000) ;;

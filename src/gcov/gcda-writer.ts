@@ -128,7 +128,9 @@ export function writeGcda(rec: InfoRecord, mem: TargetMemory, prog: ProgramSumma
         out.u32(-len(c.num));
       } else {
         out.u32(len(c.num));
-        copyCounters(out, mem, c.values, c.num);
+        const merge = f.counters[c.kind]!.merge;
+        if (merge === 'topn' || merge === 'icall_topn') writeTopnGroups(out, mem, c, merge);
+        else copyCounters(out, mem, c.values, c.num);
       }
     }
   }
@@ -186,6 +188,54 @@ function copyCounters(out: WordWriter, mem: TargetMemory, at: number, num: numbe
   }
   const r = mem.r;
   for (let i = 0; i < num; i++) out.counter(r.u64hi(at + i * 8), r.u64lo(at + i * 8));
+}
+
+/** In-memory TOPN group before GCC 11: a leading counter, then 4 (value, count) pairs. */
+const TOPN_GROUP = 9;
+
+/**
+ * libgcov tidies fixed-size TOPN groups before writing: GCC 10 drops pairs whose count
+ * is below the group's leading total; GCC 5-9 sort indirect-call pairs by count,
+ * largest first (stable). Counters are signed.
+ */
+function writeTopnGroups(
+  out: WordWriter,
+  mem: TargetMemory,
+  c: CounterSet,
+  merge: 'topn' | 'icall_topn',
+): void {
+  const r = mem.r;
+  const read = (i: number): bigint =>
+    BigInt.asIntN(64, (BigInt(r.u64hi(c.values + i * 8)) << 32n) | BigInt(r.u64lo(c.values + i * 8)));
+  for (let g = 0; g + TOPN_GROUP <= c.num; g += TOPN_GROUP) {
+    const lead = read(g);
+    let pairs: [bigint, bigint][] = [];
+    for (let p = 0; p < 4; p++) pairs.push([read(g + 1 + 2 * p), read(g + 2 + 2 * p)]);
+    if (merge === 'topn') pairs = pairs.map(([v, n]) => (n < lead ? [0n, 0n] : [v, n]));
+    else pairs = insertionSortByCount(pairs);
+    counter64(out, lead);
+    for (const [v, n] of pairs) {
+      counter64(out, v);
+      counter64(out, n);
+    }
+  }
+  // a tail shorter than a group (never emitted by GCC) is copied unchanged
+  const rest = c.num % TOPN_GROUP;
+  if (rest) copyCounters(out, mem, c.values + (c.num - rest) * 8, rest);
+}
+
+function insertionSortByCount(pairs: [bigint, bigint][]): [bigint, bigint][] {
+  const a = [...pairs];
+  for (let j = 1; j < a.length; j++) {
+    const cur = a[j]!;
+    let k = j - 1;
+    while (k >= 0 && a[k]![1] < cur[1]) {
+      a[k + 1] = a[k]!;
+      k--;
+    }
+    a[k + 1] = cur;
+  }
+  return a;
 }
 
 /** GCC >= 11: per site the total, the list length, then (value, count) per list node. */

@@ -1,0 +1,218 @@
+/**
+ * The .gcno notes file: the compiler's description of each function's flow graph
+ * (blocks, arcs, the source lines of each block). Written in the compiler host's byte
+ * order, detected from the magic.
+ */
+import { WordReader } from './bytes';
+import { InputError, hex } from './errors';
+import { MAGIC, TAG, formatFor, type GcovFormat } from './format';
+import { decodeVersion, type GccVersion } from './version';
+
+/** Arc flags in the ARCS record. */
+export const ARC_FLAG = {
+  ON_TREE: 1,
+  FAKE: 2,
+  FALLTHROUGH: 4,
+  TRUE: 8,
+  FALSE: 16,
+} as const;
+
+export interface GcnoArc {
+  readonly src: number;
+  readonly dst: number;
+  readonly flags: number;
+}
+
+/** Source lines of one block, grouped by file: consecutive lines in one file are one location. */
+export interface BlockLocation {
+  readonly file: string;
+  readonly lines: number[];
+}
+
+export interface GcnoFunction {
+  readonly ident: number;
+  readonly linenoChecksum: number;
+  readonly cfgChecksum: number;
+  readonly name: string;
+  readonly artificial: boolean;
+  readonly source: string;
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly blockCount: number;
+  /** Arcs in the order of the ARCS records (source block, then position in the record). */
+  readonly arcs: GcnoArc[];
+  /** Per block, its locations in the order of its LINES record. */
+  readonly blockLocations: BlockLocation[][];
+  /** CONDS (GCC 14+): per record entry, the first block and number of terms. */
+  readonly conditions: { block: number; terms: number }[];
+}
+
+export interface Gcno {
+  readonly version: GccVersion;
+  readonly format: GcovFormat;
+  readonly little: boolean;
+  readonly stamp: number;
+  readonly checksum: number | undefined;
+  readonly cwd: string | undefined;
+  readonly hasUnexecutedBlocks: boolean;
+  readonly functions: GcnoFunction[];
+}
+
+/** Sequential reader of a gcov file's words and strings, bounded by the buffer. */
+export class GcovCursor {
+  pos = 0;
+  constructor(
+    readonly r: WordReader,
+    readonly file: string,
+    readonly format: GcovFormat | undefined,
+  ) {}
+  need(n: number, what: string): void {
+    if (n < 0 || this.pos + n > this.r.length)
+      throw new InputError(this.file, this.pos, 'truncated', `${what} runs past the end of the file`);
+  }
+  u32(what = 'word'): number {
+    this.need(4, what);
+    const v = this.r.u32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  u64(what = 'counter'): bigint {
+    this.need(8, what);
+    const lo = BigInt(this.r.u32(this.pos));
+    const hi = BigInt(this.r.u32(this.pos + 4));
+    this.pos += 8;
+    return (hi << 32n) | lo;
+  }
+  /** A string; undefined for the NULL string (length 0). */
+  string(what = 'string'): string | undefined {
+    const at = this.pos;
+    const n = this.u32(what);
+    if (n === 0) return undefined;
+    const bytes = this.format?.byteStrings ? n : n * 4;
+    this.need(bytes, what);
+    const raw = this.r.bytes.subarray(this.pos, this.pos + bytes);
+    this.pos += bytes;
+    let end = raw.indexOf(0);
+    if (end < 0) {
+      if (this.format?.byteStrings)
+        throw new InputError(this.file, at, 'bad-string', `${what} is not NUL-terminated`);
+      end = raw.length;
+    }
+    return new TextDecoder().decode(raw.subarray(0, end));
+  }
+}
+
+/** Reads magic and version; returns the cursor after them, in the file's byte order. */
+export function openGcovFile(
+  bytes: Uint8Array,
+  file: string,
+  magic: number,
+): { cur: GcovCursor; version: GccVersion; format: GcovFormat; little: boolean } {
+  if (bytes.length < 12) throw new InputError(file, 0, 'truncated', `${bytes.length} bytes is too small`);
+  const le = new WordReader(bytes, true);
+  let little: boolean;
+  if (le.u32(0) === magic) little = true;
+  else if (new WordReader(bytes, false).u32(0) === magic) little = false;
+  else throw new InputError(file, 0, 'bad-magic', `magic ${hex(le.u32(0))} is not ${hex(magic)}`);
+  const r = new WordReader(bytes, little);
+  const word = r.u32(4);
+  const version = decodeVersion(word);
+  const format = version ? formatFor(version) : undefined;
+  if (!version || !format)
+    throw new InputError(file, 4, 'bad-version', `unknown version word ${hex(word)}`);
+  const cur = new GcovCursor(r, file, format);
+  cur.pos = 8;
+  return { cur, version, format, little };
+}
+
+/** Byte length of a record from its length word. */
+export const recordBytes = (format: GcovFormat, length: number): number =>
+  format.lengthInBytes ? length : length * 4;
+
+export function readGcno(bytes: Uint8Array, file: string): Gcno {
+  const { cur, version, format, little } = openGcovFile(bytes, file, MAGIC.GCNO);
+  const stamp = cur.u32('stamp');
+  const checksum = format.infoChecksum ? cur.u32('checksum') : undefined;
+  const cwd = format.gcnoCwd ? cur.string('cwd') : undefined;
+  const hasUnexecutedBlocks = format.gcnoUnexecutedFlag ? cur.u32('unexecuted-blocks flag') !== 0 : false;
+  const functions: GcnoFunction[] = [];
+  let fn: GcnoFunction | undefined;
+  while (cur.pos + 8 <= bytes.length) {
+    const at = cur.pos;
+    const tag = cur.u32('tag');
+    const length = cur.u32('length');
+    const size = recordBytes(format, length);
+    cur.need(size, `record ${hex(tag)}`);
+    const end = cur.pos + size;
+    if (tag === TAG.FUNCTION) {
+      const ident = cur.u32();
+      const linenoChecksum = cur.u32();
+      const cfgChecksum = cur.u32();
+      const name = cur.string('function name') ?? '';
+      const artificial = format.fnArtificialAndRange ? cur.u32() !== 0 : false;
+      const source = cur.string('source name') ?? '';
+      const startLine = cur.u32();
+      const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
+      const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
+      const endColumn = format.fnEndColumn ? cur.u32() : 0;
+      fn = {
+        ident,
+        linenoChecksum,
+        cfgChecksum,
+        name,
+        artificial,
+        source,
+        startLine,
+        startColumn,
+        endLine,
+        endColumn,
+        blockCount: 0,
+        arcs: [],
+        blockLocations: [],
+        conditions: [],
+      };
+      functions.push(fn);
+    } else if (fn && tag === TAG.BLOCKS) {
+      const n = cur.u32('block count');
+      if (n > 1 << 24) throw new InputError(file, at, 'absurd-count', `${n} blocks`);
+      (fn as { blockCount: number }).blockCount = n;
+      for (let i = 0; i < n; i++) fn.blockLocations.push([]);
+    } else if (fn && tag === TAG.ARCS) {
+      const src = cur.u32('arc source');
+      if (src >= fn.blockCount) throw new InputError(file, at, 'bad-record', `arc source block ${src} out of range`);
+      while (cur.pos + 8 <= end) {
+        const dst = cur.u32();
+        const flags = cur.u32();
+        if (dst >= fn.blockCount)
+          throw new InputError(file, at, 'bad-record', `arc destination block ${dst} out of range`);
+        fn.arcs.push({ src, dst, flags });
+      }
+    } else if (fn && tag === TAG.LINES) {
+      const block = cur.u32('block');
+      if (block >= fn.blockCount) throw new InputError(file, at, 'bad-record', `lines of block ${block} out of range`);
+      const locs = fn.blockLocations[block]!;
+      let current: BlockLocation | undefined;
+      while (cur.pos < end) {
+        const line = cur.u32('line');
+        if (line !== 0) {
+          if (!current) {
+            current = { file: fn.source, lines: [] };
+            locs.push(current);
+          }
+          current.lines.push(line);
+          continue;
+        }
+        const name = cur.string('file name');
+        if (name === undefined || name === '') break;
+        current = { file: name, lines: [] };
+        locs.push(current);
+      }
+    } else if (fn && tag === TAG.CONDS) {
+      while (cur.pos + 8 <= end) fn.conditions.push({ block: cur.u32(), terms: cur.u32() });
+    }
+    cur.pos = end;
+  }
+  return { version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+}
