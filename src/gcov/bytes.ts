@@ -34,12 +34,14 @@ export class WordWriter {
   private buf: Uint8Array;
   private view: DataView;
   private pos = 0;
+  /** Writes into `into` when given (e.g. a slice of one arena shared by many files). */
   constructor(
     readonly little: boolean,
     initial = 1024,
+    into?: Uint8Array,
   ) {
-    this.buf = new Uint8Array(initial);
-    this.view = new DataView(this.buf.buffer);
+    this.buf = into ?? new Uint8Array(initial);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
   private reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -48,7 +50,7 @@ export class WordWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
   get length(): number {
     return this.pos;
@@ -74,7 +76,8 @@ export class WordWriter {
   patch32(at: number, v: number): void {
     this.view.setUint32(at, v >>> 0, this.little);
   }
+  /** The bytes written, as a view: no copy. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.buf.subarray(0, this.pos);
   }
 }

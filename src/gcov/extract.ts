@@ -5,7 +5,7 @@
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { objectChecksum } from './crc32';
-import { programSummary, writeGcda, type GcdaFile } from './gcda-writer';
+import { programSummary, sizeBound, writeGcda, type GcdaFile } from './gcda-writer';
 import { isPlaceholder, walkInfoList, type FunctionData, type InfoRecord } from './walker';
 
 export interface ExtractStats {
@@ -44,6 +44,11 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
   const prog = programSummary(records, mem);
   const files: GcdaFile[] = [];
   const byPath = new Map<string, InfoRecord>();
+  // one allocation for every file: thousands of small buffers cost more in allocation and GC
+  let total = 0;
+  for (const rec of records) total += sizeBound(rec);
+  const arena = new Uint8Array(total);
+  let used = 0;
   const stats: ExtractStats = { objects: 0, functions: 0, placeholders: 0, counters: 0 };
   for (const rec of records) {
     const other = byPath.get(rec.filename);
@@ -66,7 +71,9 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
         );
     }
-    files.push({ path: rec.filename, bytes: writeGcda(rec, mem, prog), record: rec });
+    const bytes = writeGcda(rec, mem, prog, arena.subarray(used, used + sizeBound(rec)));
+    used += bytes.length;
+    files.push({ path: rec.filename, bytes, record: rec });
     stats.objects++;
     for (const f of rec.functions) {
       if (isPlaceholder(f)) stats.placeholders++;

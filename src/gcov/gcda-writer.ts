@@ -62,10 +62,25 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
         num += arcs.num;
         checksum = crc32Unsigned(checksum, arcs.num);
       }
+      const words = nativeWords(mem, arcs.values);
+      if (words && !oldStyle) {
+        // hot path: aligned little-endian counters read as native words
+        const end = (arcs.values >>> 2) + arcs.num * 2;
+        for (let i = arcs.values >>> 2; i < end; i += 2) {
+          const hi = words[i + 1]!;
+          if (hi < runMaxHi || hi >= 0x80000000) continue;
+          const lo = words[i]!;
+          if (hi > runMaxHi) {
+            runMaxHi = hi;
+            runMaxLo = lo;
+          } else if (lo > runMaxLo) runMaxLo = lo;
+        }
+        continue;
+      }
       for (let i = 0; i < arcs.num; i++) {
         const at = arcs.values + i * 8;
-        const hi = r.u64hi(at);
         const lo = r.u64lo(at);
+        const hi = r.u64hi(at);
         if (hi > runMaxHi && hi < 0x80000000) {
           runMaxHi = hi;
           runMaxLo = lo;
@@ -93,6 +108,12 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
   return { runMaxHi, runMaxLo, checksum, num, sumAll, histogram };
 }
 
+/** A Uint32Array over the image when counters at `at` can be read as native little-endian words. */
+function nativeWords(mem: TargetMemory, at: number): Uint32Array | undefined {
+  if (!mem.target.little || (mem.bytes.byteOffset + at) % 4 !== 0) return undefined;
+  return mem.words32;
+}
+
 /** gcov_histo_index: 4 sub-buckets per power of two, values 0 and 1 alone. */
 export function histogramBucket(value: bigint): number {
   const v = BigInt.asUintN(64, value);
@@ -101,9 +122,15 @@ export function histogramBucket(value: bigint): number {
   return (r - 1) * 4 + Number((v >> BigInt(r - 2)) & 3n);
 }
 
-export function writeGcda(rec: InfoRecord, mem: TargetMemory, prog: ProgramSummary): Uint8Array {
+/** Writes one file; into `arena` (at least sizeBound(rec) bytes) when given. */
+export function writeGcda(
+  rec: InfoRecord,
+  mem: TargetMemory,
+  prog: ProgramSummary,
+  arena?: Uint8Array,
+): Uint8Array {
   const f = rec.format;
-  const out = new WordWriter(mem.target.little, 64 + rec.functions.length * 64);
+  const out = new WordWriter(mem.target.little, sizeBound(rec), arena);
   const len = (counters: number): number => (f.lengthInBytes ? counters * 8 : counters * 2);
   out.u32(MAGIC.GCDA);
   out.u32(rec.version.word);
@@ -136,6 +163,21 @@ export function writeGcda(rec: InfoRecord, mem: TargetMemory, prog: ProgramSumma
   }
   out.u32(0);
   return out.finish();
+}
+
+/** Bytes the file can take at most, so the buffer never grows while writing. */
+export function sizeBound(rec: InfoRecord): number {
+  let n = 16 + 8 + (rec.format.summary === 'object' ? 8 : 4 * (17 + 8 + 5 * 256)) + 4;
+  for (const fn of rec.functions) {
+    n += 8;
+    if (isPlaceholder(fn)) continue;
+    n += 12;
+    for (const c of fn.counters) {
+      n += 8 + c.num * 8;
+      if (c.sites) for (const s of c.sites) n += 16 + s.nodes.length * 16;
+    }
+  }
+  return n;
 }
 
 function writeSummary(out: WordWriter, f: GcovFormat, p: ProgramSummary): void {

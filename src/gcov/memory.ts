@@ -33,6 +33,17 @@ export class TargetMemory {
   get size(): number {
     return this.bytes.length;
   }
+  private words?: Uint32Array;
+  /** The image as native-order 32-bit words (only meaningful when aligned; see callers). */
+  get words32(): Uint32Array {
+    const b = this.bytes;
+    this.words ??= new Uint32Array(
+      b.buffer,
+      b.byteOffset - (b.byteOffset % 4),
+      Math.floor((b.byteLength + (b.byteOffset % 4)) / 4),
+    );
+    return this.words;
+  }
   get wordSize(): WordSize {
     return this.target.wordSize;
   }
