@@ -1,6 +1,6 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, readFileSync, writevSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hex } from '../gcov/errors';
@@ -76,7 +76,12 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      writeFileSync(dest, f.bytes);
+      const fd = openSync(dest, 'w');
+      try {
+        writevSync(fd, f.chunks as Uint8Array[]);
+      } finally {
+        closeSync(fd);
+      }
     }
   }
   if (!values.quiet)
@@ -90,7 +95,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
 
 /** A file's bytes as a view on the buffer Node read, without a copy. */
 async function readBytes(path: string): Promise<Uint8Array> {
-  const b = await readFile(path);
+  const b = readFileSync(path);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 

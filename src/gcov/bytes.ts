@@ -67,6 +67,21 @@ export class WordWriter {
     this.view.setUint32(this.pos + 4, hi >>> 0, this.little);
     this.pos += 8;
   }
+  private chunks: Uint8Array[] = [];
+  private segmentStart = 0;
+  /**
+   * Bytes that already exist elsewhere (counters in the image): kept as a view, not copied.
+   * finish() then concatenates; finishChunks() hands out the pieces for a gathered write.
+   */
+  reference(b: Uint8Array): void {
+    if (b.length < 256) return this.bytes(b);
+    this.chunks.push(this.buf.subarray(this.segmentStart, this.pos), b);
+    this.segmentStart = this.pos;
+  }
+  finishChunks(): Uint8Array[] {
+    const out = [...this.chunks, this.buf.subarray(this.segmentStart, this.pos)];
+    return out.filter((c) => c.length > 0);
+  }
   bytes(b: Uint8Array): void {
     this.reserve(b.length);
     this.buf.set(b, this.pos);
@@ -76,8 +91,22 @@ export class WordWriter {
   patch32(at: number, v: number): void {
     this.view.setUint32(at, v >>> 0, this.little);
   }
-  /** The bytes written, as a view: no copy. */
+  /** The bytes written, as one array (a view when nothing was kept by reference). */
   finish(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
+    if (this.chunks.length === 0) return this.buf.subarray(0, this.pos);
+    return concat(this.finishChunks());
   }
+}
+
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

@@ -5,8 +5,9 @@
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { objectChecksum } from './crc32';
-import { programSummary, sizeBound, writeGcda, type GcdaFile } from './gcda-writer';
-import { isPlaceholder, walkInfoList, type FunctionData, type InfoRecord } from './walker';
+import { concat } from './bytes';
+import { programSummary, writeGcdaChunks, type GcdaFile } from './gcda-writer';
+import { walkInfoList, type InfoRecord } from './walker';
 
 export interface ExtractStats {
   objects: number;
@@ -44,11 +45,7 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
   const prog = programSummary(records, mem);
   const files: GcdaFile[] = [];
   const byPath = new Map<string, InfoRecord>();
-  // one allocation for every file: thousands of small buffers cost more in allocation and GC
-  let total = 0;
-  for (const rec of records) total += sizeBound(rec);
-  const arena = new Uint8Array(total);
-  let used = 0;
+
   const stats: ExtractStats = { objects: 0, functions: 0, placeholders: 0, counters: 0 };
   for (const rec of records) {
     const other = byPath.get(rec.filename);
@@ -64,24 +61,37 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
       continue;
     }
     byPath.set(rec.filename, rec);
-    if (rec.checksum !== undefined && rec.functions.every((f) => !isPlaceholder(f))) {
-      const expect = objectChecksum(rec.functions as FunctionData[]);
+    if (rec.checksum !== undefined && rec.slots.every((fo) => fo >= 0)) {
+      const L = rec.layout;
+      const expect = objectChecksum(
+        Array.from(rec.slots, (fo) => ({
+          ident: mem.r.u32(fo + L.fnIdent),
+          linenoChecksum: mem.r.u32(fo + L.fnLinenoChecksum),
+          cfgChecksum: mem.r.u32(fo + L.fnCfgChecksum),
+        })),
+      );
       if (expect !== rec.checksum)
         warnings.push(
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
         );
     }
-    const bytes = writeGcda(rec, mem, prog, arena.subarray(used, used + sizeBound(rec)));
-    used += bytes.length;
-    files.push({ path: rec.filename, bytes, record: rec });
+    const chunks = writeGcdaChunks(rec, mem, prog);
+    let whole: Uint8Array | undefined;
+    files.push({
+      path: rec.filename,
+      chunks,
+      get bytes() {
+        whole ??= concat(chunks);
+        return whole;
+      },
+      record: rec,
+    });
     stats.objects++;
-    for (const f of rec.functions) {
-      if (isPlaceholder(f)) stats.placeholders++;
-      else {
-        stats.functions++;
-        for (const c of f.counters) stats.counters += c.num;
-      }
+    for (const fo of rec.slots) {
+      if (fo < 0) stats.placeholders++;
+      else stats.functions++;
     }
+    stats.counters += rec.counterCount;
   }
   return { detection, records, files, problems, warnings, stats };
 }

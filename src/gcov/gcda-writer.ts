@@ -7,11 +7,14 @@ import { WordWriter } from './bytes';
 import { crc32Unsigned } from './crc32';
 import { MAGIC, TAG, counterTag, type GcovFormat } from './format';
 import type { TargetMemory } from './memory';
-import { isPlaceholder, type CounterSet, type InfoRecord } from './walker';
+import { ctrAt, ctrValues, siteKey, type CounterSet, type InfoRecord } from './walker';
 
 export interface GcdaFile {
   /** The .gcda path recorded in the image (gcov_info.filename). */
   readonly path: string;
+  /** The file's bytes in order; counter payloads are views into the image, not copies. */
+  readonly chunks: readonly Uint8Array[];
+  /** The whole file as one array (concatenated on first use). */
   readonly bytes: Uint8Array;
   readonly record: InfoRecord;
 }
@@ -42,10 +45,12 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
   for (const rec of records) {
     if (oldStyle) {
       checksum = crc32Unsigned(checksum, rec.stamp);
-      checksum = crc32Unsigned(checksum, rec.functions.length);
+      checksum = crc32Unsigned(checksum, rec.slots.length);
     }
-    for (const f of rec.functions) {
-      if (isPlaceholder(f)) {
+    const L = rec.layout;
+    const hasArcs = rec.kinds[0] === ARCS;
+    for (const fo of rec.slots) {
+      if (fo < 0) {
         if (oldStyle) {
           checksum = crc32Unsigned(checksum, 0);
           checksum = crc32Unsigned(checksum, 0);
@@ -53,15 +58,16 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
         continue;
       }
       if (oldStyle) {
-        checksum = crc32Unsigned(checksum, f.cfgChecksum);
-        checksum = crc32Unsigned(checksum, f.linenoChecksum);
+        checksum = crc32Unsigned(checksum, r.u32(fo + L.fnCfgChecksum));
+        checksum = crc32Unsigned(checksum, r.u32(fo + L.fnLinenoChecksum));
       }
-      const arcs = f.counters[0];
-      if (!arcs || arcs.kind !== ARCS) continue;
+      if (!hasArcs) continue;
+      const arcs = { num: r.u32(ctrAt(rec, fo, 0) + L.ctrNum), values: ctrValues(mem, rec, fo, 0) };
       if (oldStyle) {
         num += arcs.num;
         checksum = crc32Unsigned(checksum, arcs.num);
       }
+      if (arcs.num === 0) continue;
       const words = nativeWords(mem, arcs.values);
       if (words && !oldStyle) {
         // hot path: aligned little-endian counters read as native words
@@ -129,54 +135,85 @@ export function writeGcda(
   prog: ProgramSummary,
   arena?: Uint8Array,
 ): Uint8Array {
+  return writeGcdaTo(rec, mem, prog, arena).finish();
+}
+
+/** The same file as pieces: counter payloads stay views into the image where the layout allows. */
+export function writeGcdaChunks(
+  rec: InfoRecord,
+  mem: TargetMemory,
+  prog: ProgramSummary,
+  arena?: Uint8Array,
+): Uint8Array[] {
+  return writeGcdaTo(rec, mem, prog, arena).finishChunks();
+}
+
+function writeGcdaTo(
+  rec: InfoRecord,
+  mem: TargetMemory,
+  prog: ProgramSummary,
+  arena?: Uint8Array,
+): WordWriter {
   const f = rec.format;
-  const out = new WordWriter(mem.target.little, sizeBound(rec), arena);
+  // counters are mostly kept by reference, so headers are what the buffer holds; it grows if needed
+  const out = new WordWriter(
+    mem.target.little,
+    arena ? 0 : 256 + rec.slots.length * (20 + 8 * rec.kinds.length),
+    arena,
+  );
   const len = (counters: number): number => (f.lengthInBytes ? counters * 8 : counters * 2);
   out.u32(MAGIC.GCDA);
   out.u32(rec.version.word);
   out.u32(rec.stamp);
   if (f.infoChecksum) out.u32(rec.checksum ?? 0);
   writeSummary(out, f, prog);
-  for (const fn of rec.functions) {
+  const L = rec.layout;
+  const r = mem.r;
+  for (let i = 0; i < rec.slots.length; i++) {
+    const fo = rec.slots[i]!;
     out.u32(TAG.FUNCTION);
-    if (isPlaceholder(fn)) {
-      out.u32(0);
+    if (fo < 0) {
+      out.u32(0); // placeholder: NULL entry or a COMDAT copy owned by another object
       continue;
     }
     out.u32(f.lengthInBytes ? 12 : 3);
-    out.u32(fn.ident);
-    out.u32(fn.linenoChecksum);
-    out.u32(fn.cfgChecksum);
-    for (const c of fn.counters) {
-      out.u32(counterTag(c.kind));
-      if (c.sites) {
-        writeTopnLists(out, c, mem, len);
-      } else if (f.zeroCompaction && allZero(mem.bytes, c)) {
-        out.u32(-len(c.num));
+    out.u32(r.u32(fo + L.fnIdent));
+    out.u32(r.u32(fo + L.fnLinenoChecksum));
+    out.u32(r.u32(fo + L.fnCfgChecksum));
+    for (let j = 0; j < rec.kinds.length; j++) {
+      const kind = rec.kinds[j]!;
+      const num = r.u32(ctrAt(rec, fo, j) + L.ctrNum);
+      const values = ctrValues(mem, rec, fo, j);
+      const sites = rec.topn.get(siteKey(i, j));
+      out.u32(counterTag(kind));
+      if (sites) {
+        writeTopnLists(out, { kind, num, values, sites }, mem, len);
+      } else if (f.zeroCompaction && allZero(mem.bytes, values, num)) {
+        out.u32(-len(num));
       } else {
-        out.u32(len(c.num));
-        const merge = f.counters[c.kind]!.merge;
-        if (merge === 'topn' || merge === 'icall_topn') writeTopnGroups(out, mem, c, merge);
-        else copyCounters(out, mem, c.values, c.num);
+        out.u32(len(num));
+        const merge = f.counters[kind]!.merge;
+        if (merge === 'topn' || merge === 'icall_topn')
+          writeTopnGroups(out, mem, { kind, num, values }, merge);
+        else copyCounters(out, mem, values, num);
       }
     }
   }
   out.u32(0);
-  return out.finish();
+  return out;
 }
 
 /** Bytes the file can take at most, so the buffer never grows while writing. */
-export function sizeBound(rec: InfoRecord): number {
+export function sizeBound(rec: InfoRecord, mem: TargetMemory): number {
   let n = 16 + 8 + (rec.format.summary === 'object' ? 8 : 4 * (17 + 8 + 5 * 256)) + 4;
-  for (const fn of rec.functions) {
+  const L = rec.layout;
+  for (const fo of rec.slots) {
     n += 8;
-    if (isPlaceholder(fn)) continue;
+    if (fo < 0) continue;
     n += 12;
-    for (const c of fn.counters) {
-      n += 8 + c.num * 8;
-      if (c.sites) for (const s of c.sites) n += 16 + s.nodes.length * 16;
-    }
+    for (let j = 0; j < rec.kinds.length; j++) n += 8 + mem.r.u32(ctrAt(rec, fo, j) + L.ctrNum) * 8;
   }
+  for (const sites of rec.topn.values()) for (const s of sites) n += 16 + s.nodes.length * 16;
   return n;
 }
 
@@ -215,9 +252,9 @@ function counter64(out: WordWriter, v: bigint): void {
   out.counter(Number(u >> 32n), Number(u & 0xffffffffn));
 }
 
-function allZero(bytes: Uint8Array, c: CounterSet): boolean {
-  const end = c.values + c.num * 8;
-  for (let i = c.values; i < end; i++) if (bytes[i] !== 0) return false;
+function allZero(bytes: Uint8Array, values: number, num: number): boolean {
+  const end = values + num * 8;
+  for (let i = values; i < end; i++) if (bytes[i] !== 0) return false;
   return true;
 }
 
@@ -225,7 +262,7 @@ function allZero(bytes: Uint8Array, c: CounterSet): boolean {
 function copyCounters(out: WordWriter, mem: TargetMemory, at: number, num: number): void {
   if (num === 0) return;
   if (mem.target.little) {
-    out.bytes(mem.bytes.subarray(at, at + num * 8));
+    out.reference(mem.bytes.subarray(at, at + num * 8));
     return;
   }
   const r = mem.r;

@@ -47,24 +47,23 @@ export class TargetMemory {
   get wordSize(): WordSize {
     return this.target.wordSize;
   }
-  /** Raw pointer bits at `off` as [hi, lo]; hi is 0 on 32-bit targets. */
-  private ptrParts(off: number): [number, number] {
-    if (this.target.wordSize === 4) return [0, this.r.u32(off)];
-    return [this.r.u64hi(off), this.r.u64lo(off)];
+  // Pointer reads avoid allocating (no [hi, lo] tuples): they run once per function and counter kind.
+  private ptrHi(off: number): number {
+    return this.target.wordSize === 4 ? 0 : this.r.u64hi(off);
+  }
+  private ptrLo(off: number): number {
+    return this.target.wordSize === 4 ? this.r.u32(off) : this.r.u64lo(off);
   }
   /** The address stored at `off`, for messages. */
   pointerAt(off: number): bigint {
-    const [hi, lo] = this.ptrParts(off);
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    return (BigInt(this.ptrHi(off)) << 32n) | BigInt(this.ptrLo(off));
   }
   isNullAt(off: number): boolean {
-    const [hi, lo] = this.ptrParts(off);
-    return hi === 0 && lo === 0;
+    return this.ptrLo(off) === 0 && this.ptrHi(off) === 0;
   }
   /** Image offset the pointer at `off` points to; may lie outside the image (check with contains). */
   targetOffsetAt(off: number): number {
-    const [hi, lo] = this.ptrParts(off);
-    return this.offsetOf(hi, lo);
+    return this.offsetOf(this.ptrHi(off), this.ptrLo(off));
   }
   /** Image offset of a 64-bit gcov_type holding a pointer (TOPN list heads are stored that way). */
   counterPointerOffsetAt(off: number): number | null {
@@ -102,7 +101,12 @@ export class TargetMemory {
 }
 
 /** Paths are bytes; keep them byte-for-byte as latin1 so writing them back is lossless. */
+const ascii = new TextDecoder('utf-8');
 export function latin1(b: Uint8Array): string {
+  // fast path: plain ASCII decodes the same either way
+  let high = false;
+  for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) high = true;
+  if (!high) return ascii.decode(b);
   let s = '';
   for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
   return s;

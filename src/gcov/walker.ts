@@ -56,7 +56,56 @@ export interface InfoRecord {
   readonly checksum: number | undefined;
   readonly filename: string;
   readonly kinds: readonly number[];
+  /**
+   * functions[]: per entry the image offset of its gcov_fn_info, or NULL_SLOT / FOREIGN_SLOT.
+   * The compact form the writer reads; `functions` is the same as objects, built on demand.
+   */
+  readonly slots: Float64Array;
+  /** TOPN / indirect-call lists (GCC >= 11), keyed by siteKey(function index, ctr index). */
+  readonly topn: ReadonlyMap<number, readonly TopnSite[]>;
+  /** Counters in the record's own functions, all kinds. */
+  readonly counterCount: number;
   readonly functions: readonly FunctionSlot[];
+}
+
+export const NULL_SLOT = -1;
+export const FOREIGN_SLOT = -2;
+export const siteKey = (fnIndex: number, ctr: number): number => fnIndex * 64 + ctr;
+const NULL_PLACEHOLDER: Placeholder = Object.freeze({ placeholder: 'null' });
+const FOREIGN_PLACEHOLDER: Placeholder = Object.freeze({ placeholder: 'foreign' });
+
+/** Offset of ctrs[j] of the gcov_fn_info at `fo`. */
+export const ctrAt = (rec: InfoRecord, fo: number, j: number): number =>
+  fo + rec.layout.fnCtrs + j * rec.layout.ctrStride;
+
+/** values offset of ctrs[j], or -1 when it has no values. */
+export function ctrValues(mem: TargetMemory, rec: InfoRecord, fo: number, j: number): number {
+  const c = ctrAt(rec, fo, j);
+  return mem.r.u32(c + rec.layout.ctrNum) === 0 ? -1 : mem.targetOffsetAt(c + rec.layout.ctrValues);
+}
+
+function materialize(mem: TargetMemory, rec: Omit<InfoRecord, 'functions'>): FunctionSlot[] {
+  const out: FunctionSlot[] = [];
+  const L = rec.layout;
+  rec.slots.forEach((fo, i) => {
+    if (fo === NULL_SLOT) return void out.push(NULL_PLACEHOLDER);
+    if (fo === FOREIGN_SLOT) return void out.push(FOREIGN_PLACEHOLDER);
+    const counters: CounterSet[] = rec.kinds.map((kind, j) => {
+      const c = fo + L.fnCtrs + j * L.ctrStride;
+      const num = mem.r.u32(c + L.ctrNum);
+      const values = num === 0 ? -1 : mem.targetOffsetAt(c + L.ctrValues);
+      const sites = rec.topn.get(siteKey(i, j));
+      return sites ? { kind, num, values, sites } : { kind, num, values };
+    });
+    out.push({
+      offset: fo,
+      ident: mem.r.u32(fo + L.fnIdent),
+      linenoChecksum: mem.r.u32(fo + L.fnLinenoChecksum),
+      cfgChecksum: mem.r.u32(fo + L.fnCfgChecksum),
+      counters,
+    });
+  });
+  return out;
 }
 
 export interface WalkResult {
@@ -168,7 +217,9 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
     if (!mem.isNullAt(off + layout.merge + k * w)) kinds.push(k);
 
   const n = mem.r.u32(off + layout.nFunctions);
-  const functions: FunctionSlot[] = [];
+  const topn = new Map<number, TopnSite[]>();
+  let slots = new Float64Array(0);
+  let counterCount = 0;
   if (n > 0) {
     const arr = mem.targetOffsetAt(off + layout.functions);
     if (mem.isNullAt(off + layout.functions) || !mem.contains(arr, n * w))
@@ -177,29 +228,28 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
         'absurd-count',
         `n_functions ${n} with functions array at ${hex(mem.pointerAt(off + layout.functions))} does not fit in the image`,
       );
+    slots = new Float64Array(n);
     const fnSize = layout.fnCtrs + kinds.length * layout.ctrStride;
     for (let i = 0; i < n; i++) {
       const slot = arr + i * w;
       if (mem.isNullAt(slot)) {
-        functions.push({ placeholder: 'null' });
+        slots[i] = NULL_SLOT;
         continue;
       }
       const fo = mem.targetOffsetAt(slot);
       if (!mem.contains(fo, fnSize))
         fail(slot, 'bad-pointer', `functions[${i}] = ${hex(mem.pointerAt(slot))} lies outside the image`);
       if (mem.targetOffsetAt(fo + layout.fnKey) !== off) {
-        functions.push({ placeholder: 'foreign' });
+        slots[i] = FOREIGN_SLOT;
         continue;
       }
-      const counters: CounterSet[] = [];
+      slots[i] = fo;
       for (let j = 0; j < kinds.length; j++) {
         const c = fo + layout.fnCtrs + j * layout.ctrStride;
         const kind = kinds[j]!;
         const num = mem.r.u32(c + layout.ctrNum);
-        if (num === 0) {
-          counters.push({ kind, num, values: -1 });
-          continue;
-        }
+        if (num === 0) continue;
+        counterCount += num;
         const values = mem.targetOffsetAt(c + layout.ctrValues);
         if (!mem.contains(values, num * 8))
           fail(
@@ -207,11 +257,7 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
             mem.contains(values, 8) ? 'absurd-count' : 'bad-pointer',
             `functions[${i}] (ident ${hex(mem.r.u32(fo + layout.fnIdent))}) ${format!.counters[kind]!.name} counters: ${num} values at ${hex(mem.pointerAt(c + layout.ctrValues))} do not fit in the image`,
           );
-        const isList = format!.kvpLists && format!.counters[kind]!.merge === 'topn';
-        if (!isList) {
-          counters.push({ kind, num, values });
-          continue;
-        }
+        if (!format!.kvpLists || format!.counters[kind]!.merge !== 'topn') continue;
         if (num % 3 !== 0)
           fail(
             c,
@@ -222,18 +268,11 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
         for (let s = 0; s < num / 3; s++) {
           sites.push({ total: values + s * 24, nodes: kvpList(mem, layout, values + s * 24 + 16, fail) });
         }
-        counters.push({ kind, num, values, sites });
+        topn.set(siteKey(i, j), sites);
       }
-      functions.push({
-        offset: fo,
-        ident: mem.r.u32(fo + layout.fnIdent),
-        linenoChecksum: mem.r.u32(fo + layout.fnLinenoChecksum),
-        cfgChecksum: mem.r.u32(fo + layout.fnCfgChecksum),
-        counters,
-      });
     }
   }
-  return {
+  const rec = {
     index,
     offset: off,
     address: mem.addressOf(off),
@@ -244,7 +283,17 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
     checksum,
     filename: filename!,
     kinds,
-    functions,
+    slots,
+    topn,
+    counterCount,
+  };
+  let functions: FunctionSlot[] | undefined;
+  return {
+    ...rec,
+    get functions() {
+      functions ??= materialize(mem, rec);
+      return functions;
+    },
   };
 }
 
