@@ -61,29 +61,28 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   const opts = detectOptions(values);
   if (values.elf) opts.elf = { bytes: await readBytes(values.elf), name: values.elf };
   const bytes = await readBytes(imagePath);
-  const result = extractImage(bytes, imagePath, opts);
+  // Each file is written as soon as it is made: synchronous writes, since a thread-pool
+  // round trip per call costs more than the write itself for thousands of small files.
+  const made = new Set<string>();
+  const root = values.out;
+  const result = extractImage(
+    bytes,
+    imagePath,
+    opts,
+    root === undefined
+      ? undefined
+      : (f) => {
+          const dest = join(root, outputPath(f.path, strip));
+          const dir = dirname(dest);
+          if (!made.has(dir)) {
+            mkdirSync(dir, { recursive: true });
+            made.add(dir);
+          }
+          writeChunks(dest, f.chunks);
+        },
+  );
   if (!values.quiet) out(describe(result, imagePath));
-  if (values.zip) {
-    await writeFile(values.zip, gcdaZip(result.files, strip));
-  }
-  if (values.out) {
-    // synchronous writes: thousands of small files, one thread-pool round trip each is slower
-    const made = new Set<string>();
-    for (const f of result.files) {
-      const dest = join(values.out, outputPath(f.path, strip));
-      const dir = dirname(dest);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      const fd = openSync(dest, 'w');
-      try {
-        writevSync(fd, f.chunks as Uint8Array[]);
-      } finally {
-        closeSync(fd);
-      }
-    }
-  }
+  if (values.zip) await writeFile(values.zip, gcdaZip(result.files, strip));
   if (!values.quiet)
     out(
       `wrote ${result.files.length} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`,
@@ -91,6 +90,15 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   for (const w of result.warnings) out(`warning: ${w}`);
   for (const p of result.problems) out(`skipped: ${p.message}`);
   return result.problems.length === 0 ? 0 : 1;
+}
+
+function writeChunks(path: string, chunks: readonly Uint8Array[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    writevSync(fd, chunks as Uint8Array[]);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A file's bytes as a view on the buffer Node read, without a copy. */

@@ -74,7 +74,7 @@ export class WordWriter {
    * finish() then concatenates; finishChunks() hands out the pieces for a gathered write.
    */
   reference(b: Uint8Array): void {
-    if (b.length < 256) return this.bytes(b);
+    if (b.length < 64) return this.bytes(b);
     this.chunks.push(this.buf.subarray(this.segmentStart, this.pos), b);
     this.segmentStart = this.pos;
   }

@@ -4,7 +4,7 @@
  */
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
-import { objectChecksum } from './crc32';
+import { crc32Unsigned } from './crc32';
 import { concat } from './bytes';
 import { programSummary, writeGcdaChunks, type GcdaFile } from './gcda-writer';
 import { walkInfoList, type InfoRecord } from './walker';
@@ -27,7 +27,16 @@ export interface ExtractResult {
   readonly stats: ExtractStats;
 }
 
-export function extractImage(bytes: Uint8Array, file: string, opts: DetectOptions = {}): ExtractResult {
+/**
+ * `onFile` sees each file as soon as it is made, so a caller can write it while the rest
+ * are still being made (the CLI overlaps file I/O with this work that way).
+ */
+export function extractImage(
+  bytes: Uint8Array,
+  file: string,
+  opts: DetectOptions = {},
+  onFile?: (f: GcdaFile) => void,
+): ExtractResult {
   const detection = detect(bytes, file, opts);
   const mem = detection.memory;
   const problems: InputError[] = [];
@@ -63,13 +72,12 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
     byPath.set(rec.filename, rec);
     if (rec.checksum !== undefined && rec.slots.every((fo) => fo >= 0)) {
       const L = rec.layout;
-      const expect = objectChecksum(
-        Array.from(rec.slots, (fo) => ({
-          ident: mem.r.u32(fo + L.fnIdent),
-          linenoChecksum: mem.r.u32(fo + L.fnLinenoChecksum),
-          cfgChecksum: mem.r.u32(fo + L.fnCfgChecksum),
-        })),
-      );
+      let expect = 0;
+      for (const fo of rec.slots) {
+        expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnIdent));
+        expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnLinenoChecksum));
+        expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnCfgChecksum));
+      }
       if (expect !== rec.checksum)
         warnings.push(
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
@@ -77,7 +85,7 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
     }
     const chunks = writeGcdaChunks(rec, mem, prog);
     let whole: Uint8Array | undefined;
-    files.push({
+    const made: GcdaFile = {
       path: rec.filename,
       chunks,
       get bytes() {
@@ -85,7 +93,9 @@ export function extractImage(bytes: Uint8Array, file: string, opts: DetectOption
         return whole;
       },
       record: rec,
-    });
+    };
+    files.push(made);
+    onFile?.(made);
     stats.objects++;
     for (const fo of rec.slots) {
       if (fo < 0) stats.placeholders++;

@@ -158,7 +158,7 @@ function writeGcdaTo(
   // counters are mostly kept by reference, so headers are what the buffer holds; it grows if needed
   const out = new WordWriter(
     mem.target.little,
-    arena ? 0 : 256 + rec.slots.length * (20 + 8 * rec.kinds.length),
+    arena ? 0 : 256 + rec.slots.length * (20 + 72 * rec.kinds.length),
     arena,
   );
   const len = (counters: number): number => (f.lengthInBytes ? counters * 8 : counters * 2);
