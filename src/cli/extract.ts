@@ -1,5 +1,5 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
-import { closeSync, mkdirSync, openSync, readFileSync, writevSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -78,7 +78,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
             mkdirSync(dir, { recursive: true });
             made.add(dir);
           }
-          writeChunks(dest, f.chunks);
+          writeFileSync(dest, f.bytes);
         },
   );
   if (!values.quiet) out(describe(result, imagePath));
@@ -90,15 +90,6 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   for (const w of result.warnings) out(`warning: ${w}`);
   for (const p of result.problems) out(`skipped: ${p.message}`);
   return result.problems.length === 0 ? 0 : 1;
-}
-
-function writeChunks(path: string, chunks: readonly Uint8Array[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    writevSync(fd, chunks as Uint8Array[]);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** A file's bytes as a view on the buffer Node read, without a copy. */

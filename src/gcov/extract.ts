@@ -5,8 +5,7 @@
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { crc32Unsigned } from './crc32';
-import { concat } from './bytes';
-import { programSummary, writeGcdaChunks, type GcdaFile } from './gcda-writer';
+import { programSummary, writeGcda, type GcdaFile } from './gcda-writer';
 import { walkInfoList, type InfoRecord } from './walker';
 
 export interface ExtractStats {
@@ -83,17 +82,7 @@ export function extractImage(
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
         );
     }
-    const chunks = writeGcdaChunks(rec, mem, prog);
-    let whole: Uint8Array | undefined;
-    const made: GcdaFile = {
-      path: rec.filename,
-      chunks,
-      get bytes() {
-        whole ??= concat(chunks);
-        return whole;
-      },
-      record: rec,
-    };
+    const made: GcdaFile = { path: rec.filename, bytes: writeGcda(rec, mem, prog), record: rec };
     files.push(made);
     onFile?.(made);
     stats.objects++;

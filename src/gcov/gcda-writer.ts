@@ -12,9 +12,6 @@ import { ctrAt, ctrValues, siteKey, type CounterSet, type InfoRecord } from './w
 export interface GcdaFile {
   /** The .gcda path recorded in the image (gcov_info.filename). */
   readonly path: string;
-  /** The file's bytes in order; counter payloads are views into the image, not copies. */
-  readonly chunks: readonly Uint8Array[];
-  /** The whole file as one array (concatenated on first use). */
   readonly bytes: Uint8Array;
   readonly record: InfoRecord;
 }
@@ -138,16 +135,6 @@ export function writeGcda(
   return writeGcdaTo(rec, mem, prog, arena).finish();
 }
 
-/** The same file as pieces: counter payloads stay views into the image where the layout allows. */
-export function writeGcdaChunks(
-  rec: InfoRecord,
-  mem: TargetMemory,
-  prog: ProgramSummary,
-  arena?: Uint8Array,
-): Uint8Array[] {
-  return writeGcdaTo(rec, mem, prog, arena).finishChunks();
-}
-
 function writeGcdaTo(
   rec: InfoRecord,
   mem: TargetMemory,
@@ -262,7 +249,7 @@ function allZero(bytes: Uint8Array, values: number, num: number): boolean {
 function copyCounters(out: WordWriter, mem: TargetMemory, at: number, num: number): void {
   if (num === 0) return;
   if (mem.target.little) {
-    out.reference(mem.bytes.subarray(at, at + num * 8));
+    out.copyRaw(mem.bytes, at, num * 8);
     return;
   }
   const r = mem.r;
