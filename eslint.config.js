@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'fixtures/', 'build/'] },
+  { ignores: ['dist/', 'node_modules/', 'fixtures/', 'build/', 'public/example/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

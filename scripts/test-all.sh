@@ -30,3 +30,4 @@ HVCOV_CONFORMANCE=1 HVCOV_FIXTURES="$PWD/build/fixtures" npx vitest run
 
 step "app build"
 npx vite build --logLevel warn
+npx vitest run --config vitest.e2e.config.ts

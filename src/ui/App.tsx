@@ -1,24 +1,335 @@
-/** Until the report views land, the page says what hvcov does and what is coming. */
-export function App() {
+/**
+ * The page: take files, show what they are and what went wrong, offer the .gcda zip.
+ * The worker does all the work; this only renders and moves bytes to it.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { outputPath } from '../gcov/paths';
+import type { Progress, Summary } from '../model/session';
+import { fromDataTransfer, fromFileList, type Picked } from './collect';
+import { Cancelled, Engine } from './engine';
+import { loadExample } from './example';
+
+const STAGE_TEXT: Record<Progress['stage'], string> = {
+  unpack: 'Reading and unpacking',
+  classify: 'Classifying',
+  extract: 'Extracting .gcda',
+  zip: 'Writing the zip',
+};
+
+function saveBytes(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function ProgressBar({ progress, onCancel }: { progress: Progress; onCancel: () => void }) {
+  const known = progress.total > 0;
   return (
-    <main
-      style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '44rem', margin: '3rem auto', lineHeight: 1.5 }}
+    <div className="progress" role="group" aria-label="Progress">
+      <label htmlFor="progress-bar">
+        {STAGE_TEXT[progress.stage]}
+        {known ? ` (${progress.done} of ${progress.total})` : progress.done > 0 ? ` (${progress.done})` : ''}
+        {progress.label ? <span className="progress-label">: {progress.label}</span> : null}
+      </label>
+      <progress id="progress-bar" {...(known ? { value: progress.done, max: progress.total } : {})} />
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+function DropZone({ onPicked, disabled }: { onPicked: (p: Promise<Picked[]>) => void; disabled: boolean }) {
+  const files = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  return (
+    <section
+      className={`drop-zone${over ? ' over' : ''}`}
+      aria-labelledby="drop-title"
+      data-testid="drop-zone"
+      onDragEnter={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setOver(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        if (!disabled) onPicked(fromDataTransfer(e.dataTransfer));
+      }}
     >
-      <h1>hvcov</h1>
-      <p>
-        Turns the memory image of a bare-metal program built with <code>gcc --coverage</code> (first of all
-        the Jailhouse hypervisor's <code>/sys/devices/jailhouse/core</code>) into standard gcov data and
-        coverage reports.
+      <h2 id="drop-title">Drop files or a folder here</h2>
+      <p id="drop-help">
+        The core image (<code>/sys/devices/jailhouse/core</code>), the hypervisor ELF, <code>.gcno</code>,{' '}
+        <code>.gcda</code> and source files, or <code>.zip</code>, <code>.tar</code>, <code>.tar.gz</code>{' '}
+        archives of them, in any mix.
       </p>
-      <p>
-        Available now: <code>npx hvcov extract IMAGE --out DIR</code> writes the <code>.gcda</code> files held
-        in an image, byte-identical to what libgcov writes, for GCC 9 to 15 on x86-64, arm64, arm, powerpc and
-        s390x.
-      </p>
-      <p>
-        Coming next in this page: drop an image and a build tree, download the .gcda zip, read an annotated
-        report.
-      </p>
+      <div className="buttons">
+        <button
+          type="button"
+          disabled={disabled}
+          aria-describedby="drop-help"
+          onClick={() => files.current?.click()}
+        >
+          Choose files
+        </button>
+        <button
+          type="button"
+          disabled={disabled}
+          aria-describedby="drop-help"
+          onClick={() => folder.current?.click()}
+        >
+          Choose folder
+        </button>
+      </div>
+      <input
+        ref={files}
+        id="files-input"
+        type="file"
+        multiple
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        aria-label="Choose files"
+        onChange={(e) => {
+          onPicked(Promise.resolve(fromFileList(e.currentTarget.files)));
+          e.currentTarget.value = '';
+        }}
+      />
+      <input
+        ref={folder}
+        id="folder-input"
+        type="file"
+        multiple
+        {...{ webkitdirectory: '' }}
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        aria-label="Choose folder"
+        onChange={(e) => {
+          onPicked(Promise.resolve(fromFileList(e.currentTarget.files)));
+          e.currentTarget.value = '';
+        }}
+      />
+    </section>
+  );
+}
+
+function Problems({ summary }: { summary: Summary }) {
+  if (summary.problems.length === 0 && summary.warnings.length === 0) return null;
+  return (
+    <section aria-labelledby="problems-title" className="problems">
+      <h2 id="problems-title">Problems ({summary.problems.length + summary.warnings.length})</h2>
+      <p>Everything else was kept.</p>
+      <ul>
+        {summary.problems.map((p, i) => (
+          <li key={`p${i}`} className="problem">
+            <span className="code">{p.code}</span> {p.message}
+          </li>
+        ))}
+        {summary.warnings.map((w, i) => (
+          <li key={`w${i}`} className="warning">
+            <span className="code">warning</span> {w}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function App() {
+  const engine = useRef<Engine | null>(null);
+  const [summary, setSummary] = useState<Summary | undefined>();
+  const [progress, setProgress] = useState<Progress | undefined>();
+  const [message, setMessage] = useState<string>('');
+  const [strip, setStrip] = useState(0);
+  const exampleStarted = useRef(false);
+
+  useEffect(() => {
+    engine.current ??= new Engine();
+  }, []);
+  const eng = (): Engine => (engine.current ??= new Engine());
+
+  const busy = progress !== undefined;
+
+  /**
+   * One operation at a time. Progress comes through its own message port, so a report can
+   * arrive after the call it belongs to has returned: reports of a finished one are dropped.
+   */
+  const current = useRef(0);
+  const guarded = useCallback(async (what: (report: (p: Progress) => void) => Promise<void>) => {
+    const op = ++current.current;
+    const report = (p: Progress) => {
+      if (current.current === op) setProgress(p);
+    };
+    setMessage('');
+    try {
+      await what(report);
+    } catch (e) {
+      if (e instanceof Cancelled) {
+        setSummary(undefined);
+        setMessage('Cancelled. The worker was restarted; add the files again.');
+      } else {
+        setMessage(`Error: ${(e as Error).message}`);
+      }
+    } finally {
+      if (current.current === op) current.current = 0;
+      setProgress(undefined);
+    }
+  }, []);
+
+  const onPicked = (p: Promise<Picked[]>) =>
+    void guarded(async (report) => {
+      report({ stage: 'unpack', done: 0, total: 0 });
+      const picked = await p;
+      if (picked.length === 0) return;
+      setSummary(await eng().add(picked, report));
+    });
+
+  const openExample = useCallback(
+    () =>
+      void guarded(async (report) => {
+        report({ stage: 'unpack', done: 0, total: 0, label: 'example' });
+        const e = eng();
+        const { inputs } = await e.run(
+          loadExample((path, done, total) =>
+            report({ stage: 'unpack', done, total, label: `fetching ${path}` }),
+          ),
+        );
+        await e.clear();
+        setSummary(await e.addBytes(inputs, report));
+      }),
+    [guarded],
+  );
+
+  useEffect(() => {
+    if (exampleStarted.current) return;
+    exampleStarted.current = true;
+    if (new URLSearchParams(window.location.search).has('example')) openExample();
+  }, [openExample]);
+
+  const download = () =>
+    void guarded(async (report) => {
+      report({ stage: 'zip', done: 0, total: 0 });
+      saveBytes(await eng().zip(strip, report), 'gcda.zip');
+    });
+
+  const clear = () =>
+    void guarded(async () => {
+      await eng().clear();
+      setSummary(undefined);
+    });
+
+  const cancel = () => {
+    eng().cancel();
+  };
+
+  const firstGcda = summary?.image?.gcda[0];
+
+  return (
+    <main>
+      <header>
+        <h1>hvcov</h1>
+        <p>
+          Turns the memory image of a bare-metal program built with <code>gcc --coverage</code> (first of all
+          the Jailhouse hypervisor's <code>/sys/devices/jailhouse/core</code>) into the <code>.gcda</code>{' '}
+          files libgcov would have written. Everything happens in this page; nothing is uploaded.
+        </p>
+      </header>
+
+      <DropZone onPicked={onPicked} disabled={busy} />
+
+      <div className="buttons">
+        <button type="button" onClick={openExample} disabled={busy}>
+          Open the example
+        </button>
+        {summary && summary.files.length > 0 ? (
+          <button type="button" onClick={clear} disabled={busy}>
+            Clear
+          </button>
+        ) : null}
+      </div>
+
+      {progress ? <ProgressBar progress={progress} onCancel={cancel} /> : null}
+
+      <div role="status" aria-live="polite" className="status">
+        {message ? <p className="message">{message}</p> : null}
+        {summary ? (
+          <p className="summary" data-testid="summary">
+            {summary.text}
+          </p>
+        ) : null}
+      </div>
+
+      {summary?.image && summary.image.objects > 0 ? (
+        <section aria-labelledby="download-title" className="download">
+          <h2 id="download-title">Download</h2>
+          <p>
+            {summary.image.path}: {summary.image.target}, base {summary.image.base}, {summary.image.functions}{' '}
+            functions, {summary.image.counters} counters.
+          </p>
+          <div className="strip">
+            <label htmlFor="strip">Strip leading directories (GCOV_PREFIX_STRIP)</label>
+            <input
+              id="strip"
+              type="number"
+              min={0}
+              max={64}
+              value={strip}
+              aria-describedby="strip-example"
+              onChange={(e) => setStrip(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))}
+            />
+            {firstGcda ? (
+              <p id="strip-example" className="hint">
+                e.g. <code>{firstGcda}</code> → <code>{outputPath(firstGcda, strip)}</code>
+              </p>
+            ) : null}
+          </div>
+          <button type="button" onClick={download} disabled={busy}>
+            Download .gcda zip ({summary.image.gcda.length} files)
+          </button>
+        </section>
+      ) : null}
+
+      {summary ? <Problems summary={summary} /> : null}
+
+      {summary && summary.files.length > 0 ? (
+        <details className="files">
+          <summary>Files ({summary.files.length})</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Path</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Bytes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.files.map((f) => (
+                <tr key={f.path}>
+                  <td>
+                    <code>{f.path}</code>
+                  </td>
+                  <td>{f.kind}</td>
+                  <td className="num">{f.size}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : null}
     </main>
   );
 }

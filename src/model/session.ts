@@ -1,0 +1,262 @@
+/**
+ * What the app holds: the files a user gave (archives unpacked), each classified by
+ * content, and the extraction of the core image among them. Pure TypeScript, so the
+ * worker runs it and tests drive it in Node.
+ */
+import { InputError, hex } from '../gcov/errors';
+import { extractImage, type ExtractResult } from '../gcov/extract';
+import { targetText } from '../gcov/memory';
+import { versionText } from '../gcov/version';
+import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from './archive';
+import { classify, type InputKind } from './classify';
+import { gcdaZip } from './gcda-zip';
+
+export interface InputFile {
+  /** Relative path as given (folder structure kept), or the file name. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface FileView {
+  readonly path: string;
+  readonly kind: InputKind;
+  readonly size: number;
+  /** The archive it came out of. */
+  readonly from?: string;
+}
+
+export interface ProblemView {
+  readonly file: string;
+  readonly offset?: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ImageView {
+  readonly path: string;
+  /** "12.2", one per compiler version found in the records. */
+  readonly gcc: readonly string[];
+  readonly arch?: string;
+  readonly target: string;
+  readonly base: string;
+  readonly objects: number;
+  readonly functions: number;
+  readonly counters: number;
+  /** Recorded .gcda paths, as in the image. */
+  readonly gcda: readonly string[];
+}
+
+export interface Summary {
+  readonly files: readonly FileView[];
+  readonly counts: Readonly<Record<InputKind, number>>;
+  readonly image?: ImageView;
+  readonly problems: readonly ProblemView[];
+  readonly warnings: readonly string[];
+  /** One line: "1 image (GCC 12.2, arm, 8 objects), 8 .gcno, 12 sources". */
+  readonly text: string;
+}
+
+export type Stage = 'unpack' | 'classify' | 'extract' | 'zip';
+
+export interface Progress {
+  readonly stage: Stage;
+  readonly done: number;
+  /** 0 when the total is not known yet. */
+  readonly total: number;
+  readonly label?: string;
+}
+
+interface Held extends FileView {
+  readonly bytes: Uint8Array;
+}
+
+const KINDS: readonly InputKind[] = ['image', 'elf', 'gcno', 'gcda', 'source', 'archive', 'unknown'];
+
+const toView = (e: InputError): ProblemView => ({
+  file: e.file,
+  ...(e.offset === undefined ? {} : { offset: e.offset }),
+  code: e.code,
+  message: e.message,
+});
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+export function summaryText(
+  counts: Readonly<Record<InputKind, number>>,
+  image: ImageView | undefined,
+): string {
+  const parts: string[] = [];
+  if (counts.image > 0) {
+    const what = image
+      ? ` (${[image.gcc.map((v) => `GCC ${v}`).join(', ') || 'GCC ?', image.arch ?? image.target, plural(image.objects, 'object')].join(', ')})`
+      : '';
+    parts.push(`${plural(counts.image, 'image')}${what}`);
+  }
+  if (counts.elf > 0) parts.push(plural(counts.elf, 'ELF', 'ELFs'));
+  if (counts.gcno > 0) parts.push(`${counts.gcno} .gcno`);
+  if (counts.gcda > 0) parts.push(`${counts.gcda} .gcda`);
+  if (counts.source > 0) parts.push(plural(counts.source, 'source'));
+  if (counts.unknown > 0) parts.push(`${counts.unknown} not recognised`);
+  return parts.join(', ') || 'no files';
+}
+
+export class Session {
+  private readonly held = new Map<string, Held>();
+  private readonly inputProblems: InputError[] = [];
+  private result: ExtractResult | undefined;
+  private extractProblems: InputError[] = [];
+  private extractWarnings: string[] = [];
+  private imagePath: string | undefined;
+
+  constructor(private readonly limits: ArchiveLimits = DEFAULT_LIMITS) {}
+
+  /** Adds files (a file with a path already held replaces it), unpacks archives, re-extracts. */
+  async add(
+    inputs: readonly InputFile[],
+    onProgress: (p: Progress) => void = () => undefined,
+  ): Promise<Summary> {
+    const flat: { path: string; bytes: Uint8Array; from?: string }[] = [];
+    let i = 0;
+    for (const f of inputs) {
+      onProgress({ stage: 'unpack', done: i++, total: inputs.length, label: f.path });
+      if (classify(f.path, f.bytes) !== 'archive') {
+        flat.push(f);
+        continue;
+      }
+      try {
+        const r = await unpackArchive(f.bytes, f.path, this.limits);
+        this.inputProblems.push(...r.problems);
+        const dir = f.path.replace(/\.(zip|tar|tgz|tar\.gz|gz)$/i, '');
+        for (const e of r.entries) flat.push({ path: `${dir}/${e.path}`, bytes: e.bytes, from: f.path });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        this.inputProblems.push(e);
+      }
+    }
+    let changed = false;
+    i = 0;
+    for (const f of flat) {
+      onProgress({ stage: 'classify', done: i++, total: flat.length, label: f.path });
+      const kind = classify(f.path, f.bytes);
+      if (kind === 'unknown')
+        this.inputProblems.push(
+          new InputError(
+            f.path,
+            undefined,
+            'bad-magic',
+            'not a core image, ELF, .gcno, .gcda, source or archive: ignored',
+          ),
+        );
+      if (kind === 'image' || kind === 'elf' || this.held.get(f.path)?.kind === 'image') changed = true;
+      this.held.set(f.path, {
+        path: f.path,
+        kind,
+        size: f.bytes.length,
+        bytes: f.bytes,
+        ...(f.from ? { from: f.from } : {}),
+      });
+    }
+    if (changed) this.extract(onProgress);
+    return this.summary();
+  }
+
+  private ofKind(kind: InputKind): Held[] {
+    return [...this.held.values()].filter((f) => f.kind === kind).sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  private extract(onProgress: (p: Progress) => void): void {
+    this.result = undefined;
+    this.extractProblems = [];
+    this.extractWarnings = [];
+    const images = this.ofKind('image');
+    const image = images[0];
+    this.imagePath = image?.path;
+    if (!image) return;
+    for (const other of images.slice(1))
+      this.extractProblems.push(
+        new InputError(
+          other.path,
+          undefined,
+          'unsupported',
+          `one image at a time: ${image.path} is used, this one is ignored`,
+        ),
+      );
+    const elfs = this.ofKind('elf');
+    let done = 0;
+    const onFile = () => onProgress({ stage: 'extract', done: ++done, total: 0, label: image.path });
+    onProgress({ stage: 'extract', done: 0, total: 0, label: image.path });
+    try {
+      if (elfs.length === 1) {
+        try {
+          this.result = extractImage(
+            image.bytes,
+            image.path,
+            { elf: { bytes: elfs[0]!.bytes, name: elfs[0]!.path } },
+            onFile,
+          );
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          this.extractWarnings.push(`with ${elfs[0]!.path}: ${e.message}; read without the ELF`);
+          done = 0;
+        }
+      } else if (elfs.length > 1) {
+        this.extractWarnings.push(`${elfs.length} ELF files given: none used, the image is read on its own`);
+      }
+      this.result ??= extractImage(image.bytes, image.path, {}, onFile);
+      this.extractProblems.push(...this.result.problems);
+      this.extractWarnings.push(...this.result.warnings);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.extractProblems.push(e);
+    }
+  }
+
+  summary(): Summary {
+    const counts = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<InputKind, number>;
+    for (const f of this.held.values()) counts[f.kind]++;
+    const r = this.result;
+    const image: ImageView | undefined =
+      r && this.imagePath
+        ? {
+            path: this.imagePath,
+            gcc: [...new Set(r.records.map((x) => versionText(x.version)))],
+            ...(r.detection.arch ? { arch: r.detection.arch } : {}),
+            target: targetText(r.detection.target),
+            base: hex(r.detection.base),
+            objects: r.stats.objects,
+            functions: r.stats.functions,
+            counters: r.stats.counters,
+            gcda: r.files.map((f) => f.path),
+          }
+        : undefined;
+    return {
+      files: [...this.held.values()]
+        .map(({ path, kind, size, from }) => ({ path, kind, size, ...(from ? { from } : {}) }))
+        .sort((a, b) => (a.path < b.path ? -1 : 1)),
+      counts,
+      ...(image ? { image } : {}),
+      problems: [...this.inputProblems, ...this.extractProblems].map(toView),
+      warnings: [...this.extractWarnings],
+      text: summaryText(counts, image),
+    };
+  }
+
+  /** The .gcda files as libgcov would lay them out, `strip` leading directories dropped. */
+  zip(strip = 0, onProgress: (p: Progress) => void = () => undefined): Uint8Array {
+    if (!this.result || this.result.files.length === 0)
+      throw new InputError(this.imagePath ?? '(no image)', undefined, 'not-found', 'no .gcda to write');
+    onProgress({ stage: 'zip', done: 0, total: this.result.files.length });
+    const z = gcdaZip(this.result.files, strip);
+    onProgress({ stage: 'zip', done: this.result.files.length, total: this.result.files.length });
+    return z;
+  }
+
+  clear(): void {
+    this.held.clear();
+    this.inputProblems.length = 0;
+    this.result = undefined;
+    this.extractProblems = [];
+    this.extractWarnings = [];
+    this.imagePath = undefined;
+  }
+}

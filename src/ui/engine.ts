@@ -1,0 +1,82 @@
+/**
+ * The page's handle on the worker. Cancelling terminates the worker (extraction is one
+ * synchronous run there, so this is the only way to stop it) and starts a fresh one.
+ */
+import * as Comlink from 'comlink';
+import type { ExtractWorkerApi } from '../../workers/extract.worker';
+import type { InputFile, Progress, Summary } from '../model/session';
+import type { Picked } from './collect';
+
+export class Cancelled extends Error {
+  override readonly name = 'Cancelled';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export class Engine {
+  private worker!: Worker;
+  private api!: Comlink.Remote<ExtractWorkerApi>;
+  /** Rejects the pending call when the worker is terminated under it. */
+  private abort: ((e: Error) => void) | undefined;
+  /** Bumped by cancel(), so work still on the page side (reading files) stops too. */
+  private generation = 0;
+
+  constructor() {
+    this.start();
+  }
+
+  private start(): void {
+    this.worker = new Worker(new URL('../../workers/extract.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'hvcov-extract',
+    });
+    this.api = Comlink.wrap<ExtractWorkerApi>(this.worker);
+  }
+
+  /** `call`, or a Cancelled rejection as soon as cancel() is called while it is pending. */
+  run<T>(call: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.abort = reject;
+      call.then(resolve, reject).finally(() => {
+        if (this.abort === reject) this.abort = undefined;
+      });
+    });
+  }
+
+  /** Terminate the worker (and with it every file given so far) and start a new one. */
+  cancel(): void {
+    this.api[Comlink.releaseProxy]();
+    this.worker.terminate();
+    this.abort?.(new Cancelled());
+    this.abort = undefined;
+    this.generation++;
+    this.start();
+  }
+
+  async add(picked: readonly Picked[], onProgress: (p: Progress) => void): Promise<Summary> {
+    const inputs: InputFile[] = [];
+    const gen = this.generation;
+    let done = 0;
+    for (const p of picked) {
+      onProgress({ stage: 'unpack', done: done++, total: picked.length, label: `reading ${p.path}` });
+      inputs.push({ path: p.path, bytes: new Uint8Array(await p.file.arrayBuffer()) });
+      if (gen !== this.generation) throw new Cancelled();
+    }
+    return this.addBytes(inputs, onProgress);
+  }
+
+  /** The buffers move to the worker (transferred, not copied): the inputs are empty afterwards. */
+  addBytes(inputs: InputFile[], onProgress: (p: Progress) => void): Promise<Summary> {
+    const buffers = [...new Set(inputs.map((i) => i.bytes.buffer as ArrayBuffer))];
+    return this.run(this.api.add(Comlink.transfer(inputs, buffers), Comlink.proxy(onProgress)));
+  }
+
+  zip(strip: number, onProgress: (p: Progress) => void): Promise<Uint8Array> {
+    return this.run(this.api.zip(strip, Comlink.proxy(onProgress)));
+  }
+
+  clear(): Promise<void> {
+    return this.run(this.api.clear());
+  }
+}
