@@ -8,6 +8,9 @@ import { InputError, hex } from './errors';
 import { MAGIC, TAG, formatFor, type GcovFormat } from './format';
 import { decodeVersion, type GccVersion } from './version';
 
+/** Upper bound on blocks in one function, against absurd counts (real ones stay far below). */
+export const MAX_BLOCKS = 1 << 20;
+
 /** Arc flags in the ARCS record. */
 export const ARC_FLAG = {
   ON_TREE: 1,
@@ -50,6 +53,8 @@ export interface GcnoFunction {
 }
 
 export interface Gcno {
+  /** The name it was read under, for messages. */
+  readonly file: string;
   readonly version: GccVersion;
   readonly format: GcovFormat;
   readonly little: boolean;
@@ -120,8 +125,7 @@ export function openGcovFile(
   const word = r.u32(4);
   const version = decodeVersion(word);
   const format = version ? formatFor(version) : undefined;
-  if (!version || !format)
-    throw new InputError(file, 4, 'bad-version', `unknown version word ${hex(word)}`);
+  if (!version || !format) throw new InputError(file, 4, 'bad-version', `unknown version word ${hex(word)}`);
   const cur = new GcovCursor(r, file, format);
   cur.pos = 8;
   return { cur, version, format, little };
@@ -175,13 +179,16 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       };
       functions.push(fn);
     } else if (fn && tag === TAG.BLOCKS) {
+      if (fn.blockCount > 0)
+        throw new InputError(file, at, 'bad-record', `second BLOCKS record for ${fn.name}`);
       const n = cur.u32('block count');
-      if (n > 1 << 24) throw new InputError(file, at, 'absurd-count', `${n} blocks`);
+      if (n > MAX_BLOCKS) throw new InputError(file, at, 'absurd-count', `${n} blocks in one function`);
       (fn as { blockCount: number }).blockCount = n;
       for (let i = 0; i < n; i++) fn.blockLocations.push([]);
     } else if (fn && tag === TAG.ARCS) {
       const src = cur.u32('arc source');
-      if (src >= fn.blockCount) throw new InputError(file, at, 'bad-record', `arc source block ${src} out of range`);
+      if (src >= fn.blockCount)
+        throw new InputError(file, at, 'bad-record', `arc source block ${src} out of range`);
       while (cur.pos + 8 <= end) {
         const dst = cur.u32();
         const flags = cur.u32();
@@ -191,7 +198,8 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       }
     } else if (fn && tag === TAG.LINES) {
       const block = cur.u32('block');
-      if (block >= fn.blockCount) throw new InputError(file, at, 'bad-record', `lines of block ${block} out of range`);
+      if (block >= fn.blockCount)
+        throw new InputError(file, at, 'bad-record', `lines of block ${block} out of range`);
       const locs = fn.blockLocations[block]!;
       let current: BlockLocation | undefined;
       while (cur.pos < end) {
@@ -210,9 +218,16 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
         locs.push(current);
       }
     } else if (fn && tag === TAG.CONDS) {
-      while (cur.pos + 8 <= end) fn.conditions.push({ block: cur.u32(), terms: cur.u32() });
+      while (cur.pos + 8 <= end) {
+        const block = cur.u32();
+        const terms = cur.u32();
+        // one bit per term in a 64-bit counter
+        if (block >= fn.blockCount || terms > 64)
+          throw new InputError(file, at, 'bad-record', `condition of ${terms} terms at block ${block}`);
+        fn.conditions.push({ block, terms });
+      }
     }
     cur.pos = end;
   }
-  return { version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+  return { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
 }
