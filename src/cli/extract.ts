@@ -80,12 +80,13 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
           }
           writeFileSync(dest, f.bytes);
         },
+    { keepFiles: values.zip !== undefined },
   );
   if (!values.quiet) out(describe(result, imagePath));
   if (values.zip) await writeFile(values.zip, gcdaZip(result.files, strip));
   if (!values.quiet)
     out(
-      `wrote ${result.files.length} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`,
+      `wrote ${result.stats.objects} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`,
     );
   for (const w of result.warnings) out(`warning: ${w}`);
   for (const p of result.problems) out(`skipped: ${p.message}`);

@@ -27,14 +27,15 @@ export interface ExtractResult {
 }
 
 /**
- * `onFile` sees each file as soon as it is made, so a caller can write it while the rest
- * are still being made (the CLI overlaps file I/O with this work that way).
+ * `onFile` sees each file as soon as it is made, so a caller can write it out at once;
+ * with `keepFiles: false` the result then holds no file bytes (less memory, less GC).
  */
 export function extractImage(
   bytes: Uint8Array,
   file: string,
   opts: DetectOptions = {},
   onFile?: (f: GcdaFile) => void,
+  { keepFiles = true }: { keepFiles?: boolean } = {},
 ): ExtractResult {
   const detection = detect(bytes, file, opts);
   const mem = detection.memory;
@@ -83,7 +84,7 @@ export function extractImage(
         );
     }
     const made: GcdaFile = { path: rec.filename, bytes: writeGcda(rec, mem, prog), record: rec };
-    files.push(made);
+    if (keepFiles) files.push(made);
     onFile?.(made);
     stats.objects++;
     for (const fo of rec.slots) {

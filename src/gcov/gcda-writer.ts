@@ -65,11 +65,12 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
         checksum = crc32Unsigned(checksum, arcs.num);
       }
       if (arcs.num === 0) continue;
-      const words = nativeWords(mem, arcs.values);
-      if (words && !oldStyle) {
-        // hot path: aligned little-endian counters read as native words
-        const end = (arcs.values >>> 2) + arcs.num * 2;
-        for (let i = arcs.values >>> 2; i < end; i += 2) {
+      const first = mem.target.little && !oldStyle ? mem.wordIndex(arcs.values) : -1;
+      if (first >= 0) {
+        // hot path: aligned little-endian counters read as host words (x86 and arm hosts)
+        const words = mem.words32;
+        const end = first + arcs.num * 2;
+        for (let i = first; i < end; i += 2) {
           const hi = words[i + 1]!;
           if (hi < runMaxHi || hi >= 0x80000000) continue;
           const lo = words[i]!;
@@ -109,12 +110,6 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
     histogram.set(b, e);
   }
   return { runMaxHi, runMaxLo, checksum, num, sumAll, histogram };
-}
-
-/** A Uint32Array over the image when counters at `at` can be read as native little-endian words. */
-function nativeWords(mem: TargetMemory, at: number): Uint32Array | undefined {
-  if (!mem.target.little || (mem.bytes.byteOffset + at) % 4 !== 0) return undefined;
-  return mem.words32;
 }
 
 /** gcov_histo_index: 4 sub-buckets per power of two, values 0 and 1 alone. */
@@ -249,7 +244,9 @@ function allZero(bytes: Uint8Array, values: number, num: number): boolean {
 function copyCounters(out: WordWriter, mem: TargetMemory, at: number, num: number): void {
   if (num === 0) return;
   if (mem.target.little) {
-    out.copyRaw(mem.bytes, at, num * 8);
+    const first = mem.wordIndex(at);
+    if (first >= 0) out.copyWords(mem.words32, first, num * 2);
+    else out.bytes(mem.bytes.subarray(at, at + num * 8));
     return;
   }
   const r = mem.r;

@@ -34,15 +34,15 @@ export class TargetMemory {
     return this.bytes.length;
   }
   private words?: Uint32Array;
-  /** The image as native-order 32-bit words (only meaningful when aligned; see callers). */
+  /** The whole underlying buffer as host-order 32-bit words; see wordIndex. */
   get words32(): Uint32Array {
-    const b = this.bytes;
-    this.words ??= new Uint32Array(
-      b.buffer,
-      b.byteOffset - (b.byteOffset % 4),
-      Math.floor((b.byteLength + (b.byteOffset % 4)) / 4),
-    );
+    this.words ??= new Uint32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >>> 2);
     return this.words;
+  }
+  /** Index into words32 of the image bytes at `off`, or -1 when they are not 4-aligned. */
+  wordIndex(off: number): number {
+    const at = this.bytes.byteOffset + off;
+    return at % 4 === 0 ? at >>> 2 : -1;
   }
   get wordSize(): WordSize {
     return this.target.wordSize;
