@@ -1,16 +1,22 @@
 /** hvcov command line: the same core as the browser app. */
 import { isInputError } from '../gcov/errors';
 import { extractCommand } from './extract';
+import { reportCommand } from './report';
+import { mergeCommand } from './merge';
 
 const HELP = `hvcov: coverage from hypervisor memory images and gcov data
 
   hvcov extract IMAGE --out DIR     write the .gcda files held in a core image
+  hvcov report --build DIR --image IMAGE   coverage report: gcov JSON, lcov, summary
+  hvcov merge RUN... --out DIR      sum several runs (core images, .gcda trees) into one
   hvcov help COMMAND
 
 Run "hvcov COMMAND --help" for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], out: (s: string) => void) => Promise<number>> = {
   extract: extractCommand,
+  report: reportCommand,
+  merge: mergeCommand,
 };
 
 export async function main(

@@ -41,6 +41,12 @@ export interface GcovFormat {
   readonly fnEndColumn: boolean;
   /** gcov JSON format_version. */
   readonly jsonFormat: '1' | '2';
+  /**
+   * The object summary `gcov-tool merge` writes: 'add' sums runs and sum_max (GCC 11+);
+   * 'recompute' writes runs = 1 and sum_max = the largest arcs counter of the whole merged
+   * profile, as on a first run (GCC 9 and 10).
+   */
+  readonly mergedSummary: 'add' | 'recompute';
 }
 
 const k = (name: string, merge: MergeKind): CounterKind => ({ name, merge });
@@ -80,6 +86,7 @@ const base = {
   fnArtificialAndRange: false,
   fnEndColumn: false,
   jsonFormat: '1',
+  mergedSummary: 'recompute',
 } as const;
 
 /** Ordered by first release; the last entry whose first release is <= the version applies. */
@@ -113,7 +120,15 @@ const MODERN = ERAS[ERAS.length - 1]!;
 const ERAS_ALL: readonly GcovFormat[] = [
   ...ERAS,
   { ...MODERN, firstMajor: 10, firstMinor: 0, counters: KINDS_10 },
-  { ...MODERN, firstMajor: 11, firstMinor: 0, counters: KINDS_10, zeroCompaction: true, kvpLists: true },
+  {
+    ...MODERN,
+    firstMajor: 11,
+    firstMinor: 0,
+    counters: KINDS_10,
+    zeroCompaction: true,
+    kvpLists: true,
+    mergedSummary: 'add',
+  },
   {
     ...MODERN,
     firstMajor: 12,
@@ -124,6 +139,7 @@ const ERAS_ALL: readonly GcovFormat[] = [
     infoChecksum: true,
     lengthInBytes: true,
     byteStrings: true,
+    mergedSummary: 'add',
   },
 ];
 const V12 = ERAS_ALL[ERAS_ALL.length - 1]!;

@@ -9,7 +9,7 @@ import { outputPath } from '../gcov/paths';
 /** Fixed entry time, so the same data always gives the same zip. */
 const ZIP_TIME = new Date(Date.UTC(2000, 0, 1));
 
-export function gcdaZip(files: readonly GcdaFile[], strip = 0): Uint8Array {
+export function gcdaZip(files: readonly Pick<GcdaFile, 'path' | 'bytes'>[], strip = 0): Uint8Array {
   const tree: Zippable = {};
   for (const f of files) tree[outputPath(f.path, strip)] = [f.bytes, { mtime: ZIP_TIME }];
   return zipSync(tree, { level: 6, mtime: ZIP_TIME });

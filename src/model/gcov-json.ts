@@ -2,6 +2,7 @@
  * The `files` part of `gcov --json-format --branch-probabilities` output for one object,
  * in the format_version of the compiler that wrote the notes file.
  */
+import { demangle } from '../gcov/demangle';
 import { outputFactsFor } from './gcov-output';
 import type {
   ConditionCoverage,
@@ -66,7 +67,7 @@ export interface GcovJsonFile {
 }
 
 export interface GcovJsonOptions {
-  /** Turns a mangled name into gcov's demangled_name (default: unchanged). */
+  /** Turns a mangled name into gcov's demangled_name (default: our Itanium demangler, gcov's form). */
   demangle?: (name: string) => string;
   /** Condition coverage per line, as with gcov's --conditions (-g, GCC 14+). */
   conditions?: boolean;
@@ -219,7 +220,7 @@ export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): 
   const ctx: Ctx = {
     v2: cov.gcno.format.jsonFormat === '2',
     conditions: opts.conditions ?? false,
-    demangle: opts.demangle ?? ((n: string) => n),
+    demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
     pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
     namesEnd: outputFactsFor(cov.gcno.version).namesEndAtEndLine,
   };

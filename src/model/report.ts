@@ -1,0 +1,481 @@
+/**
+ * One coverage model built from many objects: every .gcno of a build, each paired with
+ * its .gcda (from files or straight from a core image), computed as gcov does and merged
+ * per source file as lcov merges its tracefiles. The UI, the exports and the CLI only
+ * read this model.
+ */
+import { objectChecksum } from '../gcov/crc32';
+import { InputError, isInputError } from '../gcov/errors';
+import { readGcda, type Gcda } from '../gcov/gcda-reader';
+import { readGcno, type Gcno } from '../gcov/gcno';
+import { versionText } from '../gcov/version';
+import { computeCoverage } from './coverage';
+import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
+
+export interface NotesInput {
+  /** Path of the .gcno in the dropped build tree (relative or absolute). */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface DataInput {
+  /** The .gcda path: the absolute build path recorded in an image, or a path in a folder. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Where it came from: the image file name, or undefined for a .gcda file. */
+  readonly image?: string;
+  /** Target of the image, as the extraction described it (e.g. "32-bit little-endian (arm)"). */
+  readonly target?: string;
+}
+
+export interface ReportOptions {
+  /** gcov's demangled_name of a function (default: hvcov's Itanium demangler, as gcov prints it). */
+  demangle?: (name: string) => string;
+  /**
+   * Directory that relative source names are resolved against (lcov's --base-directory);
+   * default: the compile directory recorded in each .gcno.
+   */
+  sourceRoot?: string;
+}
+
+export interface Count {
+  found: number;
+  hit: number;
+}
+
+export interface Totals {
+  lines: Count;
+  functions: Count;
+  branches: Count;
+  conditions: Count;
+}
+
+export interface ReportFunction {
+  readonly name: string;
+  readonly demangledName: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  executionCount: number;
+  blocks: number;
+  blocksExecuted: number;
+}
+
+/** A branch outcome; `undefined` count: its block was never reached (lcov's `-`). */
+export interface ReportBranch {
+  count: number | undefined;
+  readonly throw: boolean;
+}
+
+export interface ReportCondition {
+  /** Outcomes: 2 per term. */
+  readonly count: number;
+  readonly notCoveredTrue: number[];
+  readonly notCoveredFalse: number[];
+}
+
+export interface ReportLine {
+  readonly lineNumber: number;
+  count: number;
+  /** Some block of the line was not executed (gcov's unexecuted_block, any object). */
+  unexecutedBlock: boolean;
+  /** Branches by position on the line, added over objects position by position, as lcov does. */
+  readonly branches: ReportBranch[];
+  readonly conditions: ReportCondition[];
+}
+
+export interface ReportFile {
+  /** Absolute, normalised source path. */
+  readonly path: string;
+  /** By start line, then first seen; one entry per name (lcov's key). */
+  readonly functions: ReportFunction[];
+  /** By line number. */
+  readonly lines: ReportLine[];
+  readonly totals: Totals;
+}
+
+export interface ReportDirectory {
+  readonly path: string;
+  readonly totals: Totals;
+}
+
+/** One .gcno and what was made of it. */
+export interface ReportObject {
+  readonly notes: string;
+  /** The .gcda used, if one matched. */
+  readonly data?: string;
+  readonly image?: string;
+  readonly target?: string;
+  /** e.g. "12.2". */
+  readonly gccVersion: string;
+  /** Directory the object's relative source names resolve against. */
+  readonly sourceRoot: string;
+  readonly gcno: Gcno;
+  /** gcov's JSON document for this object, the way `gcov --json-format -b` prints it. */
+  readonly json: GcovJsonDocument;
+}
+
+export interface GcovJsonDocument {
+  format_version: string;
+  gcc_version: string;
+  current_working_directory?: string;
+  data_file: string;
+  files: GcovJsonFile[];
+}
+
+export interface Report {
+  readonly objects: ReportObject[];
+  /** By path. */
+  readonly files: ReportFile[];
+  /** By path; each holds the totals of the files directly in it. */
+  readonly directories: ReportDirectory[];
+  readonly totals: Totals;
+  /** Per input file: what could not be read or matched; everything else is reported. */
+  readonly problems: InputError[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Paths
+
+/**
+ * Path segments with `.` and empty segments dropped and `..` resolved; a `..` that would
+ * climb above the start is kept only for relative paths (it cannot be matched anyway).
+ */
+export function pathSegments(path: string): string[] {
+  const out: string[] = [];
+  for (const seg of path.replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out.at(-1) !== '..') out.pop();
+    else out.push(seg);
+  }
+  return out;
+}
+
+/** An absolute path, normalised the way lcov writes it: `//`, `.` and `..` resolved. */
+export function normalisePath(path: string, base = '/'): string {
+  const segs = pathSegments(path.startsWith('/') ? path : `${base}/${path}`);
+  let i = 0;
+  while (segs[i] === '..') i++;
+  return '/' + segs.slice(i).join('/');
+}
+
+/** File name without its extension and without a kbuild `.tmp_` prefix. */
+function stem(name: string): string {
+  const n = name.startsWith('.tmp_') ? name.slice(5) : name;
+  const dot = n.lastIndexOf('.');
+  return dot > 0 ? n.slice(0, dot) : n;
+}
+
+/** Number of trailing path segments two object paths share (file names compared by stem). */
+export function commonSuffix(a: string, b: string): number {
+  const x = pathSegments(a);
+  const y = pathSegments(b);
+  if (x.length === 0 || y.length === 0 || stem(x.at(-1)!) !== stem(y.at(-1)!)) return 0;
+  let n = 1;
+  while (n < x.length && n < y.length && x[x.length - 1 - n] === y[y.length - 1 - n]) n++;
+  return n;
+}
+
+/**
+ * The object checksum (GCC >= 12) of the notes: GCC writes 0 in the .gcno header, so it is
+ * computed from the functions, as GCC computes the one it stores in gcov_info.
+ */
+export function notesChecksum(g: Gcno): number | undefined {
+  if (g.checksum === undefined) return undefined;
+  return g.checksum !== 0 ? g.checksum : objectChecksum(g.functions);
+}
+
+interface ReadNotes {
+  readonly input: NotesInput;
+  readonly gcno: Gcno;
+}
+
+interface ReadData {
+  readonly input: DataInput;
+  readonly gcda: Gcda;
+}
+
+/**
+ * Pairs each .gcda with the .gcno whose path shares the longest suffix with it; among
+ * equally good candidates the one with the same stamp (and checksum) wins. A .gcda that
+ * matches nothing, or only notes with another stamp, is a problem; the rest go on.
+ */
+export function matchData<N extends ReadNotes, D extends ReadData>(
+  notes: readonly N[],
+  data: readonly D[],
+): { pairs: Map<N, D>; problems: InputError[] } {
+  const byStem = new Map<string, N[]>();
+  for (const n of notes) {
+    const s = stem(pathSegments(n.input.name).at(-1) ?? '');
+    byStem.set(s, [...(byStem.get(s) ?? []), n]);
+  }
+  const pairs = new Map<N, D>();
+  const problems: InputError[] = [];
+  const sameBuild = (n: N, d: D) =>
+    n.gcno.stamp === d.gcda.stamp &&
+    (d.gcda.checksum === undefined || notesChecksum(n.gcno) === d.gcda.checksum);
+  for (const d of data) {
+    const name = d.input.name;
+    let best = 0;
+    let top: N[] = [];
+    for (const n of byStem.get(stem(pathSegments(name).at(-1) ?? '')) ?? []) {
+      const s = commonSuffix(n.input.name, name);
+      if (s > best) [best, top] = [s, [n]];
+      else if (s === best && s > 0) top.push(n);
+    }
+    if (top.length === 0) {
+      problems.push(
+        new InputError(name, undefined, 'not-found', 'no .gcno in the build tree for this .gcda'),
+      );
+      continue;
+    }
+    const fitting = top.filter((n) => sameBuild(n, d));
+    if (fitting.length === 0) {
+      const n = top[0]!;
+      const what =
+        n.gcno.stamp !== d.gcda.stamp
+          ? `stamp 0x${d.gcda.stamp.toString(16)}, ${n.input.name} has 0x${n.gcno.stamp.toString(16)}`
+          : `checksum 0x${d.gcda.checksum!.toString(16)}, ${n.input.name} has 0x${notesChecksum(n.gcno)!.toString(16)}`;
+      problems.push(
+        new InputError(
+          name,
+          8,
+          'checksum',
+          `not from the same compilation as its notes file (${what}): ignored`,
+        ),
+      );
+      continue;
+    }
+    if (fitting.length > 1) {
+      problems.push(
+        new InputError(
+          name,
+          undefined,
+          'bad-argument',
+          `matches several notes files equally: ${fitting.map((n) => n.input.name).join(', ')}: ignored`,
+        ),
+      );
+      continue;
+    }
+    const n = fitting[0]!;
+    const other = pairs.get(n);
+    if (other) {
+      problems.push(
+        new InputError(
+          name,
+          undefined,
+          'bad-argument',
+          `${n.input.name} already has ${other.input.name}: ignored`,
+        ),
+      );
+      continue;
+    }
+    pairs.set(n, d);
+  }
+  return { pairs, problems };
+}
+
+// ---------------------------------------------------------------------------------------
+// Merging
+
+const emptyTotals = (): Totals => ({
+  lines: { found: 0, hit: 0 },
+  functions: { found: 0, hit: 0 },
+  branches: { found: 0, hit: 0 },
+  conditions: { found: 0, hit: 0 },
+});
+
+function addTotals(into: Totals, t: Totals): void {
+  for (const k of ['lines', 'functions', 'branches', 'conditions'] as const) {
+    into[k].found += t[k].found;
+    into[k].hit += t[k].hit;
+  }
+}
+
+interface FileBuilder {
+  path: string;
+  functions: Map<string, ReportFunction>;
+  lines: Map<number, ReportLine>;
+}
+
+/** gcov's version string: releases since GCC 5 are major.minor.0. */
+const gcovVersionString = (g: Gcno) => `${versionText(g.version)}.0`;
+
+/** Adds one object's gcov JSON files into the per-file builders, as lcov adds tracefiles. */
+function mergeObject(files: Map<string, FileBuilder>, json: GcovJsonFile[], base: string): void {
+  for (const jf of json) {
+    const path = normalisePath(jf.file, base);
+    let f = files.get(path);
+    if (!f) files.set(path, (f = { path, functions: new Map(), lines: new Map() }));
+    for (const fn of jf.functions) {
+      const have = f.functions.get(fn.name);
+      if (have) {
+        have.executionCount += fn.execution_count;
+        have.blocks = Math.max(have.blocks, fn.blocks);
+        have.blocksExecuted = Math.max(have.blocksExecuted, fn.blocks_executed);
+      } else
+        f.functions.set(fn.name, {
+          name: fn.name,
+          demangledName: fn.demangled_name,
+          startLine: fn.start_line,
+          endLine: fn.end_line,
+          executionCount: fn.execution_count,
+          blocks: fn.blocks,
+          blocksExecuted: fn.blocks_executed,
+        });
+    }
+    for (const jl of jf.lines) {
+      let l = f.lines.get(jl.line_number);
+      if (!l)
+        f.lines.set(
+          jl.line_number,
+          (l = {
+            lineNumber: jl.line_number,
+            count: 0,
+            unexecutedBlock: false,
+            branches: [],
+            conditions: [],
+          }),
+        );
+      l.count += jl.count;
+      l.unexecutedBlock ||= jl.unexecuted_block;
+      // lcov (geninfo) writes a branch as not reached ("-") when its line has an
+      // unexecuted block and a count of 0; merged position by position, "-" + n = n.
+      const unreached = jl.unexecuted_block && jl.count === 0;
+      jl.branches.forEach((b, i) => {
+        const have = l.branches[i];
+        const count = unreached ? undefined : b.count;
+        if (!have) l.branches[i] = { count, throw: b.throw };
+        else if (have.count === undefined) have.count = count;
+        else if (count !== undefined) have.count += count;
+      });
+      (jl.conditions ?? []).forEach((c, i) => {
+        const have = l.conditions[i];
+        if (!have || have.count !== c.count)
+          l.conditions[i] = {
+            count: c.count,
+            notCoveredTrue: [...c.not_covered_true],
+            notCoveredFalse: [...c.not_covered_false],
+          };
+        else {
+          // a term seen true (false) in any object is covered
+          const t = new Set(c.not_covered_true);
+          const f2 = new Set(c.not_covered_false);
+          l.conditions[i] = {
+            count: c.count,
+            notCoveredTrue: have.notCoveredTrue.filter((x) => t.has(x)),
+            notCoveredFalse: have.notCoveredFalse.filter((x) => f2.has(x)),
+          };
+        }
+      });
+    }
+  }
+}
+
+function finishFile(b: FileBuilder): ReportFile {
+  const totals = emptyTotals();
+  const lines = [...b.lines.values()].sort((x, y) => x.lineNumber - y.lineNumber);
+  for (const l of lines) {
+    totals.lines.found++;
+    if (l.count > 0) totals.lines.hit++;
+    for (const br of l.branches) {
+      totals.branches.found++;
+      if (br.count !== undefined && br.count > 0) totals.branches.hit++;
+    }
+    for (const c of l.conditions) {
+      totals.conditions.found += c.count;
+      totals.conditions.hit += c.count - c.notCoveredTrue.length - c.notCoveredFalse.length;
+    }
+  }
+  // stable: functions on one line keep the order they were met in
+  const functions = [...b.functions.values()].sort((x, y) => x.startLine - y.startLine);
+  for (const f of functions) {
+    totals.functions.found++;
+    if (f.executionCount > 0) totals.functions.hit++;
+  }
+  return { path: b.path, functions, lines, totals };
+}
+
+const dirname = (p: string) => p.slice(0, Math.max(1, p.lastIndexOf('/')));
+
+/**
+ * Builds the report. Unreadable files and unmatched data are problems; a .gcno without
+ * data is reported with every count 0 (never executed), as gcov reports it.
+ */
+export function buildReport(notes: NotesInput[], data: DataInput[], opts: ReportOptions = {}): Report {
+  const problems: InputError[] = [];
+  const readNotes: ReadNotes[] = [];
+  for (const input of notes)
+    try {
+      readNotes.push({ input, gcno: readGcno(input.bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+    }
+  const readData: ReadData[] = [];
+  for (const input of data)
+    try {
+      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+    }
+  const { pairs, problems: matchProblems } = matchData(readNotes, readData);
+  problems.push(...matchProblems);
+
+  const objects: ReportObject[] = [];
+  const builders = new Map<string, FileBuilder>();
+  for (const n of readNotes) {
+    const d = pairs.get(n);
+    let json: GcovJsonFile[];
+    try {
+      const cov = computeCoverage(n.gcno, d?.gcda, d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'));
+      problems.push(...cov.problems);
+      json = gcovJsonFiles(cov, {
+        demangle: opts.demangle,
+        conditions: n.gcno.format.counters.some((k) => k.name === 'conditions'),
+      });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+      continue;
+    }
+    const cwd = n.gcno.cwd;
+    const sourceRoot = opts.sourceRoot ?? cwd ?? '/';
+    objects.push({
+      notes: n.input.name,
+      ...(d ? { data: d.input.name } : {}),
+      ...(d?.input.image !== undefined ? { image: d.input.image } : {}),
+      ...(d?.input.target !== undefined ? { target: d.input.target } : {}),
+      gccVersion: versionText(n.gcno.version),
+      sourceRoot,
+      gcno: n.gcno,
+      json: {
+        format_version: n.gcno.format.jsonFormat,
+        gcc_version: gcovVersionString(n.gcno),
+        ...(cwd !== undefined ? { current_working_directory: cwd } : {}),
+        data_file: d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
+        files: json,
+      },
+    });
+    mergeObject(builders, json, sourceRoot);
+  }
+
+  // lcov leaves out files without any line
+  const files = [...builders.values()]
+    .filter((b) => b.lines.size > 0)
+    .map(finishFile)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const dirs = new Map<string, Totals>();
+  const totals = emptyTotals();
+  for (const f of files) {
+    const d = dirname(f.path);
+    let t = dirs.get(d);
+    if (!t) dirs.set(d, (t = emptyTotals()));
+    addTotals(t, f.totals);
+    addTotals(totals, f.totals);
+  }
+  const directories = [...dirs.entries()]
+    .map(([path, t]) => ({ path, totals: t }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { objects, files, directories, totals, problems };
+}

@@ -1,0 +1,102 @@
+/** `hvcov report` on a committed fixture, without external tools: outputs, problems, exit status. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { extractImage } from '../../src/gcov/extract';
+import { listFixtures, loadFixture } from '../helpers/fixtures';
+
+const fx = loadFixture(listFixtures().find((c) => c.includes('armhf'))!);
+
+async function run(args: string[]): Promise<{ code: number; text: string }> {
+  const lines: string[] = [];
+  const code = await main(args, (s) => lines.push(s));
+  return { code, text: lines.join('\n') };
+}
+
+describe('hvcov report', () => {
+  it('reads an image and a .gcno folder, writes one gcov JSON document per .gcno', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    const jsonl = join(out, 'g.jsonl');
+    const r = await run([
+      'report',
+      '--build',
+      join(fx.dir, 'gcno'),
+      '--image',
+      join(fx.dir, 'image.bin'),
+      '--gcov-json',
+      jsonl,
+      '--summary',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.text).toMatch(
+      new RegExp(`report: +${fx.ref.size} \\.gcno, ${fx.ref.size} \\.gcda, ${fx.ref.size} matched`),
+    );
+    expect(r.text).toMatch(/^Total +\d+\/\d+ /m);
+    const docs = readFileSync(jsonl, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { data_file: string });
+    expect(docs.map((d) => d.data_file).sort()).toEqual([...fx.ref.keys()].sort());
+  });
+
+  it('reads a .gcda folder as written by hvcov extract', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    expect(
+      (await run(['extract', join(fx.dir, 'image.bin'), '--out', join(out, 'gcda'), '--quiet'])).code,
+    ).toBe(0);
+    const r = await run([
+      'report',
+      '--build',
+      join(fx.dir, 'gcno'),
+      '--gcda',
+      join(out, 'gcda'),
+      '--lcov',
+      join(out, 'x.info'),
+    ]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'x.info'), 'utf8')).toMatch(/^SF:.*\/arch\/irqchip\.c$/m);
+  });
+
+  it('prints a damaged .gcda, exits 1 and still reports the others', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    await run(['extract', join(fx.dir, 'image.bin'), '--out', join(out, 'gcda'), '--quiet']);
+    const lib = join(out, 'gcda', fx.meta.buildDir, 'obj', 'lib.gcda');
+    writeFileSync(lib, readFileSync(lib).subarray(0, 6));
+    const r = await run([
+      'report',
+      '--build',
+      join(fx.dir, 'gcno'),
+      '--gcda',
+      join(out, 'gcda'),
+      '--summary',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/problem: .*lib\.gcda.*too small/);
+    expect(r.text).toMatch(/note: no \.gcda for lib\.gcno/);
+    expect(r.text).toMatch(new RegExp(`${fx.ref.size - 1} matched`));
+  });
+
+  it('exits 2 without --build or with both --image and --gcda', async () => {
+    expect((await run(['report', '--image', 'x'])).code).toBe(2);
+    expect((await run(['report', '--build', '.', '--image', 'x', '--gcda', 'y'])).code).toBe(2);
+  });
+
+  it('keeps the provenance: image, target, GCC version', async () => {
+    const { buildReport } = await import('../../src/model/report');
+    const res = extractImage(fx.image, 'core');
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(fx.dir, 'gcno')).length).toBeGreaterThan(0);
+    const r = buildReport(
+      [{ name: 'lib.gcno', bytes: new Uint8Array(readFileSync(join(fx.dir, 'gcno', 'lib.gcno'))) }],
+      res.files.map((f) => ({ name: f.path, bytes: f.bytes, image: 'core', target: 'arm' })),
+    );
+    const o = r.objects[0]!;
+    expect(o).toMatchObject({
+      image: 'core',
+      target: 'arm',
+      gccVersion: fx.meta.gcc.split('.').slice(0, 2).join('.'),
+    });
+  });
+});
