@@ -5,7 +5,7 @@
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { crc32Unsigned } from './crc32';
-import { programSummary, writeGcda, type GcdaFile } from './gcda-writer';
+import { programSummary, sizeBound, writeGcda, type GcdaFile } from './gcda-writer';
 import { walkInfoList, type InfoRecord } from './walker';
 
 export interface ExtractStats {
@@ -27,8 +27,9 @@ export interface ExtractResult {
 }
 
 /**
- * `onFile` sees each file as soon as it is made, so a caller can write it out at once;
- * with `keepFiles: false` the result then holds no file bytes (less memory, less GC).
+ * `onFile` sees each file as soon as it is made, so a caller can write it out at once.
+ * With `keepFiles: false` the result holds no file bytes and every file is made in one
+ * reused buffer: `onFile` must then use the bytes before it returns.
  */
 export function extractImage(
   bytes: Uint8Array,
@@ -55,6 +56,7 @@ export function extractImage(
   const files: GcdaFile[] = [];
   const byPath = new Map<string, InfoRecord>();
 
+  let scratch = new Uint8Array(0);
   const stats: ExtractStats = { objects: 0, functions: 0, placeholders: 0, counters: 0 };
   for (const rec of records) {
     const other = byPath.get(rec.filename);
@@ -83,7 +85,13 @@ export function extractImage(
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
         );
     }
-    const made: GcdaFile = { path: rec.filename, bytes: writeGcda(rec, mem, prog), record: rec };
+    let into: Uint8Array | undefined;
+    if (!keepFiles) {
+      const need = sizeBound(rec);
+      if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+      into = scratch.subarray(0, need);
+    }
+    const made: GcdaFile = { path: rec.filename, bytes: writeGcda(rec, mem, prog, into), record: rec };
     if (keepFiles) files.push(made);
     onFile?.(made);
     stats.objects++;

@@ -7,7 +7,7 @@ import { WordWriter } from './bytes';
 import { crc32Unsigned } from './crc32';
 import { MAGIC, TAG, counterTag, type GcovFormat } from './format';
 import type { TargetMemory } from './memory';
-import { ctrAt, ctrValues, siteKey, type CounterSet, type InfoRecord } from './walker';
+import { siteKey, type CounterSet, type InfoRecord } from './walker';
 
 export interface GcdaFile {
   /** The .gcda path recorded in the image (gcov_info.filename). */
@@ -46,7 +46,9 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
     }
     const L = rec.layout;
     const hasArcs = rec.kinds[0] === ARCS;
-    for (const fo of rec.slots) {
+    const nk = rec.kinds.length;
+    for (let fi = 0; fi < rec.slots.length; fi++) {
+      const fo = rec.slots[fi]!;
       if (fo < 0) {
         if (oldStyle) {
           checksum = crc32Unsigned(checksum, 0);
@@ -59,7 +61,7 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
         checksum = crc32Unsigned(checksum, r.u32(fo + L.fnLinenoChecksum));
       }
       if (!hasArcs) continue;
-      const arcs = { num: r.u32(ctrAt(rec, fo, 0) + L.ctrNum), values: ctrValues(mem, rec, fo, 0) };
+      const arcs = { num: rec.ctrNum[fi * nk]!, values: rec.ctrValues[fi * nk]! };
       if (oldStyle) {
         num += arcs.num;
         checksum = crc32Unsigned(checksum, arcs.num);
@@ -68,17 +70,11 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
       const first = mem.target.little && !oldStyle ? mem.wordIndex(arcs.values) : -1;
       if (first >= 0) {
         // hot path: aligned little-endian counters read as host words (x86 and arm hosts)
-        const words = mem.words32;
-        const end = first + arcs.num * 2;
-        for (let i = first; i < end; i += 2) {
-          const hi = words[i + 1]!;
-          if (hi < runMaxHi || hi >= 0x80000000) continue;
-          const lo = words[i]!;
-          if (hi > runMaxHi) {
-            runMaxHi = hi;
-            runMaxLo = lo;
-          } else if (lo > runMaxLo) runMaxLo = lo;
-        }
+        scratch.hi = runMaxHi;
+        scratch.lo = runMaxLo;
+        scanMax(mem.words32, first, first + arcs.num * 2);
+        runMaxHi = scratch.hi;
+        runMaxLo = scratch.lo;
         continue;
       }
       for (let i = 0; i < arcs.num; i++) {
@@ -110,6 +106,25 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
     histogram.set(b, e);
   }
   return { runMaxHi, runMaxLo, checksum, num, sumAll, histogram };
+}
+
+const scratch = { hi: 0, lo: 0 };
+/** Raises scratch to the largest non-negative counter in host-order words [first, end). */
+function scanMax(words: Uint32Array, first: number, end: number): void {
+  // a small function of its own, so the optimiser compiles this loop on its own
+  let mh = scratch.hi;
+  let ml = scratch.lo;
+  for (let i = first; i < end; i += 2) {
+    const hi = words[i + 1]!;
+    if (hi < mh || hi >= 0x80000000) continue;
+    const lo = words[i]!;
+    if (hi > mh) {
+      mh = hi;
+      ml = lo;
+    } else if (lo > ml) ml = lo;
+  }
+  scratch.hi = mh;
+  scratch.lo = ml;
 }
 
 /** gcov_histo_index: 4 sub-buckets per power of two, values 0 and 1 alone. */
@@ -164,8 +179,8 @@ function writeGcdaTo(
     out.u32(r.u32(fo + L.fnCfgChecksum));
     for (let j = 0; j < rec.kinds.length; j++) {
       const kind = rec.kinds[j]!;
-      const num = r.u32(ctrAt(rec, fo, j) + L.ctrNum);
-      const values = ctrValues(mem, rec, fo, j);
+      const num = rec.ctrNum[i * rec.kinds.length + j]!;
+      const values = rec.ctrValues[i * rec.kinds.length + j]!;
       const sites = rec.topn.get(siteKey(i, j));
       out.u32(counterTag(kind));
       if (sites) {
@@ -186,15 +201,10 @@ function writeGcdaTo(
 }
 
 /** Bytes the file can take at most, so the buffer never grows while writing. */
-export function sizeBound(rec: InfoRecord, mem: TargetMemory): number {
+export function sizeBound(rec: InfoRecord): number {
   let n = 16 + 8 + (rec.format.summary === 'object' ? 8 : 4 * (17 + 8 + 5 * 256)) + 4;
-  const L = rec.layout;
-  for (const fo of rec.slots) {
-    n += 8;
-    if (fo < 0) continue;
-    n += 12;
-    for (let j = 0; j < rec.kinds.length; j++) n += 8 + mem.r.u32(ctrAt(rec, fo, j) + L.ctrNum) * 8;
-  }
+  for (const fo of rec.slots) n += fo < 0 ? 8 : 20 + 8 * rec.kinds.length;
+  for (const num of rec.ctrNum) n += num * 8;
   for (const sites of rec.topn.values()) for (const s of sites) n += 16 + s.nodes.length * 16;
   return n;
 }

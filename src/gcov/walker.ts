@@ -65,6 +65,9 @@ export interface InfoRecord {
   readonly topn: ReadonlyMap<number, readonly TopnSite[]>;
   /** Counters in the record's own functions, all kinds. */
   readonly counterCount: number;
+  /** Per (function i, active kind j) at i * kinds.length + j: counter count and values offset (-1: none). */
+  readonly ctrNum: Uint32Array;
+  readonly ctrValues: Float64Array;
   readonly functions: readonly FunctionSlot[];
 }
 
@@ -74,16 +77,6 @@ export const siteKey = (fnIndex: number, ctr: number): number => fnIndex * 64 + 
 const NULL_PLACEHOLDER: Placeholder = Object.freeze({ placeholder: 'null' });
 const FOREIGN_PLACEHOLDER: Placeholder = Object.freeze({ placeholder: 'foreign' });
 
-/** Offset of ctrs[j] of the gcov_fn_info at `fo`. */
-export const ctrAt = (rec: InfoRecord, fo: number, j: number): number =>
-  fo + rec.layout.fnCtrs + j * rec.layout.ctrStride;
-
-/** values offset of ctrs[j], or -1 when it has no values. */
-export function ctrValues(mem: TargetMemory, rec: InfoRecord, fo: number, j: number): number {
-  const c = ctrAt(rec, fo, j);
-  return mem.r.u32(c + rec.layout.ctrNum) === 0 ? -1 : mem.targetOffsetAt(c + rec.layout.ctrValues);
-}
-
 function materialize(mem: TargetMemory, rec: Omit<InfoRecord, 'functions'>): FunctionSlot[] {
   const out: FunctionSlot[] = [];
   const L = rec.layout;
@@ -91,9 +84,8 @@ function materialize(mem: TargetMemory, rec: Omit<InfoRecord, 'functions'>): Fun
     if (fo === NULL_SLOT) return void out.push(NULL_PLACEHOLDER);
     if (fo === FOREIGN_SLOT) return void out.push(FOREIGN_PLACEHOLDER);
     const counters: CounterSet[] = rec.kinds.map((kind, j) => {
-      const c = fo + L.fnCtrs + j * L.ctrStride;
-      const num = mem.r.u32(c + L.ctrNum);
-      const values = num === 0 ? -1 : mem.targetOffsetAt(c + L.ctrValues);
+      const num = rec.ctrNum[i * rec.kinds.length + j]!;
+      const values = rec.ctrValues[i * rec.kinds.length + j]!;
       const sites = rec.topn.get(siteKey(i, j));
       return sites ? { kind, num, values, sites } : { kind, num, values };
     });
@@ -220,6 +212,8 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
   const topn = new Map<number, TopnSite[]>();
   let slots = new Float64Array(0);
   let counterCount = 0;
+  let ctrNum = new Uint32Array(0);
+  let ctrValues = new Float64Array(0);
   if (n > 0) {
     const arr = mem.targetOffsetAt(off + layout.functions);
     if (mem.isNullAt(off + layout.functions) || !mem.contains(arr, n * w))
@@ -229,6 +223,8 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
         `n_functions ${n} with functions array at ${hex(mem.pointerAt(off + layout.functions))} does not fit in the image`,
       );
     slots = new Float64Array(n);
+    ctrNum = new Uint32Array(n * kinds.length);
+    ctrValues = new Float64Array(n * kinds.length).fill(-1);
     const fnSize = layout.fnCtrs + kinds.length * layout.ctrStride;
     for (let i = 0; i < n; i++) {
       const slot = arr + i * w;
@@ -251,6 +247,8 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
         if (num === 0) continue;
         counterCount += num;
         const values = mem.targetOffsetAt(c + layout.ctrValues);
+        ctrNum[i * kinds.length + j] = num;
+        ctrValues[i * kinds.length + j] = values;
         if (!mem.contains(values, num * 8))
           fail(
             c,
@@ -286,6 +284,8 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
     slots,
     topn,
     counterCount,
+    ctrNum,
+    ctrValues,
   };
   let functions: FunctionSlot[] | undefined;
   return {
