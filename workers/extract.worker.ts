@@ -6,6 +6,14 @@
  */
 import * as Comlink from 'comlink';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
+import {
+  buffersOf,
+  matchSource,
+  packFile,
+  summarise,
+  type FileDetail,
+  type ReportSummary,
+} from '../src/ui/report-view';
 
 export type ProgressCallback = (p: Progress) => void;
 
@@ -37,6 +45,31 @@ const api = {
   zip(strip: number, onProgress?: ProgressCallback): Uint8Array {
     const z = session.zip(strip, throttled(onProgress));
     return Comlink.transfer(z, [z.buffer]);
+  },
+  /** The report's summary, render-ready (undefined: no report). */
+  report(): ReportSummary | undefined {
+    const built = session.report();
+    if (!built) return undefined;
+    const s = summarise(
+      built.report,
+      session.sources().map((f) => f.path),
+      built.data,
+    );
+    return Comlink.transfer(s, buffersOf(s));
+  },
+  /** One file's lines, branches and functions, with its matched source's bytes. */
+  file(path: string): FileDetail | undefined {
+    const built = session.report();
+    const f = built?.report.files.find((x) => x.path === path);
+    if (!f) return undefined;
+    const sources = session.sources();
+    const sourcePath = matchSource(
+      f.path,
+      sources.map((x) => x.path),
+    );
+    const source = sources.find((x) => x.path === sourcePath);
+    const d = packFile(f, source);
+    return Comlink.transfer(d, buffersOf(d));
   },
   clear(): void {
     session.clear();

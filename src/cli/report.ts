@@ -1,10 +1,11 @@
 /** `hvcov report`: the coverage of a build from a core image or .gcda files. */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
 import { extractImage } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
+import { coberturaXml } from '../model/cobertura';
 import { lcovTracefile } from '../model/lcov';
 import { buildReport, type DataInput, type NotesInput, type Totals } from '../model/report';
 import { percent, summaryTable } from '../model/summary';
@@ -22,6 +23,8 @@ ending with it, and must carry the same stamp and checksum).
   --gcda DIR               folder with .gcda files instead
   --gcov-json FILE         gcov's JSON (gcov --json-format -b), one line per .gcno
   --lcov FILE              lcov tracefile
+  --cobertura FILE         Cobertura XML as gcovr writes it, for the files under --source-root
+                           (default: the current directory)
   --summary                table of line/function/branch/condition coverage per directory
   --source-root DIR        resolve relative source names against DIR (lcov's --base-directory;
                            default: the compile directory recorded in each .gcno)
@@ -68,6 +71,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       gcda: { type: 'string' },
       'gcov-json': { type: 'string' },
       lcov: { type: 'string' },
+      cobertura: { type: 'string' },
       summary: { type: 'boolean' },
       'source-root': { type: 'string' },
       'test-name': { type: 'string' },
@@ -133,6 +137,14 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     writeFileSync(
       values.lcov,
       lcovTracefile(report, values['test-name'] !== undefined ? { testName: values['test-name'] } : {}),
+    );
+  if (values.cobertura !== undefined)
+    writeFileSync(
+      values.cobertura,
+      coberturaXml(report, {
+        root: resolve(values['source-root'] ?? '.'),
+        source: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
+      }),
     );
   if (values.summary) out(summaryTable(report));
   for (const p of problems) out(p);

@@ -55,7 +55,7 @@ export function readGcda(bytes: Uint8Array, file: string): Gcda {
       continue;
     }
     const size = recordBytes(format, length);
-    cur.need(size, `record ${hex(tag)}`);
+    if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
     const end = cur.pos + size;
     if (tag === TAG.OBJECT_SUMMARY) {
       runs = cur.u32('runs');

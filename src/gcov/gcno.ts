@@ -65,9 +65,37 @@ export interface Gcno {
   readonly functions: GcnoFunction[];
 }
 
+const utf8 = new TextDecoder();
+/** Names met so far: a .gcno repeats its file names in every LINES record. */
+const names = new Map<string, string>();
+
+/** UTF-8 text of a name, shared with earlier equal names (ASCII without TextDecoder). */
+function decodeName(raw: Uint8Array): string {
+  let text: string | undefined;
+  if (raw.length <= 1024) {
+    let ascii = true;
+    for (let i = 0; i < raw.length; i++)
+      if (raw[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    if (ascii) text = String.fromCharCode.apply(null, raw as unknown as number[]);
+  }
+  text ??= utf8.decode(raw);
+  const known = names.get(text);
+  if (known !== undefined) return known;
+  if (names.size >= 1 << 16) names.clear();
+  names.set(text, text);
+  return text;
+}
+
 /** Sequential reader of a gcov file's words and strings, bounded by the buffer. */
 export class GcovCursor {
   pos = 0;
+  /** The last string read: where its bytes start, how many, its text. */
+  private lastStart = -1;
+  private lastBytes = 0;
+  private lastText: string | undefined = undefined;
   constructor(
     readonly r: WordReader,
     readonly file: string,
@@ -85,10 +113,11 @@ export class GcovCursor {
   }
   u64(what = 'counter'): bigint {
     this.need(8, what);
-    const lo = BigInt(this.r.u32(this.pos));
-    const hi = BigInt(this.r.u32(this.pos + 4));
+    const lo = this.r.u32(this.pos);
+    const hi = this.r.u32(this.pos + 4);
     this.pos += 8;
-    return (hi << 32n) | lo;
+    // One BigInt instead of three for the usual counter below 2^53.
+    return hi < 0x200000 ? BigInt(hi * 0x100000000 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
   }
   /** A string; undefined for the NULL string (length 0). */
   string(what = 'string'): string | undefined {
@@ -97,15 +126,28 @@ export class GcovCursor {
     if (n === 0) return undefined;
     const bytes = this.format?.byteStrings ? n : n * 4;
     this.need(bytes, what);
-    const raw = this.r.bytes.subarray(this.pos, this.pos + bytes);
+    const start = this.pos;
     this.pos += bytes;
+    // The same name again (a .gcno names the file in every LINES record): no decoding.
+    const buf = this.r.bytes;
+    const last = this.lastStart;
+    if (last >= 0 && this.lastBytes === bytes) {
+      let i = 0;
+      while (i < bytes && buf[start + i] === buf[last + i]) i++;
+      if (i === bytes) return this.lastText;
+    }
+    const raw = buf.subarray(start, start + bytes);
     let end = raw.indexOf(0);
     if (end < 0) {
       if (this.format?.byteStrings)
         throw new InputError(this.file, at, 'bad-string', `${what} is not NUL-terminated`);
       end = raw.length;
     }
-    return new TextDecoder().decode(raw.subarray(0, end));
+    const text = decodeName(raw.subarray(0, end));
+    this.lastStart = start;
+    this.lastBytes = bytes;
+    this.lastText = text;
+    return text;
   }
 }
 
@@ -143,12 +185,13 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   const hasUnexecutedBlocks = format.gcnoUnexecutedFlag ? cur.u32('unexecuted-blocks flag') !== 0 : false;
   const functions: GcnoFunction[] = [];
   let fn: GcnoFunction | undefined;
+  const scratch: number[] = [];
   while (cur.pos + 8 <= bytes.length) {
     const at = cur.pos;
     const tag = cur.u32('tag');
     const length = cur.u32('length');
     const size = recordBytes(format, length);
-    cur.need(size, `record ${hex(tag)}`);
+    if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
     const end = cur.pos + size;
     if (tag === TAG.FUNCTION) {
       const ident = cur.u32();
@@ -184,7 +227,9 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       const n = cur.u32('block count');
       if (n > MAX_BLOCKS) throw new InputError(file, at, 'absurd-count', `${n} blocks in one function`);
       (fn as { blockCount: number }).blockCount = n;
-      for (let i = 0; i < n; i++) fn.blockLocations.push([]);
+      // Blocks without a LINES record share one frozen empty list.
+      const none = Object.freeze([]) as unknown as BlockLocation[];
+      for (let i = 0; i < n; i++) fn.blockLocations.push(none);
     } else if (fn && tag === TAG.ARCS) {
       const src = cur.u32('arc source');
       if (src >= fn.blockCount)
@@ -200,23 +245,33 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       const block = cur.u32('block');
       if (block >= fn.blockCount)
         throw new InputError(file, at, 'bad-record', `lines of block ${block} out of range`);
-      const locs = fn.blockLocations[block]!;
-      let current: BlockLocation | undefined;
+      // Lists are made at their final size (a list grown by push keeps spare room).
+      const locs: BlockLocation[] = [];
+      let currentFile: string | undefined;
+      let count = 0;
+      const flush = () => {
+        if (currentFile !== undefined) {
+          const lines = new Array<number>(count);
+          for (let i = 0; i < count; i++) lines[i] = scratch[i]!;
+          locs.push({ file: currentFile, lines });
+        }
+        count = 0;
+      };
       while (cur.pos < end) {
         const line = cur.u32('line');
         if (line !== 0) {
-          if (!current) {
-            current = { file: fn.source, lines: [] };
-            locs.push(current);
-          }
-          current.lines.push(line);
+          currentFile ??= fn.source;
+          scratch[count++] = line;
           continue;
         }
         const name = cur.string('file name');
         if (name === undefined || name === '') break;
-        current = { file: name, lines: [] };
-        locs.push(current);
+        flush();
+        currentFile = name;
       }
+      flush();
+      const have = fn.blockLocations[block]!;
+      fn.blockLocations[block] = have.length > 0 ? have.concat(locs) : locs.slice();
     } else if (fn && tag === TAG.CONDS) {
       while (cur.pos + 8 <= end) {
         const block = cur.u32();

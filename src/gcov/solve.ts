@@ -11,7 +11,8 @@ export interface SolvedArc {
   readonly src: number;
   readonly dst: number;
   readonly flags: number;
-  count: bigint;
+  /** Exact: counts are kept below 2^53 (see solveFunction). */
+  count: number;
   readonly fake: boolean;
   readonly fallthrough: boolean;
   /** The sole non-fake exit of its block. */
@@ -24,13 +25,15 @@ export interface SolvedArc {
 
 export interface SolvedBlock {
   readonly index: number;
-  count: bigint;
+  count: number;
   isCallSite: boolean;
   isCallReturn: boolean;
   exceptional: boolean;
   /** Outgoing arcs, stably sorted by destination block. */
   readonly succ: SolvedArc[];
   readonly pred: SolvedArc[];
+  /** All blocks of its function (the `blocks` of the SolvedFunction), by index. */
+  readonly graph: SolvedBlock[];
 }
 
 export interface SolvedFunction {
@@ -40,33 +43,126 @@ export interface SolvedFunction {
 }
 
 /** Number of counters (arcs not on the spanning tree) the function has. */
-export const measuredArcCount = (fn: GcnoFunction): number =>
-  fn.arcs.reduce((n, a) => n + (a.flags & ARC_FLAG.ON_TREE ? 0 : 1), 0);
+export const measuredArcCount = (fn: GcnoFunction): number => {
+  let n = 0;
+  for (const a of fn.arcs) if (!(a.flags & ARC_FLAG.ON_TREE)) n++;
+  return n;
+};
+
+/** A count (or a sum of counts) JS numbers cannot hold exactly. */
+export const countLimitError = (file: string, what: string): InputError =>
+  new InputError(
+    file,
+    undefined,
+    'limit',
+    `${what}: a count reaches 2^53, beyond what hvcov reports exactly`,
+  );
+
+/** Counter values as numbers; undefined when one is beyond 2^53 (or below -2^53). */
+export function safeCounts(values: readonly bigint[]): number[] | undefined {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const n = Number(values[i]!);
+    if (!Number.isSafeInteger(n)) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+const nArcsOf = (fn: GcnoFunction) => fn.arcs.length;
+
+/** Scratch arrays of the solver, kept between calls and grown as needed. */
+interface Workspace {
+  outDeg: Int32Array;
+  inDeg: Int32Array;
+  known: Uint8Array;
+  blockKnown: Uint8Array;
+  unknownOut: Int32Array;
+  unknownIn: Int32Array;
+  /** Plain arrays: small counts stay small integers (a Float64Array hands out boxed doubles). */
+  sumOut: number[];
+  sumIn: number[];
+  queue: Int32Array;
+}
+let scratch: Workspace | undefined;
+let scratchBlocks = 0;
+let scratchArcs = 0;
+
+/** Zeroed scratch arrays for n blocks and m arcs (the queue holds n + 2m entries). */
+function workspace(n: number, m: number): Workspace {
+  if (!scratch || n > scratchBlocks || m > scratchArcs) {
+    scratchBlocks = Math.max(n, 2 * scratchBlocks, 64);
+    scratchArcs = Math.max(m, 2 * scratchArcs, 64);
+    const nb = scratchBlocks;
+    scratch = {
+      outDeg: new Int32Array(nb),
+      inDeg: new Int32Array(nb),
+      known: new Uint8Array(scratchArcs),
+      blockKnown: new Uint8Array(nb),
+      unknownOut: new Int32Array(nb),
+      unknownIn: new Int32Array(nb),
+      sumOut: new Array<number>(nb).fill(0),
+      sumIn: new Array<number>(nb).fill(0),
+      queue: new Int32Array(nb + 2 * scratchArcs),
+    };
+    return scratch;
+  }
+  const w = scratch;
+  w.outDeg.fill(0, 0, n);
+  w.inDeg.fill(0, 0, n);
+  w.known.fill(0, 0, m);
+  w.blockKnown.fill(0, 0, n);
+  w.unknownOut.fill(0, 0, n);
+  w.unknownIn.fill(0, 0, n);
+  w.sumOut.fill(0, 0, n);
+  w.sumIn.fill(0, 0, n);
+  return w;
+}
 
 /**
  * Solves the graph. `counters` are the function's arc counters (undefined: no data, all
  * zero); `exitBlock` is EXIT's index (1 since GCC 4.8, see format.exitBlockOne). Throws
- * InputError when the counter count does not fit or the graph is unsolvable.
+ * InputError when the counter count does not fit, the graph is unsolvable or a count
+ * would reach 2^53 (JS numbers would no longer be exact).
  */
 export function solveFunction(
   fn: GcnoFunction,
-  counters: readonly bigint[] | undefined,
+  counters: readonly bigint[] | readonly number[] | undefined,
   file: string,
   exitBlock = 1,
 ): SolvedFunction {
   const n = fn.blockCount;
   if (n < 2) throw new InputError(file, undefined, 'bad-record', `${fn.name} has fewer than 2 blocks`);
-  const blocks: SolvedBlock[] = [];
+  // Exits and entries per block first, so that each list is allocated at its size.
+  const w = workspace(n, nArcsOf(fn));
+  const outDeg = w.outDeg;
+  const inDeg = w.inDeg;
+  for (const a of fn.arcs) {
+    if (a.src >= n || a.dst >= n)
+      throw new InputError(
+        file,
+        undefined,
+        'bad-record',
+        `${fn.name}: arc ${a.src}->${a.dst} outside ${n} blocks`,
+      );
+    outDeg[a.src]!++;
+    inDeg[a.dst]!++;
+  }
+  const blocks: SolvedBlock[] = new Array<SolvedBlock>(n);
   for (let i = 0; i < n; i++)
-    blocks.push({
+    blocks[i] = {
       index: i,
-      count: 0n,
+      count: 0,
       isCallSite: false,
       isCallReturn: false,
       exceptional: false,
-      succ: [],
-      pred: [],
-    });
+      succ: new Array<SolvedArc>(outDeg[i]!),
+      pred: new Array<SolvedArc>(inDeg[i]!),
+      graph: blocks,
+    };
+  // Fill positions, reusing the degree arrays.
+  outDeg.fill(0, 0, n);
+  inDeg.fill(0, 0, n);
   const measured = measuredArcCount(fn);
   if (counters && counters.length !== measured)
     throw new InputError(
@@ -75,26 +171,28 @@ export function solveFunction(
       'bad-record',
       `${fn.name}: ${counters.length} arc counters, graph has ${measured}`,
     );
+  let values: readonly number[] | undefined;
+  if (counters && counters.length > 0) {
+    values =
+      typeof counters[0] === 'bigint' ? safeCounts(counters as readonly bigint[]) : (counters as number[]);
+    if (!values) throw countLimitError(file, fn.name);
+  }
 
-  const arcs: SolvedArc[] = [];
-  const known: boolean[] = [];
+  const nArcs = fn.arcs.length;
+  const arcs: SolvedArc[] = new Array<SolvedArc>(nArcs);
+  const known = w.known;
   let next = 0;
   let hasCatch = false;
-  for (const [index, a] of fn.arcs.entries()) {
-    if (a.src >= n || a.dst >= n)
-      throw new InputError(
-        file,
-        undefined,
-        'bad-record',
-        `${fn.name}: arc ${a.src}->${a.dst} outside ${n} blocks`,
-      );
+  for (let index = 0; index < nArcs; index++) {
+    const a = fn.arcs[index]!;
     const fake = (a.flags & ARC_FLAG.FAKE) !== 0;
+    const onTree = (a.flags & ARC_FLAG.ON_TREE) !== 0;
     const arc: SolvedArc = {
       index,
       src: a.src,
       dst: a.dst,
       flags: a.flags,
-      count: 0n,
+      count: !onTree && values ? values[next]! : 0,
       fake,
       fallthrough: (a.flags & ARC_FLAG.FALLTHROUGH) !== 0,
       unconditional: false,
@@ -102,13 +200,13 @@ export function solveFunction(
       isThrow: false,
     };
     if (arc.callNonReturn) blocks[a.src]!.isCallSite = true;
-    const onTree = (a.flags & ARC_FLAG.ON_TREE) !== 0;
-    if (!onTree) arc.count = counters ? counters[next]! : 0n;
-    if (!onTree) next++;
-    known.push(!onTree);
-    arcs.push(arc);
-    blocks[a.src]!.succ.push(arc);
-    blocks[a.dst]!.pred.push(arc);
+    if (!onTree) {
+      next++;
+      known[index] = 1;
+    }
+    arcs[index] = arc;
+    blocks[a.src]!.succ[outDeg[a.src]!++] = arc;
+    blocks[a.dst]!.pred[inDeg[a.dst]!++] = arc;
   }
   // Throw arcs: the other exits of a block whose call may not return.
   for (const b of blocks) {
@@ -120,46 +218,63 @@ export function solveFunction(
       }
   }
   for (const b of blocks) {
-    const nonFake = b.succ.filter((a) => !a.fake);
-    if (nonFake.length === 1) {
-      const a = nonFake[0]!;
+    let only: SolvedArc | undefined;
+    let nonFake = 0;
+    let sorted = true;
+    const succ = b.succ;
+    for (let k = 0; k < succ.length; k++) {
+      const a = succ[k]!;
+      if (!a.fake) {
+        nonFake++;
+        only = a;
+      }
+      if (k > 0 && succ[k - 1]!.dst > a.dst) sorted = false;
+    }
+    if (nonFake === 1) {
+      const a = only!;
       a.unconditional = true;
       const dst = blocks[a.dst]!;
       if (b.isCallSite && a.fallthrough && dst.pred.length === 1 && dst.pred[0] === a)
         dst.isCallReturn = true;
     }
     // stable sort by destination
-    b.succ.sort((x, y) => x.dst - y.dst);
+    if (!sorted) succ.sort((x, y) => x.dst - y.dst);
   }
 
   // Flow conservation, as a worklist: a block is looked at again whenever one of its arcs
   // becomes known, so the work is linear in the arcs.
-  const blockKnown = new Array<boolean>(n).fill(false);
-  const unknownOut = new Array<number>(n).fill(0);
-  const unknownIn = new Array<number>(n).fill(0);
-  const sumOut = new Array<bigint>(n).fill(0n);
-  const sumIn = new Array<bigint>(n).fill(0n);
-  for (const a of arcs) {
-    if (known[a.index]) {
-      sumOut[a.src]! += a.count;
-      sumIn[a.dst]! += a.count;
+  const { blockKnown, unknownOut, unknownIn, sumOut, sumIn } = w;
+  let safe = true;
+  for (let k = 0; k < nArcs; k++) {
+    const a = arcs[k]!;
+    if (known[k]) {
+      if (!Number.isSafeInteger((sumOut[a.src]! += a.count))) safe = false;
+      if (!Number.isSafeInteger((sumIn[a.dst]! += a.count))) safe = false;
     } else {
       unknownOut[a.src]!++;
       unknownIn[a.dst]!++;
     }
   }
-  const queue: number[] = blocks.map((b) => b.index);
-  const setArc = (a: SolvedArc, count: bigint): void => {
+  // Every block once, then the two ends of every arc that becomes known.
+  const queue = w.queue;
+  let top = 0;
+  for (let i = 0; i < n; i++) queue[top++] = i;
+  let solvedArcs = next;
+  const setArc = (a: SolvedArc, count: number): void => {
+    if (!Number.isSafeInteger(count)) safe = false;
     a.count = count;
-    known[a.index] = true;
+    known[a.index] = 1;
+    solvedArcs++;
     unknownOut[a.src]!--;
     unknownIn[a.dst]!--;
-    sumOut[a.src]! += count;
-    sumIn[a.dst]! += count;
-    queue.push(a.src, a.dst);
+    if (!Number.isSafeInteger((sumOut[a.src]! += count))) safe = false;
+    if (!Number.isSafeInteger((sumIn[a.dst]! += count))) safe = false;
+    queue[top++] = a.src;
+    queue[top++] = a.dst;
   };
-  while (queue.length > 0) {
-    const i = queue.pop()!;
+  let solvedBlocks = 0;
+  while (top > 0) {
+    const i = queue[--top]!;
     const b = blocks[i]!;
     if (!blockKnown[i]) {
       // EXIT has no exits and ENTRY no entries: those sides say nothing about them. Any
@@ -167,21 +282,27 @@ export function solveFunction(
       if (i !== exitBlock && unknownOut[i] === 0) b.count = sumOut[i]!;
       else if (i !== 0 && unknownIn[i] === 0) b.count = sumIn[i]!;
       else continue;
-      blockKnown[i] = true;
+      if (!Number.isSafeInteger(b.count)) safe = false;
+      blockKnown[i] = 1;
+      solvedBlocks++;
     }
     if (unknownOut[i] === 1)
-      setArc(
-        b.succ.find((a) => !known[a.index])!,
-        b.count - sumOut[i]!,
-      );
+      for (const a of b.succ)
+        if (!known[a.index]) {
+          setArc(a, b.count - sumOut[i]!);
+          break;
+        }
     if (unknownIn[i] === 1)
-      setArc(
-        b.pred.find((a) => !known[a.index])!,
-        b.count - sumIn[i]!,
-      );
+      for (const a of b.pred)
+        if (!known[a.index]) {
+          setArc(a, b.count - sumIn[i]!);
+          break;
+        }
   }
-  if (blockKnown.some((k) => !k) || known.some((k) => !k))
+  if (solvedBlocks !== n || solvedArcs !== nArcs)
     throw new InputError(file, undefined, 'bad-record', `${fn.name}: graph is unsolvable`);
+  // Sums and differences of safe integers are exact while every result stays safe.
+  if (!safe) throw countLimitError(file, fn.name);
 
   if (hasCatch) {
     for (const b of blocks) b.exceptional = b.index !== 0;

@@ -7,6 +7,7 @@ import { InputError } from '../gcov/errors';
 import type { Gcda, GcdaFunction } from '../gcov/gcda-reader';
 import type { Gcno, GcnoFunction } from '../gcov/gcno';
 import {
+  countLimitError,
   measuredArcCount,
   solveFunction,
   type SolvedArc,
@@ -17,14 +18,15 @@ import {
 export interface LineCoverage {
   readonly lineNumber: number;
   exists: boolean;
-  count: bigint;
+  /** Exact: below 2^53 (computeCoverage refuses larger ones). */
+  count: number;
   unexecutedBlock: boolean;
   /** Blocks whose last line this is (not ENTRY, not the last block), in attribution order. */
-  readonly blocks: SolvedBlock[];
+  blocks: SolvedBlock[];
   /** Every exit arc of those blocks, in block then destination order. */
-  readonly arcs: SolvedArc[];
+  arcs: SolvedArc[];
   /** Conditions (GCC 14+, -fcondition-coverage) of those blocks, in block order. */
-  readonly conditions: ConditionCoverage[];
+  conditions: ConditionCoverage[];
 }
 
 /** One boolean expression: which terms were seen true and false. */
@@ -43,7 +45,7 @@ export interface FunctionCoverage {
   readonly solved: SolvedFunction;
   readonly blocks: number;
   readonly blocksExecuted: number;
-  readonly executionCount: bigint;
+  readonly executionCount: number;
   /** The function's counters from the .gcda by kind index (empty without data). */
   readonly counters: ReadonlyMap<number, readonly bigint[]>;
   /** Set when several functions start on the same line of one file. */
@@ -73,14 +75,19 @@ export interface ObjectCoverage {
 /** Steps of the loop search over a whole object before it is refused as hostile. */
 const MAX_CIRCUIT_STEPS = 5_000_000;
 
+/** Shared by every line without blocks (resp. conditions) until it gets one: never pushed to. */
+const NO_BLOCKS: SolvedBlock[] = Object.freeze([]) as unknown as SolvedBlock[];
+const NO_ARCS: SolvedArc[] = Object.freeze([]) as unknown as SolvedArc[];
+const NO_CONDITIONS: ConditionCoverage[] = Object.freeze([]) as unknown as ConditionCoverage[];
+
 const newLine = (lineNumber: number): LineCoverage => ({
   lineNumber,
   exists: false,
-  count: 0n,
+  count: 0,
   unexecutedBlock: false,
-  blocks: [],
-  arcs: [],
-  conditions: [],
+  blocks: NO_BLOCKS,
+  arcs: NO_ARCS,
+  conditions: NO_CONDITIONS,
 });
 
 function lineOf(map: Map<number, LineCoverage>, n: number): LineCoverage {
@@ -94,16 +101,16 @@ function cycleCount(
   lineBlocks: SolvedBlock[],
   blocksOf: SolvedBlock[],
   budget: { steps: number; file: string },
-): bigint {
+): number {
   const onLine = new Set(lineBlocks.map((b) => b.index));
-  const remaining = new Map<SolvedArc, bigint>();
+  const remaining = new Map<SolvedArc, number>();
   for (const b of lineBlocks) for (const a of b.succ) remaining.set(a, a.count);
-  let total = 0n;
+  let total = 0;
   for (const start of lineBlocks) {
     const path: SolvedArc[] = [];
     const blocked: number[] = [];
     const blockLists: number[][] = [];
-    const usable = (a: SolvedArc) => a.dst >= start.index && a.count !== 0n && onLine.has(a.dst);
+    const usable = (a: SolvedArc) => a.dst >= start.index && a.count !== 0 && onLine.has(a.dst);
     const unblock = (u: number): void => {
       const i = blocked.indexOf(u);
       if (i < 0) return;
@@ -121,7 +128,7 @@ function cycleCount(
         if (!usable(a)) continue;
         path.push(a);
         if (a.dst === start.index) {
-          let min: bigint | undefined;
+          let min: number | undefined;
           for (const e of path) {
             const c = remaining.get(e)!;
             if (min === undefined || c < min) min = c;
@@ -154,23 +161,28 @@ function cycleCount(
  * loops entirely on it. Blocks of one line can come from several functions (inlined
  * header code), so each block is looked up in its own function; cycles never cross.
  */
-function finishLine(
-  line: LineCoverage,
-  owner: Map<SolvedBlock, SolvedBlock[]>,
-  budget: { steps: number; file: string },
-): void {
-  if (line.blocks.length === 0) return;
-  const onLine = new Set(line.blocks);
-  let count = 0n;
-  const byFn = new Map<SolvedBlock[], SolvedBlock[]>();
-  for (const b of line.blocks) {
-    const all = owner.get(b)!;
-    for (const a of b.pred) if (!onLine.has(all[a.src]!)) count += a.count;
-    const list = byFn.get(all) ?? [];
-    list.push(b);
-    byFn.set(all, list);
+function finishLine(line: LineCoverage, budget: { steps: number; file: string }): void {
+  const lineBlocks = line.blocks;
+  if (lineBlocks.length === 0) return;
+  let count = 0;
+  if (lineBlocks.length === 1) {
+    // One block: its entries from elsewhere, plus its self-loops (its only circuits).
+    const b = lineBlocks[0]!;
+    for (const a of b.pred) if (a.src !== b.index) count += a.count;
+    for (const a of b.succ) if (a.dst === b.index) count += a.count;
+  } else {
+    const onLine = new Set(lineBlocks);
+    const byFn = new Map<SolvedBlock[], SolvedBlock[]>();
+    for (const b of lineBlocks) {
+      const all = b.graph;
+      for (const a of b.pred) if (!onLine.has(all[a.src]!)) count += a.count;
+      const list = byFn.get(all);
+      if (list) list.push(b);
+      else byFn.set(all, [b]);
+    }
+    for (const [all, blocks] of byFn) count += cycleCount(blocks, all, budget);
   }
-  for (const [all, blocks] of byFn) count += cycleCount(blocks, all, budget);
+  if (!Number.isSafeInteger(count)) throw countLimitError(budget.file, `line ${line.lineNumber}`);
   line.count = count;
 }
 
@@ -224,8 +236,14 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   };
   // Files in the order gcov meets them while reading the notes.
   for (const fn of gcno.functions) {
-    fileOf(fn.source);
-    for (const locs of fn.blockLocations) for (const l of locs) fileOf(l.file);
+    let last = fn.source;
+    fileOf(last);
+    for (const locs of fn.blockLocations)
+      for (const l of locs)
+        if (l.file !== last) {
+          last = l.file;
+          fileOf(last);
+        }
   }
 
   const fns: FunctionCoverage[] = [];
@@ -236,7 +254,7 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
     const n = solved.blocks.length;
     let executed = 0;
-    for (const b of solved.blocks) if (b.count !== 0n && b.index !== 0 && b.index + 1 !== n) executed++;
+    for (let i = 1; i + 1 < n; i++) if (solved.blocks[i]!.count !== 0) executed++;
     fns.push({
       gcno: g,
       name: g.name,
@@ -270,7 +288,9 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     // Two counters per condition, in CONDS order: terms seen true, terms seen false.
     const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
     const conditionsOf = new Map<number, ConditionCoverage[]>();
-    for (const [i, c] of f.gcno.conditions.entries()) {
+    const gConds = f.gcno.conditions;
+    for (let i = 0; i < gConds.length; i++) {
+      const c = gConds[i]!;
       const list = conditionsOf.get(c.block) ?? [];
       list.push({
         block: c.block,
@@ -280,37 +300,48 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
       });
       conditionsOf.set(c.block, list);
     }
+    const { group } = f;
+    const { startLine, endLine } = f.gcno;
+    let lf: FileCoverage | undefined;
     for (const b of f.solved.blocks) {
       const attach = b.index !== 0 && b.index + 1 !== n;
-      const conds = conditionsOf.get(b.index) ?? [];
+      const conds = conditionsOf.size > 0 ? conditionsOf.get(b.index) : undefined;
+      const unexecuted = !b.exceptional && b.count === 0;
       for (const loc of f.gcno.blockLocations[b.index]!) {
-        const lf = fileOf(loc.file);
+        if (lf?.file !== loc.file) lf = fileOf(loc.file);
         // The block belongs to the highest line of each of its locations (not the line
         // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
         let top: LineCoverage | undefined;
+        let maxLine = lf.maxLine;
         for (const ln of loc.lines) {
-          lf.maxLine = Math.max(lf.maxLine, ln);
-          const own = f.group && ln >= f.gcno.startLine && ln <= f.gcno.endLine;
+          if (ln > maxLine) maxLine = ln;
+          const own = group && ln >= startLine && ln <= endLine;
           const line = lineOf(own ? f.lines : lf.lines, ln);
           line.exists = true;
-          if (!b.exceptional && b.count === 0n) line.unexecutedBlock = true;
-          line.count += b.count;
+          if (unexecuted) line.unexecutedBlock = true;
+          if (!Number.isSafeInteger((line.count += b.count))) throw countLimitError(gcno.file, `line ${ln}`);
           if (!top || ln > top.lineNumber) top = line;
         }
+        lf.maxLine = maxLine;
         if (top && attach) {
-          top.blocks.push(b);
-          top.arcs.push(...b.succ);
-          top.conditions.push(...conds);
+          // A line of one block shares the block's exits (never changed after solving);
+          // more blocks make a new list (push would leave spare room, or change succ).
+          if (top.blocks.length === 0) {
+            top.blocks = [b];
+            top.arcs = b.succ;
+          } else {
+            top.blocks.push(b);
+            top.arcs = top.arcs.concat(b.succ);
+          }
+          if (conds) top.conditions = top.conditions.concat(conds);
         }
       }
     }
   }
-  const owner = new Map<SolvedBlock, SolvedBlock[]>();
-  for (const f of fns) for (const b of f.solved.blocks) owner.set(b, f.solved.blocks);
   // The elementary circuits of a line can be exponentially many in a hostile graph.
   const budget = { steps: MAX_CIRCUIT_STEPS, file: gcno.file };
-  for (const f of fns) for (const l of f.lines.values()) finishLine(l, owner, budget);
-  for (const file of files) for (const l of file.lines.values()) finishLine(l, owner, budget);
+  for (const f of fns) for (const l of f.lines.values()) finishLine(l, budget);
+  for (const file of files) for (const l of file.lines.values()) finishLine(l, budget);
   for (const file of files)
     file.functions.sort(
       (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,

@@ -4,6 +4,7 @@
  */
 import { demangle } from '../gcov/demangle';
 import { outputFactsFor } from './gcov-output';
+import type { SolvedBlock } from '../gcov/solve';
 import type {
   ConditionCoverage,
   FileCoverage,
@@ -90,9 +91,6 @@ function conditionJson(c: ConditionCoverage): GcovJsonCondition {
   return out;
 }
 
-/** Counts as JSON numbers (gcov prints int64; beyond 2^53 a JS number rounds). */
-const num = (v: bigint): number => Number(v);
-
 /** What the output looks like for this release and these options. */
 interface Ctx {
   v2: boolean;
@@ -103,39 +101,80 @@ interface Ctx {
   namesEnd: boolean;
 }
 
+/** The empty `calls` and `conditions` of every line: one frozen array, shared. */
+const NONE = Object.freeze([]) as unknown as never[];
+
 function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): GcovJsonLine {
   const { v2 } = ctx;
-  const out: GcovJsonLine = {
-    line_number: line.lineNumber,
-    ...(fnName !== undefined ? { function_name: fnName } : {}),
-    count: num(line.count),
-    unexecuted_block: line.unexecutedBlock,
-    ...(v2 ? { block_ids: line.blocks.map((b) => b.index) } : {}),
-    branches: [],
-  };
-  const calls: GcovJsonCall[] = [];
+  let nBranches = 0;
+  for (const a of line.arcs) if (!a.unconditional && !a.callNonReturn) nBranches++;
+  const branches = new Array<GcovJsonBranch>(nBranches);
+  nBranches = 0;
+  let calls: GcovJsonCall[] | undefined;
   for (const a of line.arcs) {
-    if (!a.unconditional && !a.callNonReturn) {
-      const b: GcovJsonBranch = { count: num(a.count), throw: a.isThrow, fallthrough: a.fallthrough };
-      if (v2) {
-        b.source_block_id = a.src;
-        b.destination_block_id = a.dst;
-      }
-      out.branches.push(b);
-    } else if (v2 && a.callNonReturn) {
-      const src = line.blocks.find((b) => b.index === a.src);
-      calls.push({
+    if (!a.unconditional && !a.callNonReturn)
+      branches[nBranches++] = v2
+        ? {
+            count: a.count,
+            throw: a.isThrow,
+            fallthrough: a.fallthrough,
+            source_block_id: a.src,
+            destination_block_id: a.dst,
+          }
+        : { count: a.count, throw: a.isThrow, fallthrough: a.fallthrough };
+    else if (v2 && a.callNonReturn) {
+      let src: SolvedBlock | undefined;
+      for (const b of line.blocks)
+        if (b.index === a.src) {
+          src = b;
+          break;
+        }
+      (calls ??= []).push({
         source_block_id: a.src,
         destination_block_id: a.dst,
-        returned: num((src?.count ?? 0n) - a.count),
+        returned: (src?.count ?? 0) - a.count,
       });
     }
   }
-  if (v2) {
-    out.calls = calls;
-    out.conditions = ctx.conditions ? line.conditions.map(conditionJson) : [];
-  }
-  return out;
+  // The keys in gcov's order (JSON.stringify keeps insertion order).
+  if (!v2)
+    return fnName !== undefined
+      ? {
+          line_number: line.lineNumber,
+          function_name: fnName,
+          count: line.count,
+          unexecuted_block: line.unexecutedBlock,
+          branches,
+        }
+      : {
+          line_number: line.lineNumber,
+          count: line.count,
+          unexecuted_block: line.unexecutedBlock,
+          branches,
+        };
+  const blockIds = new Array<number>(line.blocks.length);
+  for (let i = 0; i < blockIds.length; i++) blockIds[i] = line.blocks[i]!.index;
+  const conditions = ctx.conditions && line.conditions.length > 0 ? line.conditions.map(conditionJson) : NONE;
+  return fnName !== undefined
+    ? {
+        line_number: line.lineNumber,
+        function_name: fnName,
+        count: line.count,
+        unexecuted_block: line.unexecutedBlock,
+        block_ids: blockIds,
+        branches,
+        calls: calls ?? NONE,
+        conditions,
+      }
+    : {
+        line_number: line.lineNumber,
+        count: line.count,
+        unexecuted_block: line.unexecutedBlock,
+        block_ids: blockIds,
+        branches,
+        calls: calls ?? NONE,
+        conditions,
+      };
 }
 
 const popcount = (v: bigint): number => {
@@ -164,7 +203,7 @@ function functionJson(f: FunctionCoverage, { demangle, pathsKind }: Ctx): GcovJs
     end_column: f.gcno.endColumn,
     blocks: f.blocks,
     blocks_executed: f.blocksExecuted,
-    execution_count: num(f.executionCount),
+    execution_count: f.executionCount,
     ...paths,
   };
 }
@@ -173,12 +212,16 @@ function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
   const lines: GcovJsonLine[] = [];
   const startsAt = new Map<number, FunctionCoverage[]>();
   for (const f of file.functions) {
-    const list = startsAt.get(f.gcno.startLine) ?? [];
-    list.push(f);
-    startsAt.set(f.gcno.startLine, list);
+    const list = startsAt.get(f.gcno.startLine);
+    if (list) list.push(f);
+    else startsAt.set(f.gcno.startLine, [f]);
   }
   // Only lines where something happens, in order (a line number can be any 32-bit value).
-  const numbers = [...new Set([...startsAt.keys(), ...file.lines.keys()])].sort((x, y) => x - y);
+  const all = new Float64Array(startsAt.size + file.lines.size);
+  let k = 0;
+  for (const n of startsAt.keys()) all[k++] = n;
+  for (const n of file.lines.keys()) if (!startsAt.has(n)) all[k++] = n;
+  const numbers = all.subarray(0, k).sort();
   const open: FunctionCoverage[] = [];
   let next = 1;
   for (const n of numbers) {
@@ -193,16 +236,18 @@ function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
         next = top.gcno.endLine + 1;
         open.pop();
       }
-    for (const f of startsAt.get(n) ?? []) {
-      if (!f.group) {
-        open.push(f);
-        continue;
+    const starting = startsAt.get(n);
+    if (starting)
+      for (const f of starting) {
+        if (!f.group) {
+          open.push(f);
+          continue;
+        }
+        for (const i of [...f.lines.keys()].sort((x, y) => x - y)) {
+          const l = f.lines.get(i)!;
+          if (l.exists) lines.push(lineJson(l, f.name, ctx));
+        }
       }
-      for (const i of [...f.lines.keys()].sort((x, y) => x - y)) {
-        const l = f.lines.get(i)!;
-        if (l.exists) lines.push(lineJson(l, f.name, ctx));
-      }
-    }
     const l = file.lines.get(n);
     const last = open.at(-1);
     if (l?.exists) lines.push(lineJson(l, last?.name, ctx));

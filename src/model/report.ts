@@ -80,7 +80,7 @@ export interface ReportLine {
   unexecutedBlock: boolean;
   /** Branches by position on the line, added over objects position by position, as lcov does. */
   readonly branches: ReportBranch[];
-  readonly conditions: ReportCondition[];
+  conditions: ReportCondition[];
 }
 
 export interface ReportFile {
@@ -300,6 +300,9 @@ interface FileBuilder {
 /** gcov's version string: releases since GCC 5 are major.minor.0. */
 const gcovVersionString = (g: Gcno) => `${versionText(g.version)}.0`;
 
+/** The conditions of every line without any: one frozen array, shared. */
+const NO_CONDITIONS: ReportCondition[] = Object.freeze([]) as unknown as ReportCondition[];
+
 /** Adds one object's gcov JSON files into the per-file builders, as lcov adds tracefiles. */
 function mergeObject(files: Map<string, FileBuilder>, json: GcovJsonFile[], base: string): void {
   for (const jf of json) {
@@ -324,56 +327,71 @@ function mergeObject(files: Map<string, FileBuilder>, json: GcovJsonFile[], base
         });
     }
     for (const jl of jf.lines) {
+      // lcov (geninfo) writes a branch as not reached ("-") when its line has an
+      // unexecuted block and a count of 0; merged position by position, "-" + n = n.
+      const unreached = jl.unexecuted_block && jl.count === 0;
+      const jb = jl.branches;
       let l = f.lines.get(jl.line_number);
-      if (!l)
+      if (!l) {
+        const branches = new Array<ReportBranch>(jb.length);
+        for (let i = 0; i < jb.length; i++)
+          branches[i] = { count: unreached ? undefined : jb[i]!.count, throw: jb[i]!.throw };
         f.lines.set(
           jl.line_number,
           (l = {
             lineNumber: jl.line_number,
-            count: 0,
-            unexecutedBlock: false,
-            branches: [],
-            conditions: [],
+            count: jl.count,
+            unexecutedBlock: jl.unexecuted_block,
+            branches,
+            conditions: NO_CONDITIONS,
           }),
         );
-      l.count += jl.count;
-      l.unexecutedBlock ||= jl.unexecuted_block;
-      // lcov (geninfo) writes a branch as not reached ("-") when its line has an
-      // unexecuted block and a count of 0; merged position by position, "-" + n = n.
-      const unreached = jl.unexecuted_block && jl.count === 0;
-      jl.branches.forEach((b, i) => {
-        const have = l.branches[i];
-        const count = unreached ? undefined : b.count;
-        if (!have) l.branches[i] = { count, throw: b.throw };
-        else if (have.count === undefined) have.count = count;
-        else if (count !== undefined) have.count += count;
-      });
-      (jl.conditions ?? []).forEach((c, i) => {
-        const have = l.conditions[i];
-        if (!have || have.count !== c.count)
-          l.conditions[i] = {
-            count: c.count,
-            notCoveredTrue: [...c.not_covered_true],
-            notCoveredFalse: [...c.not_covered_false],
-          };
-        else {
-          // a term seen true (false) in any object is covered
-          const t = new Set(c.not_covered_true);
-          const f2 = new Set(c.not_covered_false);
-          l.conditions[i] = {
-            count: c.count,
-            notCoveredTrue: have.notCoveredTrue.filter((x) => t.has(x)),
-            notCoveredFalse: have.notCoveredFalse.filter((x) => f2.has(x)),
-          };
+      } else {
+        l.count += jl.count;
+        l.unexecutedBlock ||= jl.unexecuted_block;
+        for (let i = 0; i < jb.length; i++) {
+          const b = jb[i]!;
+          const have = l.branches[i];
+          const count = unreached ? undefined : b.count;
+          if (!have) l.branches[i] = { count, throw: b.throw };
+          else if (have.count === undefined) have.count = count;
+          else if (count !== undefined) have.count += count;
         }
-      });
+      }
+      const lc = l;
+      if (lc.conditions === NO_CONDITIONS && jl.conditions && jl.conditions.length > 0) lc.conditions = [];
+      if (jl.conditions && jl.conditions.length > 0)
+        jl.conditions.forEach((c, i) => {
+          const have = lc.conditions[i];
+          if (!have || have.count !== c.count)
+            lc.conditions[i] = {
+              count: c.count,
+              notCoveredTrue: [...c.not_covered_true],
+              notCoveredFalse: [...c.not_covered_false],
+            };
+          else {
+            // a term seen true (false) in any object is covered
+            const t = new Set(c.not_covered_true);
+            const f2 = new Set(c.not_covered_false);
+            lc.conditions[i] = {
+              count: c.count,
+              notCoveredTrue: have.notCoveredTrue.filter((x) => t.has(x)),
+              notCoveredFalse: have.notCoveredFalse.filter((x) => f2.has(x)),
+            };
+          }
+        });
     }
   }
 }
 
 function finishFile(b: FileBuilder): ReportFile {
   const totals = emptyTotals();
-  const lines = [...b.lines.values()].sort((x, y) => x.lineNumber - y.lineNumber);
+  const lines = [...b.lines.values()];
+  // Usually met in order already: sort only when not.
+  let sorted = true;
+  for (let i = 1; i < lines.length && sorted; i++)
+    if (lines[i - 1]!.lineNumber > lines[i]!.lineNumber) sorted = false;
+  if (!sorted) lines.sort((x, y) => x.lineNumber - y.lineNumber);
   for (const l of lines) {
     totals.lines.found++;
     if (l.count > 0) totals.lines.hit++;

@@ -10,6 +10,7 @@ import { versionText } from '../gcov/version';
 import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from './archive';
 import { classify, type InputKind } from './classify';
 import { gcdaZip } from './gcda-zip';
+import { buildReport, type DataInput, type Report } from './report';
 
 export interface InputFile {
   /** Relative path as given (folder structure kept), or the file name. */
@@ -54,9 +55,11 @@ export interface Summary {
   readonly warnings: readonly string[];
   /** One line: "1 image (GCC 12.2, arm, 8 objects), 8 .gcno, 12 sources". */
   readonly text: string;
+  /** Whether a coverage report was built (some .gcno, with data from the image or .gcda files). */
+  readonly report: boolean;
 }
 
-export type Stage = 'unpack' | 'classify' | 'extract' | 'zip';
+export type Stage = 'unpack' | 'classify' | 'extract' | 'match' | 'solve' | 'index' | 'zip';
 
 export interface Progress {
   readonly stage: Stage;
@@ -107,6 +110,9 @@ export class Session {
   private extractProblems: InputError[] = [];
   private extractWarnings: string[] = [];
   private imagePath: string | undefined;
+  private built: { report: Report; data: number } | undefined;
+  private reportProblems: InputError[] = [];
+  private reportWarnings: string[] = [];
 
   constructor(private readonly limits: ArchiveLimits = DEFAULT_LIMITS) {}
 
@@ -134,6 +140,7 @@ export class Session {
       }
     }
     let changed = false;
+    let coverage = false;
     i = 0;
     for (const f of flat) {
       onProgress({ stage: 'classify', done: i++, total: flat.length, label: f.path });
@@ -148,6 +155,7 @@ export class Session {
           ),
         );
       if (kind === 'image' || kind === 'elf' || this.held.get(f.path)?.kind === 'image') changed = true;
+      if (kind === 'gcno' || kind === 'gcda' || this.held.get(f.path)?.kind === 'gcno') coverage = true;
       this.held.set(f.path, {
         path: f.path,
         kind,
@@ -157,7 +165,64 @@ export class Session {
       });
     }
     if (changed) this.extract(onProgress);
+    if (changed || coverage) this.buildCoverage(onProgress);
     return this.summary();
+  }
+
+  /**
+   * The coverage report of every .gcno held, with the .gcda from the image (or, without an
+   * image, the .gcda files given); a .gcda that matches no .gcno is a problem, the rest go on.
+   */
+  private buildCoverage(onProgress: (p: Progress) => void): void {
+    this.built = undefined;
+    this.reportProblems = [];
+    this.reportWarnings = [];
+    const gcno = this.ofKind('gcno');
+    const gcdaFiles = this.ofKind('gcda');
+    if (gcno.length === 0) return;
+    let data: DataInput[];
+    const r = this.result;
+    if (r && this.imagePath) {
+      const image = this.imagePath;
+      const target = `${targetText(r.detection.target)}${r.detection.arch ? ` (${r.detection.arch})` : ''}`;
+      data = r.files.map((f) => ({ name: f.path, bytes: f.bytes, image, target }));
+      if (gcdaFiles.length > 0)
+        this.reportWarnings.push(
+          `${gcdaFiles.length} .gcda files given with an image: the report uses the image's data`,
+        );
+    } else {
+      data = gcdaFiles.map((f) => ({ name: f.path, bytes: f.bytes }));
+    }
+    if (data.length === 0) return;
+    onProgress({
+      stage: 'match',
+      done: 0,
+      total: data.length,
+      label: `${data.length} .gcda, ${gcno.length} .gcno`,
+    });
+    onProgress({ stage: 'solve', done: 0, total: gcno.length });
+    const report = buildReport(
+      gcno.map((f) => ({ name: f.path, bytes: f.bytes })),
+      data,
+    );
+    onProgress({ stage: 'solve', done: gcno.length, total: gcno.length });
+    onProgress({ stage: 'index', done: 0, total: report.files.length });
+    this.reportProblems = report.problems;
+    for (const o of report.objects)
+      if (o.data === undefined)
+        this.reportWarnings.push(`no .gcda for ${o.notes}: counted as never executed`);
+    this.built = { report, data: data.length };
+    onProgress({ stage: 'index', done: report.files.length, total: report.files.length });
+  }
+
+  /** The report built from what is held, if any. */
+  report(): { report: Report; data: number } | undefined {
+    return this.built;
+  }
+
+  /** Paths and bytes of the sources held. */
+  sources(): { path: string; bytes: Uint8Array }[] {
+    return this.ofKind('source').map(({ path, bytes }) => ({ path, bytes }));
   }
 
   private ofKind(kind: InputKind): Held[] {
@@ -235,9 +300,10 @@ export class Session {
         .sort((a, b) => (a.path < b.path ? -1 : 1)),
       counts,
       ...(image ? { image } : {}),
-      problems: [...this.inputProblems, ...this.extractProblems].map(toView),
-      warnings: [...this.extractWarnings],
+      problems: [...this.inputProblems, ...this.extractProblems, ...this.reportProblems].map(toView),
+      warnings: [...this.extractWarnings, ...this.reportWarnings],
       text: summaryText(counts, image),
+      report: this.built !== undefined,
     };
   }
 
@@ -258,5 +324,8 @@ export class Session {
     this.extractProblems = [];
     this.extractWarnings = [];
     this.imagePath = undefined;
+    this.built = undefined;
+    this.reportProblems = [];
+    this.reportWarnings = [];
   }
 }

@@ -2,17 +2,24 @@
  * The page: take files, show what they are and what went wrong, offer the .gcda zip.
  * The worker does all the work; this only renders and moves bytes to it.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { outputPath } from '../gcov/paths';
 import type { Progress, Summary } from '../model/session';
 import { fromDataTransfer, fromFileList, type Picked } from './collect';
 import { Cancelled, Engine } from './engine';
 import { loadExample } from './example';
+import type { ReportSummary } from './report-view';
+
+/** The report view (with its chart library) is loaded when there is a report to show. */
+const ReportView = lazy(() => import('./ReportView').then((m) => ({ default: m.ReportView })));
 
 const STAGE_TEXT: Record<Progress['stage'], string> = {
   unpack: 'Reading and unpacking',
   classify: 'Classifying',
-  extract: 'Extracting .gcda',
+  extract: 'Decoding the image',
+  match: 'Matching .gcda to .gcno',
+  solve: 'Solving the flow graphs',
+  index: 'Indexing the report',
   zip: 'Writing the zip',
 };
 
@@ -152,6 +159,12 @@ function Problems({ summary }: { summary: Summary }) {
 export function App() {
   const engine = useRef<Engine | null>(null);
   const [summary, setSummary] = useState<Summary | undefined>();
+  const [report, setReport] = useState<ReportSummary | undefined>();
+  /** Takes what the worker holds now, and its report when there is one. */
+  const took = useCallback(async (s: Summary) => {
+    setSummary(s);
+    setReport(s.report ? await eng().report() : undefined);
+  }, []);
   const [progress, setProgress] = useState<Progress | undefined>();
   const [message, setMessage] = useState<string>('');
   const [strip, setStrip] = useState(0);
@@ -180,6 +193,7 @@ export function App() {
     } catch (e) {
       if (e instanceof Cancelled) {
         setSummary(undefined);
+        setReport(undefined);
         setMessage('Cancelled. The worker was restarted; add the files again.');
       } else {
         setMessage(`Error: ${(e as Error).message}`);
@@ -195,7 +209,7 @@ export function App() {
       report({ stage: 'unpack', done: 0, total: 0 });
       const picked = await p;
       if (picked.length === 0) return;
-      setSummary(await eng().add(picked, report));
+      await took(await eng().add(picked, report));
     });
 
   const openExample = useCallback(
@@ -209,9 +223,9 @@ export function App() {
           ),
         );
         await e.clear();
-        setSummary(await e.addBytes(inputs, report));
+        await took(await e.addBytes(inputs, report));
       }),
-    [guarded],
+    [guarded, took],
   );
 
   useEffect(() => {
@@ -230,7 +244,10 @@ export function App() {
     void guarded(async () => {
       await eng().clear();
       setSummary(undefined);
+      setReport(undefined);
     });
+
+  const loadFile = useCallback((path: string) => eng().file(path), []);
 
   const cancel = () => {
     eng().cancel();
@@ -304,6 +321,12 @@ export function App() {
       ) : null}
 
       {summary ? <Problems summary={summary} /> : null}
+
+      {report ? (
+        <Suspense fallback={<p>Loading the report view…</p>}>
+          <ReportView summary={report} loadFile={loadFile} />
+        </Suspense>
+      ) : null}
 
       {summary && summary.files.length > 0 ? (
         <details className="files">

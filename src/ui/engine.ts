@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { ExtractWorkerApi } from '../../workers/extract.worker';
 import type { InputFile, Progress, Summary } from '../model/session';
 import type { Picked } from './collect';
+import type { FileDetail, ReportSummary } from './report-view';
 
 export class Cancelled extends Error {
   override readonly name = 'Cancelled';
@@ -74,6 +75,14 @@ export class Engine {
 
   zip(strip: number, onProgress: (p: Progress) => void): Promise<Uint8Array> {
     return this.run(this.api.zip(strip, Comlink.proxy(onProgress)));
+  }
+
+  report(): Promise<ReportSummary | undefined> {
+    return this.run(this.api.report());
+  }
+
+  file(path: string): Promise<FileDetail | undefined> {
+    return this.run(this.api.file(path));
   }
 
   clear(): Promise<void> {

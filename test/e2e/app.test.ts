@@ -4,11 +4,11 @@
  * bundled example, the .gcda zip compared byte for byte with what libgcov wrote, and no
  * request to any origin but the preview server's.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -101,7 +101,171 @@ function expectSameBytes(got: Map<string, Uint8Array>, want: Map<string, Uint8Ar
     expect(Buffer.from(got.get(path)!).equals(Buffer.from(bytes)), path).toBe(true);
 }
 
+interface GcovLine {
+  line_number: number;
+  count: number;
+  branches: { count: number }[];
+}
+interface GcovFunction {
+  name: string;
+  start_line: number;
+  execution_count: number;
+  blocks: number;
+  blocks_executed: number;
+}
+interface GcovFile {
+  file: string;
+  lines: GcovLine[];
+  functions: GcovFunction[];
+}
+
+/** What the fixture's own gcov says about `source` from the object `rel` (libgcov's .gcda). */
+function realGcov(rel: string, source: string): GcovFile {
+  const tmp = mkdtempSync(join(tmpdir(), 'hvcov-e2e-gcov-'));
+  try {
+    writeFileSync(join(tmp, 'obj.gcno'), readFileSync(join(gcnoDir, `${rel}.gcno`)));
+    writeFileSync(join(tmp, 'obj.gcda'), fx.ref.get(join(fx.meta.buildDir, 'obj', `${rel}.gcda`))!);
+    const p = spawnSync(fx.meta.gcov, ['--json-format', '--stdout', '--branch-probabilities', 'obj.gcda'], {
+      cwd: tmp,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    if (p.error) throw p.error;
+    expect(p.stderr).toBe('');
+    const files = (JSON.parse(p.stdout) as { files: GcovFile[] }).files;
+    const f = files.find((x) => x.file === source || x.file.endsWith(`/${source}`));
+    expect(f, `${source} in gcov's output`).toBeDefined();
+    return f!;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** hit, found of the totals table row of a kind. */
+async function totalsRow(page: Page, testId: string, kind: string): Promise<[number, number]> {
+  const row = page.getByTestId(testId).locator(`tr[data-kind="${kind}"]`);
+  const hit = Number(await row.locator('[data-cell="hit"]').textContent());
+  const found = Number(await row.locator('[data-cell="found"]').textContent());
+  return [hit, found];
+}
+
 describe(`the app on ${CONFIG}`, () => {
+  it('shows the coverage report and a file with the numbers real gcov prints', async () => {
+    // the object whose own source has the most never-executed lines, per gcov
+    const objects = walkFiles(gcnoDir).map((f) => f.slice(gcnoDir.length + 1).replace(/\.gcno$/, ''));
+    const uncoveredIn = (g: GcovFile) => g.lines.filter((l) => l.count === 0).length;
+    const [rel, gcov] = objects
+      .map((rel) => [rel, realGcov(rel, `${rel}.c`)] as const)
+      .reduce((a, b) => (uncoveredIn(b[1]) > uncoveredIn(a[1]) ? b : a));
+    const lines = [...gcov.lines].sort((a, b) => a.line_number - b.line_number);
+    const branches = lines.flatMap((l) => l.branches);
+
+    const page = await openPage();
+    await page.setInputFiles('#files-input', join(fx.dir, 'image.bin'));
+    await page.getByTestId('summary').filter({ hasText: 'image' }).waitFor();
+    await page.setInputFiles('#folder-input', gcnoDir);
+    await page.getByTestId('summary').filter({ hasText: '.gcno' }).waitFor();
+    await page.getByTestId('report-totals').waitFor();
+    await page
+      .getByTestId('file-table')
+      .getByRole('link', { name: `${rel}.c`, exact: true })
+      .click();
+    const view = page.getByTestId('file-view');
+    // no source yet: the numbers, and a note naming the file to drop
+    expect(await view.getByTestId('no-source').textContent()).toContain(`drop ${basename(rel)}.c`);
+    expect(await view.getByTestId('functions').locator('tbody tr').count()).toBe(gcov.functions.length);
+
+    await page.setInputFiles('#folder-input', join(fx.dir, 'src'));
+    await page.getByTestId('summary').filter({ hasText: 'sources' }).waitFor();
+    await view.locator('code.src').first().waitFor();
+    expect(await view.getAttribute('data-path')).toMatch(new RegExp(`/${rel}\\.c$`));
+    expect(await totalsRow(page, 'file-totals', 'lines')).toEqual([
+      lines.filter((l) => l.count > 0).length,
+      lines.length,
+    ]);
+    expect(await totalsRow(page, 'file-totals', 'functions')).toEqual([
+      gcov.functions.filter((f) => f.execution_count > 0).length,
+      gcov.functions.length,
+    ]);
+    expect(await totalsRow(page, 'file-totals', 'branches')).toEqual([
+      branches.filter((b) => b.count > 0).length,
+      branches.length,
+    ]);
+    expect(await view.getByTestId('no-source').count()).toBe(0);
+
+    // the function table: called and blocks executed as gcov counts them
+    const fnRows = view.getByTestId('functions').locator('tbody tr');
+    expect(await fnRows.count()).toBe(gcov.functions.length);
+    for (const f of gcov.functions) {
+      const row = view.locator(`tr[data-function="${f.name}"]`);
+      expect(await row.locator('[data-cell="called"]').textContent()).toBe(String(f.execution_count));
+      expect(await row.locator('[data-cell="blocks"]').textContent()).toBe(
+        `${Math.round((f.blocks_executed * 100) / f.blocks)}%`,
+      );
+      expect(await row.getByRole('link').textContent()).toBe(String(f.start_line));
+    }
+
+    // every rendered row's count is gcov's count of that line (no count: gcov has no line)
+    const byLine = new Map(lines.map((l) => [l.line_number, l.count]));
+    const rendered = async () =>
+      page.$$eval('[data-testid="file-view"] [data-line]', (rows) =>
+        rows.map((r) => [Number(r.getAttribute('data-line')), r.getAttribute('data-count')] as const),
+      );
+    const checkRows = async () => {
+      const rows = await rendered();
+      expect(rows.length).toBeGreaterThan(0);
+      for (const [line, count] of rows)
+        expect(count === null ? undefined : Number(count), `line ${line}`).toBe(byLine.get(line));
+    };
+    await checkRows();
+
+    // n / p: focus goes to gcov's next / previous never-executed line
+    const uncovered = lines.filter((l) => l.count === 0).map((l) => l.line_number);
+    expect(uncovered.length).toBeGreaterThan(1);
+    const focused = () => page.evaluate(() => Number(document.activeElement?.getAttribute('data-line')));
+    await page.keyboard.press('n');
+    await expect.poll(focused).toBe(uncovered[0]);
+    await checkRows();
+    await page.keyboard.press('n');
+    await expect.poll(focused).toBe(uncovered[1]);
+    await checkRows();
+    await page.keyboard.press('p');
+    await expect.poll(focused).toBe(uncovered[0]);
+    expect(page.url()).toContain(`line=${uncovered[0]}`);
+
+    // a deep link to the last uncovered line
+    const path = (await view.getAttribute('data-path'))!;
+    const last = uncovered.at(-1)!;
+    await page.evaluate(
+      ([path, line]) => (window.location.hash = `file=${encodeURIComponent(path)}&line=${line}`),
+      [path, String(last)] as const,
+    );
+    await expect.poll(focused).toBe(last);
+    await checkRows();
+
+    // virtualised: the same file as 50,000 lines keeps only the visible rows in the page
+    const big = join(work, 'big');
+    mkdirSync(join(big, 'src', dirname(rel)), { recursive: true });
+    const text = readFileSync(join(fx.dir, 'src', `${rel}.c`), 'utf8')
+      .replace(/\n$/, '')
+      .split('\n');
+    const padded = [...text, ...Array.from({ length: 50_000 - text.length }, (_, i) => `/* ${i} */`)];
+    writeFileSync(join(big, 'src', `${rel}.c`), padded.join('\n') + '\n');
+    await page.setInputFiles('#folder-input', join(big, 'src'));
+    const box = view.getByRole('list', { name: /^Lines of / });
+    await expect.poll(() => box.evaluate((e) => e.scrollHeight)).toBe(50_000 * 20);
+    // reloaded, still at the deep link's line
+    await expect.poll(focused).toBe(last);
+    await box.evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await view.locator('[data-line="50000"]').waitFor();
+    expect(await view.locator('[data-line]').count()).toBeLessThan(100);
+    expect(await view.locator('[data-line="50000"] code').textContent()).toBe(padded.at(-1));
+    await page.keyboard.press('p');
+    await expect.poll(focused).toBe(uncovered.at(-2));
+    await checkRows();
+    await page.close();
+  });
+
   it('takes the image and the gcno folder through the file inputs and writes libgcov’s bytes', async () => {
     const give = async (page: Page) => {
       await page.setInputFiles('#files-input', join(fx.dir, 'image.bin'));

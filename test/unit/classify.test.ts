@@ -62,7 +62,8 @@ describe('archives and the session', () => {
     const stages = new Set<string>();
     const s = new Session();
     const sum = await s.add(inputs, (p) => stages.add(p.stage));
-    expect([...stages]).toEqual(['unpack', 'classify', 'extract']);
+    expect([...stages]).toEqual(['unpack', 'classify', 'extract', 'match', 'solve', 'index']);
+    expect(sum.report).toBe(true);
     expect(sum.counts).toMatchObject({ image: 1, elf: 1, gcno: gcno.length, source: src.length, unknown: 1 });
     expect(sum.problems.map((p) => p.file)).toEqual(['meta.json']);
     const [major, minor] = fx.meta.gcc.split('.');

@@ -1,0 +1,229 @@
+/**
+ * Cobertura XML from the report, as gcovr 5.2 writes it (`gcovr --xml-pretty`): one
+ * package per directory (relative to the root, `/` → `.`), one class per source file,
+ * per line its hits and, when it has branches, `condition-coverage`; rates and counts on
+ * the packages and on <coverage>. The document follows the Cobertura DTD
+ * (coverage-04.dtd): sources, packages → package → classes → class → methods, lines.
+ *
+ * gcovr reads gcov's text output, and the rules it applies there are reproduced from the
+ * model:
+ *
+ * - a line enters only when some object has code on it (gcov prints a count); a line
+ *   with a total count of 0 whose text, without comments, is empty, `{`, `}` or `else`
+ *   is left out as "non-code" (gcovr's heuristic; a missing source file reads as gcov's
+ *   `/*EOF*\/`, which is empty, so then every unexecuted line is left out);
+ * - counts and branches of a file add over objects (headers), branch by position on the
+ *   line, as in the model; a branch is covered when its count is above 0; throw branches
+ *   count like any other (gcovr's default);
+ * - functions are those gcov's text output announces (`function NAME called N …`): per
+ *   object, a function that starts on a line of a file where another function of that
+ *   object also starts (template instances, COMDAT copies) gets no such line and is not
+ *   seen by gcovr; the rest are keyed by (mangled) name per file, their calls added over
+ *   objects, covered when called; names starting `__` or `_GLOBAL__sub_I_` are left out
+ *   (gcovr's default `--exclude-internal-functions`);
+ * - only files under the root are reported (gcovr's default filter), named relative to it;
+ * - rates are Python's `str(covered / total)` ("0.0" without elements), percentages
+ *   `int(min(99.9, round(100 * covered / total, 1)))` unless all are covered.
+ *
+ * gcovr's exclusion markers (`LCOV_EXCL_LINE`, `GCOVR_EXCL_START`, …) are not applied.
+ */
+import { normalisePath, pathSegments, type Report, type ReportFile } from './report';
+
+export interface CoberturaOptions {
+  /** Absolute directory the file names are made relative to (gcovr's `-r`); files outside it are left out. */
+  root: string;
+  /** Text of a source file by its absolute path; undefined when it cannot be read. */
+  source?: (path: string) => string | undefined;
+  /** Seconds since the epoch for `timestamp`; default: now. */
+  timestamp?: number;
+  /** Text of <source>; default: the root. */
+  sourceText?: string;
+}
+
+interface Stat {
+  covered: number;
+  total: number;
+}
+
+const stat = (): Stat => ({ covered: 0, total: 0 });
+const add = (a: Stat, b: Stat): void => {
+  a.covered += b.covered;
+  a.total += b.total;
+};
+
+/** Python's `repr` of a float in [0, 1] (shortest round trip, `1.0`, `5e-05`). */
+export function pythonFloat(x: number): string {
+  if (Number.isInteger(x)) return x.toFixed(1);
+  if (Math.abs(x) < 1e-4) {
+    const [m, e] = x.toExponential().split('e') as [string, string];
+    const sign = e.startsWith('-') ? '-' : '+';
+    const digits = e.replace(/^[-+]/, '');
+    return `${m}e${sign}${digits.padStart(2, '0')}`;
+  }
+  return String(x);
+}
+
+function rate(s: Stat): string {
+  return s.total === 0 ? '0.0' : pythonFloat(s.covered / s.total);
+}
+
+/** gcovr's `int(percent)`: one decimal rounded, capped at 99.9 unless complete, truncated. */
+function percent(s: Stat): number {
+  if (s.covered === s.total) return 100;
+  const r = Math.min(99.9, Number(((s.covered / s.total) * 100).toFixed(1)));
+  return Math.trunc(r);
+}
+
+/** gcovr's test for lines without useful code: `//…` then `/*…*\/` removed, then empty, `{`, `}` or `else`. */
+export function isNonCode(text: string): boolean {
+  let code = text.replace(/\/\/.*$/s, '');
+  code = code.replace(/\/\*.*?\*\//g, '');
+  code = code.trim();
+  return code === '' || code === '{' || code === '}' || code === 'else';
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Name of `path` relative to `root`, or undefined when it is not under it. */
+function relativeTo(path: string, root: string): string | undefined {
+  const r = pathSegments(root);
+  const p = pathSegments(path);
+  if (p.length <= r.length || r.some((s, i) => p[i] !== s)) return undefined;
+  return p.slice(r.length).join('/');
+}
+
+interface ClassData {
+  name: string;
+  xml: string[];
+  line: Stat;
+  branch: Stat;
+  function: Stat;
+}
+
+/** Per file path: calls per function name, as gcovr collects them from gcov's text output. */
+function announcedFunctions(report: Report): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const o of report.objects)
+    for (const f of o.json.files) {
+      const starts = new Map<number, number>();
+      for (const fn of f.functions) starts.set(fn.start_line, (starts.get(fn.start_line) ?? 0) + 1);
+      const path = normalisePath(f.file, o.sourceRoot);
+      let fns = out.get(path);
+      if (!fns) out.set(path, (fns = new Map()));
+      for (const fn of f.functions) {
+        if (starts.get(fn.start_line) !== 1) continue;
+        if (fn.name.startsWith('__') || fn.name.startsWith('_GLOBAL__sub_I_')) continue;
+        fns.set(fn.name, (fns.get(fn.name) ?? 0) + fn.execution_count);
+      }
+    }
+  return out;
+}
+
+function classFor(
+  f: ReportFile,
+  filename: string,
+  functions: Map<string, number> | undefined,
+  opts: CoberturaOptions,
+): ClassData {
+  const text = opts.source?.(f.path);
+  const sourceLines = text === undefined ? [] : text.split('\n');
+  const fname = filename.includes('/') ? filename.slice(filename.lastIndexOf('/') + 1) : filename;
+  const name = fname.replace(/\./g, '_');
+  const line = stat(),
+    branch = stat(),
+    fn = stat();
+  for (const calls of functions?.values() ?? []) {
+    fn.total++;
+    if (calls > 0) fn.covered++;
+  }
+  const lines: string[] = [];
+  for (const l of f.lines) {
+    if (l.count === 0 && isNonCode(sourceLines[l.lineNumber - 1] ?? '')) continue;
+    line.total++;
+    if (l.count > 0) line.covered++;
+    const b: Stat = {
+      covered: l.branches.filter((x) => (x.count ?? 0) > 0).length,
+      total: l.branches.length,
+    };
+    add(branch, b);
+    const head = `            <line number="${l.lineNumber}" hits="${l.count}"`;
+    if (b.total === 0) {
+      lines.push(`${head} branch="false"/>`);
+    } else {
+      const p = percent(b);
+      lines.push(
+        `${head} branch="true" condition-coverage="${p}% (${b.covered}/${b.total})">`,
+        '              <conditions>',
+        `                <condition number="0" type="jump" coverage="${p}%"/>`,
+        '              </conditions>',
+        '            </line>',
+      );
+    }
+  }
+  const xml = [
+    `        <class name="${escapeXml(name)}" filename="${escapeXml(filename)}" line-rate="${rate(line)}" branch-rate="${rate(branch)}" complexity="0.0">`,
+    '          <methods/>',
+    ...(lines.length > 0 ? ['          <lines>', ...lines, '          </lines>'] : ['          <lines/>']),
+    '        </class>',
+  ];
+  return { name, xml, line, branch, function: fn };
+}
+
+/** Cobertura XML (gcovr 5.2's `--xml-pretty` layout) of the files of `report` under `opts.root`. */
+export function coberturaXml(report: Report, opts: CoberturaOptions): string {
+  const packages = new Map<
+    string,
+    { classes: Map<string, ClassData>; line: Stat; branch: Stat; function: Stat }
+  >();
+  const total = { line: stat(), branch: stat(), function: stat() };
+  const functions = announcedFunctions(report);
+  // gcovr sorts by absolute path; report.files is by path already, sorted again to be sure.
+  const files = [...report.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of files) {
+    const filename = relativeTo(f.path, opts.root);
+    if (filename === undefined) continue;
+    const dir = filename.includes('/') ? filename.slice(0, filename.lastIndexOf('/')) : '';
+    let pkg = packages.get(dir);
+    if (!pkg)
+      packages.set(dir, (pkg = { classes: new Map(), line: stat(), branch: stat(), function: stat() }));
+    const c = classFor(f, filename, functions.get(f.path), opts);
+    // keyed by class name within the package, as gcovr does (a later file of the same
+    // class name replaces the earlier one in the XML; both count in the totals)
+    pkg.classes.set(c.name, c);
+    for (const k of ['line', 'branch', 'function'] as const) {
+      add(pkg[k], c[k]);
+      add(total[k], c[k]);
+    }
+  }
+  const byName = <T>(m: Map<string, T>): [string, T][] =>
+    [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: string[] = [
+    "<?xml version='1.0' encoding='UTF-8'?>",
+    "<!DOCTYPE coverage SYSTEM 'http://cobertura.sourceforge.net/xml/coverage-04.dtd'>",
+    `<coverage line-rate="${rate(total.line)}" function-rate="${rate(total.function)}" branch-rate="${rate(total.branch)}"` +
+      ` lines-covered="${total.line.covered}" lines-valid="${total.line.total}"` +
+      ` functions-covered="${total.function.covered}" functions-valid="${total.function.total}"` +
+      ` branches-covered="${total.branch.covered}" branches-valid="${total.branch.total}"` +
+      ` complexity="0.0" timestamp="${opts.timestamp ?? Math.floor(Date.now() / 1000)}" version="hvcov">`,
+    '  <sources>',
+    `    <source>${escapeXml(opts.sourceText ?? opts.root)}</source>`,
+    '  </sources>',
+  ];
+  if (packages.size === 0) out.push('  <packages/>');
+  else {
+    out.push('  <packages>');
+    for (const [dir, pkg] of byName(packages)) {
+      out.push(
+        `    <package name="${escapeXml(dir.replace(/\//g, '.'))}" line-rate="${rate(pkg.line)}" function-rate="${rate(pkg.function)}" branch-rate="${rate(pkg.branch)}" complexity="0.0">`,
+        '      <classes>',
+      );
+      for (const [, c] of byName(pkg.classes)) out.push(...c.xml);
+      out.push('      </classes>', '    </package>');
+    }
+    out.push('  </packages>');
+  }
+  out.push('</coverage>');
+  return out.map((l) => l + '\n').join('');
+}

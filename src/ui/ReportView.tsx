@@ -1,0 +1,210 @@
+/**
+ * The coverage report in the page: totals, a chart per directory, the file table and the
+ * file view. Everything shown comes packed from the worker (src/ui/report-view.ts).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Count } from '../model/report';
+import { percent } from '../model/summary';
+import { FileView } from './FileView';
+import { BandMark, TotalsTable } from './Totals';
+import {
+  BAND_TEXT,
+  LINE_TEXT,
+  STRIDE,
+  band,
+  filterRows,
+  fileRows,
+  formatHash,
+  groupByDirectory,
+  parseHash,
+  ratio,
+  relativeTo,
+  sortRows,
+  unpackTotals,
+  type FileDetail,
+  type ReportSummary,
+  type SortKey,
+  type SortSpec,
+} from './report-view';
+
+function DirectoryChart({ summary }: { summary: ReportSummary }) {
+  const data = summary.directories.map((d, i) => {
+    const t = unpackTotals(summary.directoryTotals, i * STRIDE);
+    return { name: relativeTo(summary.root, d), lines: Math.max(0, ratio(t.lines)), band: band(t.lines) };
+  });
+  const colour = { hi: '#2e7d32', med: '#b58900', lo: '#c62828', none: '#8a94a0' };
+  return (
+    <figure className="chart">
+      <figcaption>Line coverage per directory (%)</figcaption>
+      <BarChart width={640} height={60 + data.length * 28} data={data} layout="vertical" accessibilityLayer>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis type="number" domain={[0, 100]} />
+        <YAxis type="category" dataKey="name" width={160} />
+        <Tooltip formatter={(v) => `${Number(v).toFixed(1)}%`} />
+        <Bar dataKey="lines" name="Lines" isAnimationActive={false}>
+          {data.map((d) => (
+            <Cell key={d.name} fill={colour[d.band]} />
+          ))}
+        </Bar>
+      </BarChart>
+    </figure>
+  );
+}
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'File' },
+  { key: 'lines.hit', label: 'Lines hit' },
+  { key: 'lines.found', label: 'Lines' },
+  { key: 'lines.ratio', label: 'Lines %' },
+  { key: 'functions.ratio', label: 'Functions %' },
+  { key: 'branches.ratio', label: 'Branches %' },
+  { key: 'conditions.ratio', label: 'Conditions %' },
+];
+
+function FileTable({ summary }: { summary: ReportSummary }) {
+  const rows = useMemo(() => fileRows(summary), [summary]);
+  const [sort, setSort] = useState<SortSpec>({ key: 'name', descending: false });
+  const [text, setText] = useState('');
+  const [below, setBelow] = useState('');
+  const limit = below.trim() === '' ? undefined : Number(below);
+  const shown = groupByDirectory(
+    sortRows(
+      filterRows(rows, { text, ...(limit !== undefined && Number.isFinite(limit) ? { below: limit } : {}) }),
+      sort,
+    ),
+  );
+  const cell = (c: Count) => (
+    <td className="num">
+      <BandMark c={c} /> {percent(c)}
+    </td>
+  );
+  return (
+    <section aria-labelledby="files-title" className="file-table">
+      <h3 id="files-title">Files</h3>
+      <div className="filters">
+        <label>
+          Filter by name <input type="search" value={text} onChange={(e) => setText(e.currentTarget.value)} />
+        </label>
+        <label>
+          Only files below{' '}
+          <input
+            type="number"
+            min={0}
+            max={100}
+            value={below}
+            onChange={(e) => setBelow(e.currentTarget.value)}
+          />{' '}
+          % lines
+        </label>
+      </div>
+      <table data-testid="file-table">
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th
+                key={c.key}
+                scope="col"
+                aria-sort={sort.key === c.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+              >
+                <button
+                  type="button"
+                  className="sort"
+                  onClick={() =>
+                    setSort((s) => ({
+                      key: c.key,
+                      descending: s.key === c.key ? !s.descending : c.key !== 'name',
+                    }))
+                  }
+                >
+                  {c.label}
+                  <span aria-hidden="true">{sort.key === c.key ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {shown.map((g) => (
+          <tbody key={g.dir}>
+            <tr className="dir">
+              <th scope="rowgroup" colSpan={COLUMNS.length}>
+                {g.dir}
+              </th>
+            </tr>
+            {g.rows.map((r) => (
+              <tr key={r.path} data-path={r.path}>
+                <td>
+                  <a href={formatHash(r.path)}>{r.name}</a>
+                  {r.source ? null : (
+                    <span className="hint" title="no source file dropped for it">
+                      {' '}
+                      (no source)
+                    </span>
+                  )}
+                </td>
+                <td className="num">{r.totals.lines.hit}</td>
+                <td className="num">{r.totals.lines.found}</td>
+                {cell(r.totals.lines)}
+                {cell(r.totals.functions)}
+                {cell(r.totals.branches)}
+                {cell(r.totals.conditions)}
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+      {shown.length === 0 ? <p>No file matches.</p> : null}
+    </section>
+  );
+}
+
+export function ReportView({
+  summary,
+  loadFile,
+}: {
+  summary: ReportSummary;
+  loadFile: (path: string) => Promise<FileDetail | undefined>;
+}) {
+  const [hash, setHash] = useState(() => parseHash(window.location.hash));
+  useEffect(() => {
+    const on = () => setHash(parseHash(window.location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  const open = hash.file && summary.files.includes(hash.file) ? hash.file : undefined;
+  // a new report (more files given) reloads the open file
+  const generation = useRef({ summary, n: 0 });
+  if (generation.current.summary !== summary) generation.current = { summary, n: generation.current.n + 1 };
+  return (
+    <section aria-labelledby="report-title" className="report">
+      <h2 id="report-title">Coverage</h2>
+      <p>
+        {summary.notes} .gcno, {summary.data} .gcda, {summary.matched} matched, {summary.files.length} source
+        files under <code>{summary.root}</code>.
+      </p>
+      <TotalsTable totals={summary.totals} label="Total coverage" testId="report-totals" />
+      <p className="hint legend">
+        {BAND_TEXT.hi.symbol} high: 90 % or more, {BAND_TEXT.med.symbol} medium: 75 % or more,{' '}
+        {BAND_TEXT.lo.symbol} low: below 75 % (genhtml&apos;s limits). Lines: {LINE_TEXT.covered.symbol}{' '}
+        covered, {LINE_TEXT.partial.symbol} partly covered, {LINE_TEXT.uncovered.symbol} not covered;
+        branches: + taken, − not taken, # never reached; * some block not executed.
+      </p>
+      <DirectoryChart summary={summary} />
+      {open ? (
+        <FileView
+          key={`${generation.current.n}:${open}`}
+          path={open}
+          name={relativeTo(summary.root, open)}
+          line={hash.line}
+          loadFile={loadFile}
+          onClose={() => {
+            history.pushState(null, '', window.location.pathname + window.location.search);
+            setHash({});
+          }}
+          onLine={(line) => history.replaceState(null, '', formatHash(open, line))}
+        />
+      ) : null}
+      <FileTable summary={summary} />
+    </section>
+  );
+}
