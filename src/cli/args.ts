@@ -59,3 +59,12 @@ export const TARGET_OPTIONS = {
   'head-symbol': { type: 'string' },
   scan: { type: 'boolean' },
 } as const;
+
+/** Where extracted or merged .gcda go: shared by `extract` and `merge`. */
+export const OUTPUT_OPTIONS = {
+  out: { type: 'string' },
+  zip: { type: 'string' },
+  strip: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;

@@ -9,7 +9,7 @@ import { targetText } from '../gcov/memory';
 import { outputPath } from '../gcov/paths';
 import { versionText } from '../gcov/version';
 import { gcdaZip } from '../model/gcda-zip';
-import { detectOptions, TARGET_OPTIONS } from './args';
+import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
 
 export const EXTRACT_HELP = `hvcov extract IMAGE (--out DIR | --zip FILE) [options]
 
@@ -37,11 +37,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
     allowPositionals: true,
     options: {
       ...TARGET_OPTIONS,
-      out: { type: 'string' },
-      zip: { type: 'string' },
-      strip: { type: 'string' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {

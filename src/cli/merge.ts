@@ -7,7 +7,7 @@ import { extractImage } from '../gcov/extract';
 import { mergeRuns, type MergeInput } from '../gcov/gcda-merge';
 import { outputPath } from '../gcov/paths';
 import { gcdaZip } from '../model/gcda-zip';
-import { detectOptions, TARGET_OPTIONS } from './args';
+import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
 
 export const MERGE_HELP = `hvcov merge (IMAGE | GCDA_DIR)... (--out DIR | --zip FILE) [options]
 
@@ -36,11 +36,7 @@ export async function mergeCommand(argv: string[], out: (s: string) => void): Pr
     allowPositionals: true,
     options: {
       ...TARGET_OPTIONS,
-      out: { type: 'string' },
-      zip: { type: 'string' },
-      strip: { type: 'string' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {

@@ -11,6 +11,7 @@ import { WordWriter } from './bytes';
 import { InputError, hex } from './errors';
 import { MAGIC, TAG, counterTag, type GcovFormat, type MergeKind } from './format';
 import { MAX_COUNTERS } from './gcda-reader';
+import { insertionSortByCount } from './gcda-writer';
 import { openGcovFile, recordBytes } from './gcno';
 import { versionText, type GccVersion } from './version';
 
@@ -322,18 +323,10 @@ function mergeIcallTopn(t: bigint[], s: bigint[], g: number): void {
     if (same) same[1] = wrap(same[1] + count);
     else pairs.push([value, count]);
   }
-  for (let j = 1; j < pairs.length; j++) {
-    const cur = pairs[j]!;
-    let k = j - 1;
-    while (k >= 0 && pairs[k]![1] < cur[1]) {
-      pairs[k + 1] = pairs[k]!;
-      k--;
-    }
-    pairs[k + 1] = cur;
-  }
+  const sorted = insertionSortByCount(pairs);
   for (let i = 0; i < TOPN_PAIRS; i++) {
-    t[g + 1 + 2 * i] = pairs[i]![0];
-    t[g + 2 + 2 * i] = pairs[i]![1];
+    t[g + 1 + 2 * i] = sorted[i]![0];
+    t[g + 2 + 2 * i] = sorted[i]![1];
   }
 }
 

@@ -297,7 +297,8 @@ function writeTopnGroups(
   if (rest) copyCounters(out, mem, c.values + (c.num - rest) * 8, rest);
 }
 
-function insertionSortByCount(pairs: [bigint, bigint][]): [bigint, bigint][] {
+/** Stable sort by count, largest first: libgcov's order for indirect-call pairs. */
+export function insertionSortByCount(pairs: [bigint, bigint][]): [bigint, bigint][] {
   const a = [...pairs];
   for (let j = 1; j < a.length; j++) {
     const cur = a[j]!;
