@@ -5,9 +5,13 @@
  * this worker, so nothing here has to poll for it.
  */
 import * as Comlink from 'comlink';
+import { coberturaXml } from '../src/model/cobertura';
+import { lcovTracefile } from '../src/model/lcov';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
+import { staticReportHtml } from '../src/model/static-report';
 import {
   buffersOf,
+  commonDir,
   matchSource,
   packFile,
   summarise,
@@ -17,7 +21,55 @@ import {
 
 export type ProgressCallback = (p: Progress) => void;
 
+/** The report's downloads: as `hvcov report --lcov / --gcov-json / --cobertura` writes them, and the static HTML. */
+export type ExportKind = 'lcov' | 'gcov-json' | 'cobertura' | 'html';
+
 const session = new Session();
+
+/** The text of the dropped source matched with each report path (decoded once per export). */
+function sourceLookup(): (path: string) => { path: string; text: string } | undefined {
+  const sources = session.sources();
+  const paths = sources.map((s) => s.path);
+  const decoder = new TextDecoder();
+  const texts = new Map<string, string>();
+  return (path) => {
+    const match = matchSource(path, paths);
+    if (match === undefined) return undefined;
+    let text = texts.get(match);
+    if (text === undefined) {
+      text = decoder.decode(sources.find((s) => s.path === match)!.bytes);
+      texts.set(match, text);
+    }
+    return { path: match, text };
+  };
+}
+
+/** One export of the current report; `now` is the page's clock (ms since the epoch). */
+async function exportText(kind: ExportKind, now: number): Promise<string> {
+  const built = session.report();
+  if (!built) throw new Error('no coverage report to export');
+  const report = built.report;
+  const source = sourceLookup();
+  switch (kind) {
+    case 'lcov':
+      return lcovTracefile(report);
+    case 'gcov-json':
+      return report.objects.map((o) => JSON.stringify(o.json) + '\n').join('');
+    case 'cobertura':
+      return coberturaXml(report, {
+        root: commonDir(report.files.map((f) => f.path)),
+        source: (path) => source(path)?.text,
+        timestamp: Math.floor(now / 1000),
+      });
+    case 'html':
+      return staticReportHtml(report, {
+        version: __HVCOV_VERSION__,
+        generated: new Date(now).toISOString(),
+        inputs: await session.inputs(),
+        source,
+      });
+  }
+}
 
 /** At most one progress message per interval, and always the first and the last of a stage. */
 function throttled(cb: ProgressCallback | undefined, ms = 50): (p: Progress) => void {
@@ -70,6 +122,11 @@ const api = {
     const source = sources.find((x) => x.path === sourcePath);
     const d = packFile(f, source);
     return Comlink.transfer(d, buffersOf(d));
+  },
+  /** A download of the report, UTF-8 encoded. */
+  async export(kind: ExportKind, now: number): Promise<Uint8Array> {
+    const bytes = new TextEncoder().encode(await exportText(kind, now));
+    return Comlink.transfer(bytes, [bytes.buffer]);
   },
   clear(): void {
     session.clear();

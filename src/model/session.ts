@@ -11,6 +11,13 @@ import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from './archive';
 import { classify, type InputKind } from './classify';
 import { gcdaZip } from './gcda-zip';
 import { buildReport, type DataInput, type Report } from './report';
+import type { StaticInput } from './static-report';
+
+/** SHA-256 of bytes, lower-case hex (Web Crypto: the worker, the page and Node alike). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export interface InputFile {
   /** Relative path as given (folder structure kept), or the file name. */
@@ -59,7 +66,7 @@ export interface Summary {
   readonly report: boolean;
 }
 
-export type Stage = 'unpack' | 'classify' | 'extract' | 'match' | 'solve' | 'index' | 'zip';
+export type Stage = 'unpack' | 'classify' | 'extract' | 'match' | 'solve' | 'index' | 'zip' | 'export';
 
 export interface Progress {
   readonly stage: Stage;
@@ -113,6 +120,9 @@ export class Session {
   private built: { report: Report; data: number } | undefined;
   private reportProblems: InputError[] = [];
   private reportWarnings: string[] = [];
+  /** Archives given, by path, with their hash (their bytes are not kept). */
+  private readonly archives = new Map<string, StaticInput>();
+  private readonly digests = new WeakMap<Uint8Array, string>();
 
   constructor(private readonly limits: ArchiveLimits = DEFAULT_LIMITS) {}
 
@@ -129,6 +139,12 @@ export class Session {
         flat.push(f);
         continue;
       }
+      this.archives.set(f.path, {
+        path: f.path,
+        kind: 'archive',
+        size: f.bytes.length,
+        sha256: await sha256Hex(f.bytes),
+      });
       try {
         const r = await unpackArchive(f.bytes, f.path, this.limits);
         this.inputProblems.push(...r.problems);
@@ -218,6 +234,20 @@ export class Session {
   /** The report built from what is held, if any. */
   report(): { report: Report; data: number } | undefined {
     return this.built;
+  }
+
+  /** Every file given (archives and what came out of them), by path, with its SHA-256. */
+  async inputs(): Promise<StaticInput[]> {
+    const out: StaticInput[] = [...this.archives.values()];
+    for (const f of this.held.values()) {
+      let sha256 = this.digests.get(f.bytes);
+      if (sha256 === undefined) {
+        sha256 = await sha256Hex(f.bytes);
+        this.digests.set(f.bytes, sha256);
+      }
+      out.push({ path: f.path, kind: f.kind, size: f.size, sha256, ...(f.from ? { from: f.from } : {}) });
+    }
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   /** Paths and bytes of the sources held. */
@@ -319,6 +349,7 @@ export class Session {
 
   clear(): void {
     this.held.clear();
+    this.archives.clear();
     this.inputProblems.length = 0;
     this.result = undefined;
     this.extractProblems = [];

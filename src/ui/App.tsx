@@ -6,6 +6,7 @@ import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react'
 import { outputPath } from '../gcov/paths';
 import type { Progress, Summary } from '../model/session';
 import { fromDataTransfer, fromFileList, type Picked } from './collect';
+import type { ExportKind } from '../../workers/extract.worker';
 import { Cancelled, Engine } from './engine';
 import { loadExample } from './example';
 import type { ReportSummary } from './report-view';
@@ -21,10 +22,19 @@ const STAGE_TEXT: Record<Progress['stage'], string> = {
   solve: 'Solving the flow graphs',
   index: 'Indexing the report',
   zip: 'Writing the zip',
+  export: 'Writing the download',
 };
 
-function saveBytes(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+/** The report's downloads: file name, MIME type and button text. */
+const EXPORTS: readonly { kind: ExportKind; name: string; type: string; text: string }[] = [
+  { kind: 'lcov', name: 'coverage.info', type: 'text/plain', text: 'lcov tracefile' },
+  { kind: 'gcov-json', name: 'coverage.gcov.json', type: 'application/jsonl', text: 'gcov JSON' },
+  { kind: 'cobertura', name: 'cobertura.xml', type: 'application/xml', text: 'Cobertura XML' },
+  { kind: 'html', name: 'coverage-report.html', type: 'text/html', text: 'static HTML report' },
+];
+
+function saveBytes(bytes: Uint8Array, name: string, type = 'application/zip'): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -240,6 +250,12 @@ export function App() {
       saveBytes(await eng().zip(strip, report), 'gcda.zip');
     });
 
+  const downloadExport = (e: (typeof EXPORTS)[number]) =>
+    void guarded(async (report) => {
+      report({ stage: 'export', done: 0, total: 0, label: e.name });
+      saveBytes(await eng().export(e.kind), e.name, e.type);
+    });
+
   const clear = () =>
     void guarded(async () => {
       await eng().clear();
@@ -290,33 +306,46 @@ export function App() {
         ) : null}
       </div>
 
-      {summary?.image && summary.image.objects > 0 ? (
+      {(summary?.image && summary.image.objects > 0) || report ? (
         <section aria-labelledby="download-title" className="download">
           <h2 id="download-title">Download</h2>
-          <p>
-            {summary.image.path}: {summary.image.target}, base {summary.image.base}, {summary.image.functions}{' '}
-            functions, {summary.image.counters} counters.
-          </p>
-          <div className="strip">
-            <label htmlFor="strip">Strip leading directories (GCOV_PREFIX_STRIP)</label>
-            <input
-              id="strip"
-              type="number"
-              min={0}
-              max={64}
-              value={strip}
-              aria-describedby="strip-example"
-              onChange={(e) => setStrip(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))}
-            />
-            {firstGcda ? (
-              <p id="strip-example" className="hint">
-                e.g. <code>{firstGcda}</code> → <code>{outputPath(firstGcda, strip)}</code>
+          {summary?.image && summary.image.objects > 0 ? (
+            <>
+              <p>
+                {summary.image.path}: {summary.image.target}, base {summary.image.base},{' '}
+                {summary.image.functions} functions, {summary.image.counters} counters.
               </p>
-            ) : null}
-          </div>
-          <button type="button" onClick={download} disabled={busy}>
-            Download .gcda zip ({summary.image.gcda.length} files)
-          </button>
+              <div className="strip">
+                <label htmlFor="strip">Strip leading directories (GCOV_PREFIX_STRIP)</label>
+                <input
+                  id="strip"
+                  type="number"
+                  min={0}
+                  max={64}
+                  value={strip}
+                  aria-describedby="strip-example"
+                  onChange={(e) => setStrip(Math.max(0, Math.floor(Number(e.currentTarget.value) || 0)))}
+                />
+                {firstGcda ? (
+                  <p id="strip-example" className="hint">
+                    e.g. <code>{firstGcda}</code> → <code>{outputPath(firstGcda, strip)}</code>
+                  </p>
+                ) : null}
+              </div>
+              <button type="button" onClick={download} disabled={busy}>
+                Download .gcda zip ({summary.image.gcda.length} files)
+              </button>
+            </>
+          ) : null}
+          {report ? (
+            <div className="buttons exports" data-testid="exports">
+              {EXPORTS.map((e) => (
+                <button key={e.kind} type="button" onClick={() => downloadExport(e)} disabled={busy}>
+                  Download {e.text}
+                </button>
+              ))}
+            </div>
+          ) : null}
         </section>
       ) : null}
 

@@ -3,7 +3,7 @@
  * synchronous run there, so this is the only way to stop it) and starts a fresh one.
  */
 import * as Comlink from 'comlink';
-import type { ExtractWorkerApi } from '../../workers/extract.worker';
+import type { ExportKind, ExtractWorkerApi } from '../../workers/extract.worker';
 import type { InputFile, Progress, Summary } from '../model/session';
 import type { Picked } from './collect';
 import type { FileDetail, ReportSummary } from './report-view';
@@ -75,6 +75,11 @@ export class Engine {
 
   zip(strip: number, onProgress: (p: Progress) => void): Promise<Uint8Array> {
     return this.run(this.api.zip(strip, Comlink.proxy(onProgress)));
+  }
+
+  /** A download of the report (lcov, gcov JSON, Cobertura, static HTML), made in the worker. */
+  export(kind: ExportKind): Promise<Uint8Array> {
+    return this.run(this.api.export(kind, Date.now()));
   }
 
   report(): Promise<ReportSummary | undefined> {

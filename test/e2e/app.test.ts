@@ -33,7 +33,13 @@ const requests: string[] = [];
 beforeAll(async () => {
   const root = process.cwd();
   execFileSync('bash', ['scripts/make-example.sh', CONFIG], { cwd: root, stdio: 'inherit' });
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  // the production build, as `npm start` serves it (vitest sets NODE_ENV=test, which would
+  // make vite bundle React's development build)
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   server = await preview({
     root,
     logLevel: 'warn',
