@@ -1,14 +1,13 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hex } from '../gcov/errors';
 import { extractImage, type ExtractResult } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
 import { outputPath } from '../gcov/paths';
 import { versionText } from '../gcov/version';
-import { gcdaZip } from '../model/gcda-zip';
 import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
 
 export const EXTRACT_HELP = `hvcov extract IMAGE (--out DIR | --zip FILE) [options]
@@ -61,6 +60,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   // round trip per call costs more than the write itself for thousands of small files.
   const made = new Set<string>();
   const root = values.out;
+  const rootSlash = root === undefined ? '' : join(root, '/');
   const result = extractImage(
     bytes,
     imagePath,
@@ -68,18 +68,23 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
     root === undefined
       ? undefined
       : (f) => {
-          const dest = join(root, outputPath(f.path, strip));
-          const dir = dirname(dest);
+          // outputPath is already relative and normalised: append it to the root (joined once)
+          const dest = rootSlash + outputPath(f.path, strip);
+          const dir = dest.slice(0, dest.lastIndexOf('/'));
           if (!made.has(dir)) {
             mkdirSync(dir, { recursive: true });
             made.add(dir);
           }
-          writeFileSync(dest, f.bytes);
+          writeWhole(dest, f.bytes);
         },
     { keepFiles: values.zip !== undefined },
   );
   if (!values.quiet) out(describe(result, imagePath));
-  if (values.zip) await writeFile(values.zip, gcdaZip(result.files, strip));
+  if (values.zip) {
+    // loaded only here: the zip code is not needed on the --out path
+    const { gcdaZip } = await import('../model/gcda-zip');
+    await writeFile(values.zip, gcdaZip(result.files, strip));
+  }
   if (!values.quiet)
     out(
       `wrote ${result.stats.objects} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`,
@@ -87,6 +92,17 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   for (const w of result.warnings) out(`warning: ${w}`);
   for (const p of result.problems) out(`skipped: ${p.message}`);
   return result.problems.length === 0 ? 0 : 1;
+}
+
+/** writeFileSync(dest, bytes) without its option handling: open, write all, close. */
+function writeWhole(dest: string, bytes: Uint8Array): void {
+  const fd = openSync(dest, 'w');
+  try {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A file's bytes as a view on the buffer Node read, without a copy. */

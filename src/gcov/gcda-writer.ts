@@ -44,6 +44,15 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
       checksum = crc32Unsigned(checksum, rec.stamp);
       checksum = crc32Unsigned(checksum, rec.slots.length);
     }
+    if (!oldStyle && rec.arcsMax) {
+      // found during the walk: nothing else to do here for this record
+      const m = rec.arcsMax;
+      if (m.hi > runMaxHi || (m.hi === runMaxHi && m.lo > runMaxLo)) {
+        runMaxHi = m.hi;
+        runMaxLo = m.lo;
+      }
+      continue;
+    }
     const L = rec.layout;
     const hasArcs = rec.kinds[0] === ARCS;
     const nk = rec.kinds.length;
@@ -181,11 +190,11 @@ function writeGcdaTo(
       const kind = rec.kinds[j]!;
       const num = rec.ctrNum[i * rec.kinds.length + j]!;
       const values = rec.ctrValues[i * rec.kinds.length + j]!;
-      const sites = rec.topn.get(siteKey(i, j));
+      const sites = rec.topn.size === 0 ? undefined : rec.topn.get(siteKey(i, j));
       out.u32(counterTag(kind));
       if (sites) {
         writeTopnLists(out, { kind, num, values, sites }, mem, len);
-      } else if (f.zeroCompaction && allZero(mem.bytes, values, num)) {
+      } else if (f.zeroCompaction && allZero(mem, values, num)) {
         out.u32(-len(num));
       } else {
         out.u32(len(num));
@@ -244,7 +253,16 @@ function counter64(out: WordWriter, v: bigint): void {
   out.counter(Number(u >> 32n), Number(u & 0xffffffffn));
 }
 
-function allZero(bytes: Uint8Array, values: number, num: number): boolean {
+function allZero(mem: TargetMemory, values: number, num: number): boolean {
+  const first = mem.wordIndex(values);
+  if (first >= 0) {
+    // word-wise (byte order does not matter for zero), stopping at the first non-zero word (usually the first)
+    const words = mem.words32;
+    const end = first + num * 2;
+    for (let i = first; i < end; i++) if (words[i] !== 0) return false;
+    return true;
+  }
+  const bytes = mem.bytes;
   const end = values + num * 8;
   for (let i = values; i < end; i++) if (bytes[i] !== 0) return false;
   return true;
@@ -253,12 +271,8 @@ function allZero(bytes: Uint8Array, values: number, num: number): boolean {
 /** Memory holds counters as native 64-bit values; disk holds low word then high word. */
 function copyCounters(out: WordWriter, mem: TargetMemory, at: number, num: number): void {
   if (num === 0) return;
-  if (mem.target.little) {
-    const first = mem.wordIndex(at);
-    if (first >= 0) out.copyWords(mem.words32, first, num * 2);
-    else out.bytes(mem.bytes.subarray(at, at + num * 8));
-    return;
-  }
+  // little-endian memory already holds each counter low word first: one block copy
+  if (mem.target.little) return out.bytes(mem.bytes.subarray(at, at + num * 8));
   const r = mem.r;
   for (let i = 0; i < num; i++) out.counter(r.u64hi(at + i * 8), r.u64lo(at + i * 8));
 }

@@ -103,6 +103,8 @@ export class TargetMemory {
 /** Paths are bytes; keep them byte-for-byte as latin1 so writing them back is lossless. */
 const ascii = new TextDecoder('utf-8');
 export function latin1(b: Uint8Array): string {
+  // short strings (paths): one byte per char code is latin1 exactly, and cheaper than a decoder call
+  if (b.length <= 256) return String.fromCharCode.apply(null, b as unknown as number[]);
   // fast path: plain ASCII decodes the same either way
   let high = false;
   for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) high = true;

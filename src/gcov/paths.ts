@@ -37,5 +37,30 @@ export function safeRelativePath(path: string): string {
 }
 
 export function outputPath(recorded: string, strip = 0): string {
+  if (strip === 0) {
+    const plain = plainPath(recorded);
+    if (plain !== undefined) return plain;
+  }
   return safeRelativePath(stripLevels(recorded, strip));
+}
+
+/**
+ * Fast path for the usual recorded path: when safeRelativePath would only drop the leading
+ * '/' (no '\\', NUL, empty, '.' or '..' segment), the answer is the rest of the string.
+ */
+function plainPath(p: string): string | undefined {
+  const rel = p.charCodeAt(0) === 0x2f ? p.slice(1) : p;
+  if (
+    rel === '' ||
+    rel.charCodeAt(0) === 0x2f ||
+    rel.endsWith('/') ||
+    rel.includes('//') ||
+    rel.includes('\\') ||
+    rel.includes('\0')
+  )
+    return undefined;
+  if (rel.includes('/.') || rel.startsWith('.')) {
+    for (const seg of rel.split('/')) if (seg === '.' || seg === '..') return undefined;
+  }
+  return rel;
 }

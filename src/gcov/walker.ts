@@ -68,6 +68,12 @@ export interface InfoRecord {
   /** Per (function i, active kind j) at i * kinds.length + j: counter count and values offset (-1: none). */
   readonly ctrNum: Uint32Array;
   readonly ctrValues: Float64Array;
+  /**
+   * The largest non-negative arcs counter of the record's functions (0 when none), found
+   * during the walk while those counters are in the cache; undefined when not computed
+   * there (big-endian target, unaligned counters, no arcs kind).
+   */
+  readonly arcsMax: { readonly hi: number; readonly lo: number } | undefined;
   readonly functions: readonly FunctionSlot[];
 }
 
@@ -116,6 +122,7 @@ export function walkInfoList(mem: TargetMemory, headOffset: number, file: string
   const problems: InputError[] = [];
   const parsed: InfoRecord[] = [];
   const seen = new Set<number>();
+  const pool = new ArrayPool();
   let off: number | null = headOffset;
   let index = 0;
   while (off !== null) {
@@ -143,7 +150,7 @@ export function walkInfoList(mem: TargetMemory, headOffset: number, file: string
       break;
     }
     try {
-      parsed.push(readInfo(mem, off, index, file));
+      parsed.push(readInfo(mem, off, index, file, pool));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push(e);
@@ -176,19 +183,69 @@ function keepOneVersion(records: InfoRecord[], problems: InputError[], file: str
   });
 }
 
-export function readInfo(mem: TargetMemory, off: number, index: number, file: string): InfoRecord {
+/**
+ * Hands out the per-record arrays as views on a few shared buffers: thousands of small
+ * typed arrays each with a buffer of its own cost more in allocation and GC than the walk.
+ */
+/** Shared by every record without functions: nothing is ever written into them. */
+const EMPTY_F64: Float64Array = new Float64Array(0);
+const EMPTY_U32: Uint32Array = new Uint32Array(0);
+
+export class ArrayPool {
+  private f64 = new Float64Array(0);
+  private f64At = 0;
+  private u32 = new Uint32Array(0);
+  private u32At = 0;
+  private static readonly CHUNK = 16384;
+  float64(n: number): Float64Array {
+    if (n > ArrayPool.CHUNK / 4) return new Float64Array(n);
+    if (this.f64At + n > this.f64.length) {
+      this.f64 = new Float64Array(ArrayPool.CHUNK);
+      this.f64At = 0;
+    }
+    this.f64At += n;
+    return this.f64.subarray(this.f64At - n, this.f64At);
+  }
+  uint32(n: number): Uint32Array {
+    if (n > ArrayPool.CHUNK / 4) return new Uint32Array(n);
+    if (this.u32At + n > this.u32.length) {
+      this.u32 = new Uint32Array(ArrayPool.CHUNK);
+      this.u32At = 0;
+    }
+    this.u32At += n;
+    return this.u32.subarray(this.u32At - n, this.u32At);
+  }
+}
+
+/** Per word size, the version, format and layout of each version word met so far (one per image, in practice). */
+const KNOWN = {
+  4: new Map<number, { version: GccVersion; format: GcovFormat; layout: InfoLayout }>(),
+  8: new Map<number, { version: GccVersion; format: GcovFormat; layout: InfoLayout }>(),
+};
+
+export function readInfo(
+  mem: TargetMemory,
+  off: number,
+  index: number,
+  file: string,
+  pool?: ArrayPool,
+): InfoRecord {
   const w = mem.wordSize;
-  const where = `gcov_info #${index} at ${mem.describe(off)}`;
   const fail = (at: number, code: InputError['code'], reason: string): never => {
-    throw new InputError(file, at, code, `${where}: ${reason}`);
+    throw new InputError(file, at, code, `gcov_info #${index} at ${mem.describe(off)}: ${reason}`);
   };
   const word = mem.r.u32(off);
-  const version = decodeVersion(word);
-  if (!version) fail(off, 'bad-version', `version word ${hex(word)} is not a GCC version`);
-  const format = formatFor(version!);
-  if (!format)
-    fail(off, 'bad-version', `GCC ${versionText(version!)} ("${version!.tag}") is not a known format`);
-  const layout = infoLayout(format!, w);
+  let known = KNOWN[w].get(word);
+  if (!known) {
+    const version = decodeVersion(word);
+    if (!version) fail(off, 'bad-version', `version word ${hex(word)} is not a GCC version`);
+    const format = formatFor(version!);
+    if (!format)
+      fail(off, 'bad-version', `GCC ${versionText(version!)} ("${version!.tag}") is not a known format`);
+    known = { version: version!, format: format!, layout: infoLayout(format!, w) };
+    KNOWN[w].set(word, known);
+  }
+  const { version, format, layout } = known;
   if (!mem.contains(off, layout.size)) fail(off, 'truncated', `record runs past the end of the image`);
   const stamp = mem.r.u32(off + layout.stamp);
   const checksum = layout.checksum === undefined ? undefined : mem.r.u32(off + layout.checksum);
@@ -209,11 +266,15 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
     if (!mem.isNullAt(off + layout.merge + k * w)) kinds.push(k);
 
   const n = mem.r.u32(off + layout.nFunctions);
+  // arcs (kind 0) maximum, on little-endian targets read as host words (x86 and arm hosts)
+  let scanArcs = kinds[0] === 0 && mem.target.little;
+  maxScratch.hi = 0;
+  maxScratch.lo = 0;
   const topn = new Map<number, TopnSite[]>();
-  let slots = new Float64Array(0);
+  let slots = EMPTY_F64;
   let counterCount = 0;
-  let ctrNum = new Uint32Array(0);
-  let ctrValues = new Float64Array(0);
+  let ctrNum = EMPTY_U32;
+  let ctrValues = EMPTY_F64;
   if (n > 0) {
     const arr = mem.targetOffsetAt(off + layout.functions);
     if (mem.isNullAt(off + layout.functions) || !mem.contains(arr, n * w))
@@ -222,9 +283,9 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
         'absurd-count',
         `n_functions ${n} with functions array at ${hex(mem.pointerAt(off + layout.functions))} does not fit in the image`,
       );
-    slots = new Float64Array(n);
-    ctrNum = new Uint32Array(n * kinds.length);
-    ctrValues = new Float64Array(n * kinds.length).fill(-1);
+    slots = pool ? pool.float64(n) : new Float64Array(n);
+    ctrNum = pool ? pool.uint32(n * kinds.length) : new Uint32Array(n * kinds.length);
+    ctrValues = (pool ? pool.float64(n * kinds.length) : new Float64Array(n * kinds.length)).fill(-1);
     const fnSize = layout.fnCtrs + kinds.length * layout.ctrStride;
     for (let i = 0; i < n; i++) {
       const slot = arr + i * w;
@@ -255,6 +316,11 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
             mem.contains(values, 8) ? 'absurd-count' : 'bad-pointer',
             `functions[${i}] (ident ${hex(mem.r.u32(fo + layout.fnIdent))}) ${format!.counters[kind]!.name} counters: ${num} values at ${hex(mem.pointerAt(c + layout.ctrValues))} do not fit in the image`,
           );
+        if (j === 0 && scanArcs) {
+          const first = mem.wordIndex(values);
+          if (first < 0) scanArcs = false;
+          else scanMax(mem.words32, first, first + num * 2);
+        }
         if (!format!.kvpLists || format!.counters[kind]!.merge !== 'topn') continue;
         if (num % 3 !== 0)
           fail(
@@ -270,12 +336,12 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
       }
     }
   }
-  const rec = {
+  return new ParsedRecord(mem, {
     index,
     offset: off,
     address: mem.addressOf(off),
-    version: version!,
-    format: format!,
+    version,
+    format,
     layout,
     stamp,
     checksum,
@@ -286,15 +352,79 @@ export function readInfo(mem: TargetMemory, off: number, index: number, file: st
     counterCount,
     ctrNum,
     ctrValues,
-  };
-  let functions: FunctionSlot[] | undefined;
-  return {
-    ...rec,
-    get functions() {
-      functions ??= materialize(mem, rec);
-      return functions;
-    },
-  };
+    arcsMax: scanArcs ? { hi: maxScratch.hi, lo: maxScratch.lo } : undefined,
+  });
+}
+
+const maxScratch = { hi: 0, lo: 0 };
+/**
+ * Raises maxScratch to the largest non-negative counter in host-order words [first, end)
+ * (counter i: low word at first + 2i, high word after it).
+ */
+export function scanMax(words: Uint32Array, first: number, end: number): void {
+  // a small function of its own, so the optimiser compiles this loop on its own
+  let mh = maxScratch.hi;
+  let ml = maxScratch.lo;
+  for (let i = first; i < end; i += 2) {
+    const hi = words[i + 1]!;
+    if (hi < mh || hi >= 0x80000000) continue;
+    const lo = words[i]!;
+    if (hi > mh) {
+      mh = hi;
+      ml = lo;
+    } else if (lo > ml) ml = lo;
+  }
+  maxScratch.hi = mh;
+  maxScratch.lo = ml;
+}
+
+/**
+ * One class for every record, so they all share one shape (an object literal with its own
+ * getter gets a shape of its own, and code reading thousands of them goes megamorphic).
+ * `functions` is built on first use.
+ */
+class ParsedRecord implements InfoRecord {
+  readonly index: number;
+  readonly offset: number;
+  readonly address: bigint;
+  readonly version: GccVersion;
+  readonly format: GcovFormat;
+  readonly layout: InfoLayout;
+  readonly stamp: number;
+  readonly checksum: number | undefined;
+  readonly filename: string;
+  readonly kinds: readonly number[];
+  readonly slots: Float64Array;
+  readonly topn: ReadonlyMap<number, readonly TopnSite[]>;
+  readonly counterCount: number;
+  readonly ctrNum: Uint32Array;
+  readonly ctrValues: Float64Array;
+  readonly arcsMax: { readonly hi: number; readonly lo: number } | undefined;
+  readonly #mem: TargetMemory;
+  #functions: FunctionSlot[] | undefined;
+  constructor(mem: TargetMemory, r: Omit<InfoRecord, 'functions'>) {
+    this.index = r.index;
+    this.offset = r.offset;
+    this.address = r.address;
+    this.version = r.version;
+    this.format = r.format;
+    this.layout = r.layout;
+    this.stamp = r.stamp;
+    this.checksum = r.checksum;
+    this.filename = r.filename;
+    this.kinds = r.kinds;
+    this.slots = r.slots;
+    this.topn = r.topn;
+    this.counterCount = r.counterCount;
+    this.ctrNum = r.ctrNum;
+    this.ctrValues = r.ctrValues;
+    this.arcsMax = r.arcsMax;
+    this.#mem = mem;
+  }
+  get functions(): readonly FunctionSlot[] {
+    this.#functions ??= materialize(this.#mem, this);
+    return this.#functions;
+  }
 }
 
 function kvpList(
