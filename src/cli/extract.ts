@@ -1,5 +1,5 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, writeSync, writevSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -75,9 +75,9 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
             mkdirSync(dir, { recursive: true });
             made.add(dir);
           }
-          writeWhole(dest, f.bytes);
+          writeParts(dest, f.parts ?? [f.bytes]);
         },
-    { keepFiles: values.zip !== undefined },
+    { keepFiles: values.zip !== undefined, parts: values.zip === undefined },
   );
   if (!values.quiet) out(describe(result, imagePath));
   if (values.zip) {
@@ -94,12 +94,24 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   return result.problems.length === 0 ? 0 : 1;
 }
 
-/** writeFileSync(dest, bytes) without its option handling: open, write all, close. */
-function writeWhole(dest: string, bytes: Uint8Array): void {
-  const fd = openSync(dest, 'w');
+/** 'w' as numbers: openSync parses a flags string on every call. */
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+
+/** Writes the pieces in order into a new file: one writev, continued if it writes less. */
+export function writeParts(dest: string, parts: readonly Uint8Array[]): void {
+  const fd = openSync(dest, WRITE_FLAGS, 0o666);
   try {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    let total = 0;
+    for (const p of parts) total += p.length;
+    let done = parts.length === 1 ? 0 : writevSync(fd, parts as Uint8Array[]);
+    if (done === total) return;
+    // rare (a signal, a full disk, more pieces than IOV_MAX): the rest piece by piece
+    let start = 0;
+    for (const p of parts) {
+      const end = start + p.length;
+      while (done < end) done += writeSync(fd, p, done - start, end - done);
+      start = end;
+    }
   } finally {
     closeSync(fd);
   }

@@ -34,6 +34,8 @@ export class WordWriter {
   private buf: Uint8Array;
   private view: DataView;
   private pos = 0;
+  /** Start of the bytes not yet handed out by take(). */
+  private mark = 0;
   /** Writes into `into` when given (e.g. a slice of one arena shared by many files). */
   constructor(
     readonly little: boolean,
@@ -75,6 +77,15 @@ export class WordWriter {
   /** Overwrite a word written earlier (record lengths known only afterwards). */
   patch32(at: number, v: number): void {
     this.view.setUint32(at, v >>> 0, this.little);
+  }
+  /**
+   * The bytes written since the last take(), as a view (no copy); empty when none. Views
+   * taken earlier stay valid: the buffer is never written below the mark again.
+   */
+  take(): Uint8Array {
+    const b = this.buf.subarray(this.mark, this.pos);
+    this.mark = this.pos;
+    return b;
   }
   /** The bytes written, as a view: no copy. */
   finish(): Uint8Array {

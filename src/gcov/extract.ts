@@ -5,8 +5,10 @@
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { crc32Unsigned } from './crc32';
-import { programSummary, sizeBound, writeGcda, type GcdaFile } from './gcda-writer';
+import { programSummary, sizeBound, writeGcda, writeGcdaParts, type GcdaFile } from './gcda-writer';
 import { walkInfoList, type InfoRecord } from './walker';
+
+const NO_BYTES = new Uint8Array(0);
 
 export interface ExtractStats {
   objects: number;
@@ -29,14 +31,16 @@ export interface ExtractResult {
 /**
  * `onFile` sees each file as soon as it is made, so a caller can write it out at once.
  * With `keepFiles: false` the result holds no file bytes and every file is made in one
- * reused buffer: `onFile` must then use the bytes before it returns.
+ * reused buffer: `onFile` must then use the bytes before it returns. With `parts: true`
+ * as well, each file comes as `parts` (its `bytes` are empty): pieces to write in order,
+ * the large counter runs of little-endian targets being views on `bytes` (no copy).
  */
 export function extractImage(
   bytes: Uint8Array,
   file: string,
   opts: DetectOptions = {},
   onFile?: (f: GcdaFile) => void,
-  { keepFiles = true }: { keepFiles?: boolean } = {},
+  { keepFiles = true, parts = false }: { keepFiles?: boolean; parts?: boolean } = {},
 ): ExtractResult {
   const detection = detect(bytes, file, opts);
   const mem = detection.memory;
@@ -72,15 +76,19 @@ export function extractImage(
       continue;
     }
     byPath.set(rec.filename, rec);
-    if (rec.checksum !== undefined && rec.slots.every((fo) => fo >= 0)) {
-      const L = rec.layout;
-      let expect = 0;
-      for (const fo of rec.slots) {
-        expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnIdent));
-        expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnLinenoChecksum));
-        expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnCfgChecksum));
+    if (rec.checksum !== undefined) {
+      // the walk computes it (undefined there when an entry is a placeholder: no check then)
+      let expect = rec.fnChecksum;
+      if (expect === undefined && rec.slots.every((fo) => fo >= 0)) {
+        const L = rec.layout;
+        expect = 0;
+        for (const fo of rec.slots) {
+          expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnIdent));
+          expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnLinenoChecksum));
+          expect = crc32Unsigned(expect, mem.r.u32(fo + L.fnCfgChecksum));
+        }
       }
-      if (expect !== rec.checksum)
+      if (expect !== undefined && expect !== rec.checksum)
         warnings.push(
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
         );
@@ -91,14 +99,18 @@ export function extractImage(
       if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
       into = scratch.subarray(0, need);
     }
-    const made: GcdaFile = { path: rec.filename, bytes: writeGcda(rec, mem, prog, into), record: rec };
+    const made: GcdaFile =
+      into !== undefined && parts
+        ? { path: rec.filename, bytes: NO_BYTES, parts: writeGcdaParts(rec, mem, prog, into), record: rec }
+        : { path: rec.filename, bytes: writeGcda(rec, mem, prog, into), record: rec };
     if (keepFiles) files.push(made);
     onFile?.(made);
     stats.objects++;
-    for (const fo of rec.slots) {
-      if (fo < 0) stats.placeholders++;
-      else stats.functions++;
-    }
+    const slots = rec.slots;
+    let placeholders = 0;
+    for (let i = 0; i < slots.length; i++) if (slots[i]! < 0) placeholders++;
+    stats.placeholders += placeholders;
+    stats.functions += slots.length - placeholders;
     stats.counters += rec.counterCount;
   }
   return { detection, records, files, problems, warnings, stats };

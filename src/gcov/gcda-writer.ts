@@ -12,7 +12,10 @@ import { siteKey, type CounterSet, type InfoRecord } from './walker';
 export interface GcdaFile {
   /** The .gcda path recorded in the image (gcov_info.filename). */
   readonly path: string;
+  /** The whole file; empty when `parts` is set. */
   readonly bytes: Uint8Array;
+  /** extractImage with `parts: true`: the file as pieces to write in order (see writeGcdaParts). */
+  readonly parts?: readonly Uint8Array[];
   readonly record: InfoRecord;
 }
 
@@ -154,11 +157,37 @@ export function writeGcda(
   return writeGcdaTo(rec, mem, prog, arena).finish();
 }
 
+/**
+ * The same bytes as writeGcda, as pieces to write in order (e.g. with writev): headers and
+ * short counter runs in `arena` (at least sizeBound(rec) bytes), counter runs of at least
+ * VIEW_MIN bytes as views on the image itself when they need no transformation
+ * (little-endian target), so they are not copied. The pieces share `arena`: use them
+ * before the arena is reused.
+ */
+export function writeGcdaParts(
+  rec: InfoRecord,
+  mem: TargetMemory,
+  prog: ProgramSummary,
+  arena: Uint8Array,
+  viewMin = VIEW_MIN,
+): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  const out = writeGcdaTo(rec, mem, prog, arena, mem.target.little ? parts : undefined, viewMin);
+  const rest = out.take();
+  if (rest.length > 0) parts.push(rest);
+  return parts;
+}
+
+/** Counter runs this long or longer are referenced by writeGcdaParts, shorter ones copied (a view costs an allocation). */
+export const VIEW_MIN = 4096;
+
 function writeGcdaTo(
   rec: InfoRecord,
   mem: TargetMemory,
   prog: ProgramSummary,
   arena?: Uint8Array,
+  parts?: Uint8Array[],
+  viewMin = VIEW_MIN,
 ): WordWriter {
   const f = rec.format;
   // counters are mostly kept by reference, so headers are what the buffer holds; it grows if needed
@@ -201,7 +230,11 @@ function writeGcdaTo(
         const merge = f.counters[kind]!.merge;
         if (merge === 'topn' || merge === 'icall_topn')
           writeTopnGroups(out, mem, { kind, num, values }, merge);
-        else copyCounters(out, mem, values, num);
+        else if (parts !== undefined && num * 8 >= viewMin) {
+          // little-endian memory holds each counter as the file does: reference it
+          parts.push(out.take());
+          parts.push(mem.bytes.subarray(values, values + num * 8));
+        } else copyCounters(out, mem, values, num);
       }
     }
   }

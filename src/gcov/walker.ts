@@ -3,6 +3,7 @@
  * translated and checked against the image; every walk is bounded, so a corrupt image
  * yields problems, never a hang. Counter values stay in the image: records hold offsets.
  */
+import { crc32Unsigned } from './crc32';
 import { InputError, hex } from './errors';
 import { formatFor, type GcovFormat } from './format';
 import { infoLayout, type InfoLayout } from './info-layout';
@@ -74,6 +75,12 @@ export interface InfoRecord {
    * there (big-endian target, unaligned counters, no arcs kind).
    */
   readonly arcsMax: { readonly hi: number; readonly lo: number } | undefined;
+  /**
+   * The object checksum recomputed from the functions (crc32 of ident, lineno and cfg
+   * checksums in order), found during the walk; undefined when the release has none or
+   * a functions[] entry is a placeholder.
+   */
+  readonly fnChecksum?: number | undefined;
   readonly functions: readonly FunctionSlot[];
 }
 
@@ -190,6 +197,10 @@ function keepOneVersion(records: InfoRecord[], problems: InputError[], file: str
 /** Shared by every record without functions: nothing is ever written into them. */
 const EMPTY_F64: Float64Array = new Float64Array(0);
 const EMPTY_U32: Uint32Array = new Uint32Array(0);
+/** Shared by every record without TOPN lists (most): never written to. */
+const NO_TOPN: ReadonlyMap<number, readonly TopnSite[]> = new Map();
+/** The active kinds lists met so far, by bit mask: records share them (they are never written to). */
+const KINDS = new Map<number, readonly number[]>();
 
 export class ArrayPool {
   private f64 = new Float64Array(0);
@@ -261,16 +272,25 @@ export function readInfo(
     );
   if (filename!.length === 0) fail(nameOff, 'bad-string', 'filename is empty');
 
-  const kinds: number[] = [];
+  let mask = 0;
   for (let k = 0; k < format!.counters.length; k++)
-    if (!mem.isNullAt(off + layout.merge + k * w)) kinds.push(k);
+    if (!mem.isNullAt(off + layout.merge + k * w)) mask |= 1 << k;
+  let kinds = KINDS.get(mask);
+  if (kinds === undefined) {
+    const list: number[] = [];
+    for (let k = 0; k < format!.counters.length; k++) if (mask & (1 << k)) list.push(k);
+    kinds = list;
+    KINDS.set(mask, kinds);
+  }
 
   const n = mem.r.u32(off + layout.nFunctions);
   // arcs (kind 0) maximum, on little-endian targets read as host words (x86 and arm hosts)
   let scanArcs = kinds[0] === 0 && mem.target.little;
   maxScratch.hi = 0;
   maxScratch.lo = 0;
-  const topn = new Map<number, TopnSite[]>();
+  let topn: Map<number, TopnSite[]> | undefined;
+  // the object checksum over the functions, while their gcov_fn_info is in the cache
+  let fnCrc = layout.checksum === undefined ? -1 : 0;
   let slots = EMPTY_F64;
   let counterCount = 0;
   let ctrNum = EMPTY_U32;
@@ -291,6 +311,7 @@ export function readInfo(
       const slot = arr + i * w;
       if (mem.isNullAt(slot)) {
         slots[i] = NULL_SLOT;
+        fnCrc = -1;
         continue;
       }
       const fo = mem.targetOffsetAt(slot);
@@ -298,9 +319,15 @@ export function readInfo(
         fail(slot, 'bad-pointer', `functions[${i}] = ${hex(mem.pointerAt(slot))} lies outside the image`);
       if (mem.targetOffsetAt(fo + layout.fnKey) !== off) {
         slots[i] = FOREIGN_SLOT;
+        fnCrc = -1;
         continue;
       }
       slots[i] = fo;
+      if (fnCrc >= 0) {
+        fnCrc = crc32Unsigned(fnCrc, mem.r.u32(fo + layout.fnIdent));
+        fnCrc = crc32Unsigned(fnCrc, mem.r.u32(fo + layout.fnLinenoChecksum));
+        fnCrc = crc32Unsigned(fnCrc, mem.r.u32(fo + layout.fnCfgChecksum));
+      }
       for (let j = 0; j < kinds.length; j++) {
         const c = fo + layout.fnCtrs + j * layout.ctrStride;
         const kind = kinds[j]!;
@@ -332,14 +359,13 @@ export function readInfo(
         for (let s = 0; s < num / 3; s++) {
           sites.push({ total: values + s * 24, nodes: kvpList(mem, layout, values + s * 24 + 16, fail) });
         }
-        topn.set(siteKey(i, j), sites);
+        (topn ??= new Map()).set(siteKey(i, j), sites);
       }
     }
   }
   return new ParsedRecord(mem, {
     index,
     offset: off,
-    address: mem.addressOf(off),
     version,
     format,
     layout,
@@ -348,11 +374,12 @@ export function readInfo(
     filename: filename!,
     kinds,
     slots,
-    topn,
+    topn: topn ?? NO_TOPN,
     counterCount,
     ctrNum,
     ctrValues,
     arcsMax: scanArcs ? { hi: maxScratch.hi, lo: maxScratch.lo } : undefined,
+    fnChecksum: fnCrc >= 0 ? fnCrc : undefined,
   });
 }
 
@@ -386,7 +413,6 @@ export function scanMax(words: Uint32Array, first: number, end: number): void {
 class ParsedRecord implements InfoRecord {
   readonly index: number;
   readonly offset: number;
-  readonly address: bigint;
   readonly version: GccVersion;
   readonly format: GcovFormat;
   readonly layout: InfoLayout;
@@ -400,12 +426,12 @@ class ParsedRecord implements InfoRecord {
   readonly ctrNum: Uint32Array;
   readonly ctrValues: Float64Array;
   readonly arcsMax: { readonly hi: number; readonly lo: number } | undefined;
+  readonly fnChecksum: number | undefined;
   readonly #mem: TargetMemory;
   #functions: FunctionSlot[] | undefined;
-  constructor(mem: TargetMemory, r: Omit<InfoRecord, 'functions'>) {
+  constructor(mem: TargetMemory, r: Omit<InfoRecord, 'functions' | 'address'>) {
     this.index = r.index;
     this.offset = r.offset;
-    this.address = r.address;
     this.version = r.version;
     this.format = r.format;
     this.layout = r.layout;
@@ -419,7 +445,12 @@ class ParsedRecord implements InfoRecord {
     this.ctrNum = r.ctrNum;
     this.ctrValues = r.ctrValues;
     this.arcsMax = r.arcsMax;
+    this.fnChecksum = r.fnChecksum;
     this.#mem = mem;
+  }
+  /** Made on use: a bigint per record costs allocation and GC in the walk. */
+  get address(): bigint {
+    return this.#mem.addressOf(this.offset);
   }
   get functions(): readonly FunctionSlot[] {
     this.#functions ??= materialize(this.#mem, this);
