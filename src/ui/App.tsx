@@ -2,7 +2,7 @@
  * The page: take files, show what they are and what went wrong, offer the .gcda zip.
  * The worker does all the work; this only renders and moves bytes to it.
  */
-import { Suspense, lazy, useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { outputPath } from '../gcov/paths';
 import type { Progress, Summary } from '../model/session';
 import { fromDataTransfer, fromFileList, type Picked } from './collect';
@@ -11,8 +11,14 @@ import { Cancelled, Engine } from './engine';
 import { loadExample } from './example';
 import type { ReportSummary } from './report-view';
 
-/** The report view (with its chart library) is loaded when there is a report to show. */
-const ReportView = lazy(() => import('./ReportView').then((m) => ({ default: m.ReportView })));
+/**
+ * The report view's code is loaded apart from the page's first script, starting as soon as
+ * files are given (so it is there when the report is), and rendered only once loaded: no
+ * Suspense fallback, whose reveal React would throttle and commit in one long task.
+ */
+type ReportViewModule = typeof import('./ReportView');
+let reportViewModule: Promise<ReportViewModule> | undefined;
+const loadReportView = (): Promise<ReportViewModule> => (reportViewModule ??= import('./ReportView'));
 
 const STAGE_TEXT: Record<Progress['stage'], string> = {
   unpack: 'Reading and unpacking',
@@ -170,10 +176,20 @@ export function App() {
   const engine = useRef<Engine | null>(null);
   const [summary, setSummary] = useState<Summary | undefined>();
   const [report, setReport] = useState<ReportSummary | undefined>();
+  const [view, setView] = useState<ReportViewModule | undefined>();
   /** Takes what the worker holds now, and its report when there is one. */
+  // as transitions, which React renders in time slices rather than in one task
   const took = useCallback(async (s: Summary) => {
-    setSummary(s);
-    setReport(s.report ? await eng().report() : undefined);
+    startTransition(() => setSummary(s));
+    if (!s.report) {
+      startTransition(() => setReport(undefined));
+      return;
+    }
+    const [r, m] = await Promise.all([eng().report(), loadReportView()]);
+    startTransition(() => {
+      setView(() => m);
+      setReport(r);
+    });
   }, []);
   const [progress, setProgress] = useState<Progress | undefined>();
   const [message, setMessage] = useState<string>('');
@@ -194,6 +210,7 @@ export function App() {
   const current = useRef(0);
   const guarded = useCallback(async (what: (report: (p: Progress) => void) => Promise<void>) => {
     const op = ++current.current;
+    void loadReportView().catch(() => undefined);
     const report = (p: Progress) => {
       if (current.current === op) setProgress(p);
     };
@@ -351,11 +368,7 @@ export function App() {
 
       {summary ? <Problems summary={summary} /> : null}
 
-      {report ? (
-        <Suspense fallback={<p>Loading the report view…</p>}>
-          <ReportView summary={report} loadFile={loadFile} />
-        </Suspense>
-      ) : null}
+      {report && view ? <view.ReportView summary={report} loadFile={loadFile} /> : null}
 
       {summary && summary.files.length > 0 ? (
         <details className="files">

@@ -158,6 +158,20 @@ function FileTable({ summary }: { summary: ReportSummary }) {
   );
 }
 
+/**
+ * How much of the report is mounted: the totals first, then (each in a later task, so no
+ * single task mounts all of it) the chart and an open file, then the file table.
+ */
+function useStage(last: number): number {
+  const [stage, setStage] = useState(0);
+  useEffect(() => {
+    if (stage >= last) return;
+    const t = setTimeout(() => setStage((s) => s + 1), 0);
+    return () => clearTimeout(t);
+  }, [stage, last]);
+  return stage;
+}
+
 export function ReportView({
   summary,
   loadFile,
@@ -175,6 +189,7 @@ export function ReportView({
   // a new report (more files given) reloads the open file
   const generation = useRef({ summary, n: 0 });
   if (generation.current.summary !== summary) generation.current = { summary, n: generation.current.n + 1 };
+  const stage = useStage(2);
   return (
     <section aria-labelledby="report-title" className="report">
       <h2 id="report-title">Coverage</h2>
@@ -189,8 +204,8 @@ export function ReportView({
         covered, {LINE_TEXT.partial.symbol} partly covered, {LINE_TEXT.uncovered.symbol} not covered;
         branches: + taken, − not taken, # never reached; * some block not executed.
       </p>
-      <DirectoryChart summary={summary} />
-      {open ? (
+      {stage >= 1 ? <DirectoryChart summary={summary} /> : null}
+      {open && stage >= 1 ? (
         <FileView
           key={`${generation.current.n}:${open}`}
           path={open}
@@ -204,7 +219,7 @@ export function ReportView({
           onLine={(line) => history.replaceState(null, '', formatHash(open, line))}
         />
       ) : null}
-      <FileTable summary={summary} />
+      {stage >= 2 ? <FileTable summary={summary} /> : null}
     </section>
   );
 }
