@@ -138,7 +138,7 @@ gen_one() {
 
   cp "$B/hv.elf" "$O/hv.elf"
   (cd "$B/obj" && find . -name '*.gcno' -print0 | xargs -0 cp --parents -t "$O/gcno")
-  (cd "$B/src" && tar cf - .) | (cd "$O/src" && tar xf -)
+  (cd "$B/src" && tar cf - --exclude=harness .) | (cd "$O/src" && tar xf -)
   local full
   full=$("$cc" -dumpfullversion)
   {

@@ -42,6 +42,11 @@ export interface GcovFormat {
   /** gcov JSON format_version. */
   readonly jsonFormat: '1' | '2';
   /**
+   * gcov's line function_name is the innermost function whose range holds the line (11+);
+   * before, the last function that started above it, even past that function's end.
+   */
+  readonly namesEndAtEndLine: boolean;
+  /**
    * The object summary `gcov-tool merge` writes: 'add' sums runs and sum_max (GCC 11+);
    * 'recompute' writes runs = 1 and sum_max = the largest arcs counter of the whole merged
    * profile, as on a first run (GCC 9 and 10).
@@ -87,6 +92,7 @@ const base = {
   fnEndColumn: false,
   jsonFormat: '1',
   mergedSummary: 'recompute',
+  namesEndAtEndLine: false,
 } as const;
 
 /** Ordered by first release; the last entry whose first release is <= the version applies. */
@@ -128,6 +134,7 @@ const ERAS_ALL: readonly GcovFormat[] = [
     zeroCompaction: true,
     kvpLists: true,
     mergedSummary: 'add',
+    namesEndAtEndLine: true,
   },
   {
     ...MODERN,
@@ -140,6 +147,7 @@ const ERAS_ALL: readonly GcovFormat[] = [
     lengthInBytes: true,
     byteStrings: true,
     mergedSummary: 'add',
+    namesEndAtEndLine: true,
   },
 ];
 const V12 = ERAS_ALL[ERAS_ALL.length - 1]!;

@@ -3,7 +3,6 @@
  * in the format_version of the compiler that wrote the notes file.
  */
 import { demangle } from '../gcov/demangle';
-import { outputFactsFor } from './gcov-output';
 import type { SolvedBlock } from '../gcov/solve';
 import type {
   ConditionCoverage,
@@ -267,7 +266,7 @@ export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): 
     conditions: opts.conditions ?? false,
     demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
     pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
-    namesEnd: outputFactsFor(cov.gcno.version).namesEndAtEndLine,
+    namesEnd: cov.gcno.format.namesEndAtEndLine,
   };
   return cov.files.map((f) => fileJson(f, ctx));
 }
