@@ -1,17 +1,16 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { readFileSync } from 'node:fs';
+import { buildInfo } from './scripts/build-info.mjs';
 
-const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const { version, commit } = buildInfo(new URL('./', import.meta.url));
 
 // The app is fully static: everything it needs ships in dist/, nothing is fetched at run time.
 export default defineConfig({
   plugins: [react()],
   base: './',
-  // the version stamped on the static report (the worker is built with the same define)
-  define: { __HVCOV_VERSION__: JSON.stringify(version) },
+  // the version and commit stamped on the static report and the evidence package (the worker
+  // is built with the same define; the CLI's build, scripts/build-cli.mjs, too)
+  define: { __HVCOV_VERSION__: JSON.stringify(version), __HVCOV_COMMIT__: JSON.stringify(commit) },
   worker: { format: 'es' },
   build: { outDir: 'dist/app', sourcemap: true },
 });

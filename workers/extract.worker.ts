@@ -8,7 +8,9 @@ import * as Comlink from 'comlink';
 import { coberturaXml } from '../src/model/cobertura';
 import { lcovTracefile } from '../src/model/lcov';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
+import type { NamedBytes } from '../src/model/evidence';
 import { staticReportHtml } from '../src/model/static-report';
+import { sessionEvidence } from '../src/ui/evidence-session';
 import {
   buffersOf,
   commonDir,
@@ -127,6 +129,11 @@ const api = {
   async export(kind: ExportKind, now: number): Promise<Uint8Array> {
     const bytes = new TextEncoder().encode(await exportText(kind, now));
     return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** The evidence package (zip) of the current report; `now` is the page's clock. */
+  async evidence(now: number, justification?: NamedBytes): Promise<Uint8Array> {
+    const { zip } = await sessionEvidence(session, now, justification);
+    return Comlink.transfer(zip, [zip.buffer]);
   },
   clear(): void {
     session.clear();

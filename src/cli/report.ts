@@ -11,6 +11,7 @@ import { buildReport, type DataInput, type NotesInput, type Totals } from '../mo
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { detectOptions, TARGET_OPTIONS } from './args';
+import { EVIDENCE_HELP, EVIDENCE_OPTIONS, writeEvidence } from './evidence';
 
 export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE | --gcda DIR) [outputs] [options]
 
@@ -32,6 +33,7 @@ ending with it, and must carry the same stamp and checksum).
   --fail-under-line P      exit 3 when line coverage is below P percent
   --fail-under-branch P    exit 3 when branch coverage is below P percent
   --fail-under-condition P exit 3 when condition coverage is below P percent
+${EVIDENCE_HELP}
   --base, --arch, --word-size, --endian, --head, --elf, --head-symbol, --scan
                            image options, as for hvcov extract
 
@@ -66,6 +68,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     args: argv,
     options: {
       ...TARGET_OPTIONS,
+      ...EVIDENCE_OPTIONS,
       build: { type: 'string' },
       image: { type: 'string' },
       gcda: { type: 'string' },
@@ -146,6 +149,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
         source: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
       }),
     );
+  await writeEvidence(values, { report, notes, data, image: values.image, elf: values.elf }, out);
   if (values.summary) out(summaryTable(report));
   for (const p of problems) out(p);
 

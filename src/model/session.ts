@@ -5,6 +5,7 @@
  */
 import { InputError, hex } from '../gcov/errors';
 import { extractImage, type ExtractResult } from '../gcov/extract';
+import type { GcdaFile } from '../gcov/gcda-writer';
 import { targetText } from '../gcov/memory';
 import { versionText } from '../gcov/version';
 import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from './archive';
@@ -253,6 +254,18 @@ export class Session {
   /** Paths and bytes of the sources held. */
   sources(): { path: string; bytes: Uint8Array }[] {
     return this.ofKind('source').map(({ path, bytes }) => ({ path, bytes }));
+  }
+
+  /** Paths and bytes of the files held of one kind (what an evidence package hashes). */
+  filesOfKind(kind: InputKind): { path: string; bytes: Uint8Array }[] {
+    return this.ofKind(kind).map(({ path, bytes }) => ({ path, bytes }));
+  }
+
+  /** The image the report's data came from and the .gcda extracted from it, if it did. */
+  imageData(): { path: string; bytes: Uint8Array; files: readonly GcdaFile[] } | undefined {
+    const image = this.imagePath !== undefined ? this.held.get(this.imagePath) : undefined;
+    if (!this.result || !image) return undefined;
+    return { path: image.path, bytes: image.bytes, files: this.result.files };
   }
 
   private ofKind(kind: InputKind): Held[] {

@@ -8,6 +8,8 @@ import type { Progress, Summary } from '../model/session';
 import { fromDataTransfer, fromFileList, type Picked } from './collect';
 import type { ExportKind } from '../../workers/extract.worker';
 import { Cancelled, Engine } from './engine';
+import { EvidenceDownload } from './EvidenceDownload';
+import type { NamedBytes } from '../model/evidence';
 import { loadExample } from './example';
 import type { ReportSummary } from './report-view';
 
@@ -273,6 +275,12 @@ export function App() {
       saveBytes(await eng().export(e.kind), e.name, e.type);
     });
 
+  const downloadEvidence = (justification: NamedBytes | undefined) =>
+    void guarded(async (report) => {
+      report({ stage: 'export', done: 0, total: 0, label: 'evidence package' });
+      saveBytes(await eng().evidence(justification), 'evidence.zip');
+    });
+
   const clear = () =>
     void guarded(async () => {
       await eng().clear();
@@ -363,6 +371,7 @@ export function App() {
               ))}
             </div>
           ) : null}
+          {report ? <EvidenceDownload disabled={busy} onDownload={downloadEvidence} /> : null}
         </section>
       ) : null}
 

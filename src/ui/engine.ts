@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ExportKind, ExtractWorkerApi } from '../../workers/extract.worker';
+import type { NamedBytes } from '../model/evidence';
 import type { InputFile, Progress, Summary } from '../model/session';
 import type { Picked } from './collect';
 import type { FileDetail, ReportSummary } from './report-view';
@@ -80,6 +81,11 @@ export class Engine {
   /** A download of the report (lcov, gcov JSON, Cobertura, static HTML), made in the worker. */
   export(kind: ExportKind): Promise<Uint8Array> {
     return this.run(this.api.export(kind, Date.now()));
+  }
+
+  /** The evidence package of the report (see src/model/evidence.ts), made in the worker. */
+  evidence(justification?: NamedBytes): Promise<Uint8Array> {
+    return this.run(this.api.evidence(Date.now(), justification));
   }
 
   report(): Promise<ReportSummary | undefined> {

@@ -1,0 +1,16 @@
+// Bundles the CLI (dist/cli/hvcov.mjs) with the version and commit it stamps on its outputs.
+import { build } from 'esbuild';
+import { buildInfo } from './build-info.mjs';
+
+const root = new URL('../', import.meta.url);
+const { version, commit } = buildInfo(root);
+await build({
+  entryPoints: [new URL('src/cli/main.ts', root).pathname],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: new URL('dist/cli/hvcov.mjs', root).pathname,
+  logLevel: 'warning',
+  define: { __HVCOV_VERSION__: JSON.stringify(version), __HVCOV_COMMIT__: JSON.stringify(commit) },
+});

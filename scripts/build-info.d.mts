@@ -1,0 +1,1 @@
+export function buildInfo(root: URL): { version: string; commit: string };
