@@ -118,9 +118,6 @@ export const PACKAGE_FILES = {
 
 const KINDS = ['lines', 'functions', 'branches', 'conditions'] as const;
 
-/** Entry time of every file, in the zip's local-time fields: the same bytes in any time zone. */
-const ZIP_TIME = new Date(2000, 0, 1);
-
 /** ISO 8601 UTC to the second, e.g. 2026-01-31T12:00:00Z. */
 export function isoDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -313,6 +310,8 @@ export async function evidencePackage(opts: EvidenceOptions): Promise<EvidencePa
   for (const [name, bytes] of files) sums.push(`${await digest(bytes)}  ${name}\n`);
   files.push([PACKAGE_FILES.sums, strToU8(sums.join(''))]);
 
+  // entry time fixed, and made now in local time as zip stores it: the same bytes in any time zone
+  const ZIP_TIME = new Date(2000, 0, 1);
   const tree: Zippable = {};
   for (const [name, bytes] of files)
     tree[name] = [bytes, { mtime: ZIP_TIME, level: name.endsWith('.zip') ? 0 : 6 }];
