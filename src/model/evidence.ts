@@ -18,6 +18,7 @@ import type { Count, Report, Totals } from './report';
 import { sha256Hex } from './session';
 import { staticReportHtml, type StaticInput } from './static-report';
 import { percent } from './summary';
+import { summaryPdf } from './summary-pdf';
 
 export const MANIFEST_FORMAT = 'hvcov-evidence/1';
 
@@ -289,21 +290,23 @@ export async function evidencePackage(opts: EvidenceOptions): Promise<EvidencePa
   if (opts.justification)
     files.push([`justification/${baseName(opts.justification.name)}`, opts.justification.bytes]);
 
-  const outputs: ManifestEntry[] = [];
-  for (const [name, bytes] of files) outputs.push(await entry(name, bytes));
-
-  const manifest: Manifest = {
+  const stamp = {
     format: MANIFEST_FORMAT,
     tool: { ...opts.tool },
     date,
     gcc: [...new Set(report.objects.map((o) => o.json.gcc_version))].sort(),
     targets: [...new Set(report.objects.flatMap((o) => (o.target !== undefined ? [o.target] : [])))].sort(),
     inputs,
-    extracted,
-    outputs,
+  };
+  const numbers = {
     totals: manifestNumbers(report.totals),
     files: report.files.map((f) => ({ path: f.path, ...manifestNumbers(f.totals) })),
   };
+  files.push([PACKAGE_FILES.pdf, summaryPdf({ ...stamp, ...numbers })]);
+
+  const outputs: ManifestEntry[] = [];
+  for (const [name, bytes] of files) outputs.push(await entry(name, bytes));
+  const manifest: Manifest = { ...stamp, extracted, outputs, ...numbers };
   files.push([PACKAGE_FILES.manifest, strToU8(JSON.stringify(manifest, null, 2) + '\n')]);
   files.push([PACKAGE_FILES.manifestMd, strToU8(manifestMarkdown(manifest))]);
   const sums: string[] = [];

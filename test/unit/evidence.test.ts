@@ -129,6 +129,39 @@ describe('evidence package', () => {
     expect(manifest.totals.lines.total).toBeGreaterThan(0);
   });
 
+  it('holds a well-formed PDF summary whose cross-reference table points at its objects', async () => {
+    const { zip, manifest } = await evidencePackage(options());
+    const pdf = strFromU8(unzipSync(zip)['summary.pdf']!, true);
+    expect(pdf.startsWith('%PDF-1.4\n')).toBe(true);
+    expect(pdf.endsWith('%%EOF\n')).toBe(true);
+    expect([...pdf].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+    const startxref = Number(pdf.match(/startxref\n(\d+)\n%%EOF\n$/)![1]);
+    expect(pdf.slice(startxref, startxref + 5)).toBe('xref\n');
+    const [, first, count] = pdf.slice(startxref).match(/^xref\n(\d+) (\d+)\n/)!;
+    expect(Number(first)).toBe(0);
+    const rows = pdf
+      .slice(startxref)
+      .split('\n')
+      .slice(3, 2 + Number(count));
+    expect(rows.length).toBe(Number(count) - 1);
+    rows.forEach((row, i) => {
+      const offset = Number(row.slice(0, 10));
+      expect(pdf.slice(offset, offset + `${i + 1} 0 obj`.length), row).toBe(`${i + 1} 0 obj`);
+    });
+    expect(pdf).toContain(`/Size ${count} `);
+    // each stream's /Length is its content's length
+    for (const m of pdf.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) {
+      const start = m.index + m[0].length;
+      expect(pdf.slice(start + Number(m[1]), start + Number(m[1]) + 10)).toBe('\nendstream');
+    }
+    // the text: the stamp and every file's numbers, as the manifest has them
+    const text = [...pdf.matchAll(/\((.*)\) Tj T\*/g)].map((m) => m[1]!).join('\n');
+    expect(text).toContain(`Date:   ${manifest.date}`);
+    expect(text).toContain('hvcov 1.2.3 \\(abc\\)'); // parentheses escaped in a PDF string
+    for (const f of manifest.files) expect(text).toContain(`${f.lines.hit}/${f.lines.total}`);
+    for (const i of manifest.inputs) expect(text).toContain(i.sha256);
+  });
+
   it('writes the same bytes for the same inputs and date, in any time zone', async () => {
     const a = (await evidencePackage(options())).zip;
     const tz = process.env.TZ;
