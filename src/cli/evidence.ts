@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { InputError } from '../gcov/errors';
 import { evidencePackage, manifestNumbers, type NamedBytes } from '../model/evidence';
-import { DEFAULT_THRESHOLD, markdownSummary, readBaseline } from '../model/markdown';
+import { DEFAULT_THRESHOLD, markdownSummary, readBaselineFile } from '../model/markdown';
 import type { Report } from '../model/report';
 import { toolInfo } from '../model/tool';
 
@@ -20,7 +20,7 @@ export const EVIDENCE_HELP = `  --package FILE.zip       evidence package: stati
   --justification FILE     file put into the package as it is (and hashed)
   --date ISO-8601          date stamped on the package (default: $SOURCE_DATE_EPOCH, else now)
   --markdown FILE          Markdown summary for a CI job page (totals, files below --threshold)
-  --baseline MANIFEST      a previous package's manifest.json: --markdown shows the changes
+  --baseline FILE          a previous package (.zip) or its manifest.json: --markdown shows the changes
   --threshold P            --markdown lists files whose line coverage is below P % (default ${DEFAULT_THRESHOLD})`;
 
 export interface EvidenceArgs {
@@ -105,8 +105,7 @@ export async function writeEvidence(
     );
   }
   if (v.markdown !== undefined) {
-    const baseline =
-      v.baseline !== undefined ? readBaseline(readFileSync(v.baseline, 'utf8'), v.baseline) : undefined;
+    const baseline = v.baseline !== undefined ? readBaselineFile(bytesOf(v.baseline), v.baseline) : undefined;
     const numbers = {
       totals: manifestNumbers(ctx.report.totals),
       files: ctx.report.files.map((f) => ({ path: f.path, ...manifestNumbers(f.totals) })),

@@ -3,6 +3,7 @@
  * baseline (a previous evidence package's manifest.json) and the files whose line coverage
  * is below a threshold. Pure; reads only the numbers of the manifest.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { InputError } from '../gcov/errors';
 import { MANIFEST_FORMAT, type HitTotal, type ManifestFile, type ManifestNumbers } from './evidence';
 import { percent } from './summary';
@@ -133,4 +134,18 @@ export function readBaseline(text: string, file: string): Numbers {
     (f): f is ManifestFile => isNumbers(f) && typeof (f as ManifestFile).path === 'string',
   );
   return { totals: m.totals, files };
+}
+
+/** A baseline given as a previous package (zip: its manifest.json is read) or as its manifest.json. */
+export function readBaselineFile(bytes: Uint8Array, file: string): Numbers {
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return readBaseline(strFromU8(bytes), file);
+  let manifest: Uint8Array | undefined;
+  try {
+    manifest = unzipSync(bytes, { filter: (f) => f.name === 'manifest.json' })['manifest.json'];
+  } catch {
+    throw new InputError(file, undefined, 'bad-record', 'a zip that cannot be read');
+  }
+  if (manifest === undefined)
+    throw new InputError(file, undefined, 'not-found', 'no manifest.json: not an evidence package');
+  return readBaseline(strFromU8(manifest), `${file}: manifest.json`);
 }

@@ -92,6 +92,21 @@ describe('hvcov report --package / --markdown', () => {
     expect(text).toMatch(/\| Lines \| [^|]+ \| [^|]+ \| ±0\.0 \|/);
     const partial = m.files.filter((f) => f.lines.total > 0 && f.lines.hit < f.lines.total).length;
     expect(text).toContain(`### ${partial} of ${m.files.length} files below 100 % line coverage`);
+
+    // the package itself as the baseline: the same summary
+    const fromZip = join(work, 'summary-zip.md');
+    const z = await run([
+      '--image',
+      join(fx.dir, 'image.bin'),
+      '--markdown',
+      fromZip,
+      '--baseline',
+      zip,
+      '--threshold',
+      '100',
+    ]);
+    expect(z.code, z.text).toBe(0);
+    expect(readFileSync(fromZip, 'utf8')).toBe(text);
   });
 
   it('refuses bad arguments with exit status 2', async () => {
