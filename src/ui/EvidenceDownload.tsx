@@ -33,8 +33,10 @@ export function EvidenceDownload({
         Download evidence package
       </button>
       <p className="hint">
-        One zip: the static report, the .gcda zip, lcov, gcov JSON and Cobertura, and a manifest with the
-        SHA-256 of every input and output, the tool and compiler versions, the date and the numbers per file.
+        One zip: the static report, the .gcda zip (paths as recorded, nothing stripped), lcov, gcov JSON,
+        Cobertura, a PDF summary, and a manifest with the SHA-256 of every input and output, the tool and
+        compiler versions, the date and the numbers per file (the same bytes as{' '}
+        <code>hvcov report --package</code> for the same files and date).
       </p>
     </div>
   );
