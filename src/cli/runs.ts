@@ -130,13 +130,13 @@ export function multiRun(
     }
     const d = diffRuns(notes, runs[0]!, runs.at(-1)!, { ...o.report, partial: o.partial });
     const left = d.objects.filter((x) => x.status !== 'same');
-    if (left.length > 0) {
-      out(`diff:     ${d.objects.length - left.length} objects compared, ${left.length} left out:`);
-      for (const x of left)
-        out(
-          `  ${x.data}: ${x.status === 'other-build' ? x.reason : x.status === 'only-a' ? `only in ${d.a}` : `only in ${d.b}`}`,
-        );
-    }
+    // left out by --partial: listed as problems (exit status 1)
+    if (left.length > 0)
+      out(`diff:     ${d.objects.length - left.length} objects compared, ${left.length} left out`);
+    for (const x of left)
+      problems.push(
+        `left out: ${x.data}: ${x.status === 'other-build' ? x.reason : `only in ${x.status === 'only-a' ? d.a : d.b}`}`,
+      );
     out(diffText(d));
     if (o.diffJson !== undefined) writeFileSync(o.diffJson, diffJson(d) + '\n');
     for (const p of [...d.reportA.problems, ...d.reportB.problems]) problems.push(`problem: ${p.message}`);
