@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { coberturaXml } from '../src/model/cobertura';
 import { lcovTracefile } from '../src/model/lcov';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
+import type { RunsChoice, RunsSummary } from '../src/model/runs-view';
 import { staticReportHtml } from '../src/model/static-report';
 import {
   buffersOf,
@@ -130,6 +131,19 @@ const api = {
   },
   clear(): void {
     session.clear();
+  },
+  /** Several images: the runs, merged or compared (undefined: fewer than two images). */
+  runs(): RunsSummary | undefined {
+    return session.runs()?.summary;
+  },
+  /** Merge the images as runs or compare them as snapshots; returns what is held then. */
+  setRuns(choice: RunsChoice): Summary {
+    return session.setRuns(choice);
+  },
+  /** Merged runs: for each line of a file with any run, the indexes of the runs that executed it. */
+  lineRuns(path: string): [number, readonly number[]][] | undefined {
+    const by = session.runs()?.coveredBy?.get(path);
+    return by ? [...by] : undefined;
   },
 };
 
