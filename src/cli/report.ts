@@ -21,7 +21,7 @@ ending with it, and must carry the same stamp and checksum).
   --build DIR              folder with the .gcno files (the object tree of the build)
   --image IMAGE            core image to take the .gcda data from (as hvcov extract)
   --gcda DIR               folder with .gcda files instead
-  --run NAME=IMAGE         a named run; several images or runs are merged (arcs add, conditions
+  --run NAME=IMAGE         a named run (an image, or a folder of .gcda files); several are merged (arcs add, conditions
                            OR, as gcov-tool merge), warning when one run is given twice
   --diff                   snapshots instead: the last image against the first, B − A per line,
                            branch and condition, and what only B covered; images of another

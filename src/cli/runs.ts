@@ -1,10 +1,10 @@
 /**
  * `hvcov report` over several images: merged runs (the default) or, with --diff, snapshots
  * compared (B − A, covered only in B). Each --image is a run named after its file, each
- * --run NAME=IMAGE a named one.
+ * --run NAME=IMAGE a named one (IMAGE may also be a folder of .gcda files).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
 import { InputError } from '../gcov/errors';
 import { extractImage } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
@@ -38,7 +38,29 @@ export function runSpecs(images: readonly string[] = [], runs: readonly string[]
   );
 }
 
+function gcdaTree(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) found.push(...gcdaTree(p));
+    else if (name.endsWith('.gcda')) found.push(p);
+  }
+  return found;
+}
+
+/** A run: a core image, or a folder of .gcda files (named by their path under it). */
 function readRun(spec: RunSpec, opts: DetectOptions, out: (s: string) => void, problems: string[]): RunInput {
+  if (statSync(spec.path).isDirectory()) {
+    const data = gcdaTree(spec.path).map((f) => {
+      const b = readFileSync(f);
+      return {
+        name: relative(spec.path, f).split(sep).join('/'),
+        bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
+      };
+    });
+    out(`run:      ${spec.name} = ${spec.path}: ${data.length} .gcda`);
+    return { name: spec.name, data };
+  }
   const b = readFileSync(spec.path);
   const result = extractImage(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), spec.path, opts);
   const d = result.detection;

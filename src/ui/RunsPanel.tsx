@@ -223,6 +223,7 @@ export function RunsPanel({
       ))}
       <SeriesChart runs={runs.runs} />
       {runs.diff ? <DiffView diff={runs.diff} root={root} /> : null}
+      {runs.diff ? <p className="hint">The report below is snapshot B&apos;s.</p> : null}
       {runs.mode === 'merge' && !runs.refused ? (
         <p className="hint">
           The report below is the merged one; a file&apos;s view names the runs that executed each line.

@@ -8,7 +8,7 @@ import { compareBuilds, diffReports, diffRuns } from '../../src/model/diff';
 import { buildReport } from '../../src/model/report';
 import { buildRunsReport, coveredBy } from '../../src/model/runs';
 import { buildSeries } from '../../src/model/series';
-import { imagePath, notesOf, runOf, runsFixture } from '../helpers/runs';
+import { imagePath, notesOf, refObj, runOf, runsFixture } from '../helpers/runs';
 
 const fx = runsFixture();
 const notes = notesOf(fx);
@@ -128,6 +128,16 @@ describe('hvcov report with several images', () => {
     expect(partial.code).toBe(1);
     expect(partial.text).toMatch(/7 objects compared, 1 left out/);
     expect(partial.text).toMatch(/left out: .*lib\.gcda: another build/);
+  });
+
+  it('takes .gcda folders as runs: the same merged numbers as from the images', async () => {
+    const args = (a: string, b: string) => ['report', '--build', build, '--run', `a=${a}`, '--run', `b=${b}`];
+    const fromImages = await hvcov(args(imagePath(fx, ''), imagePath(fx, 'cell2')));
+    const fromFolders = await hvcov(args(refObj(fx, ''), refObj(fx, 'cell2')));
+    expect(fromFolders.code).toBe(0);
+    const merged = (t: string) => t.split('\n').find((l) => l.startsWith('merged'));
+    expect(merged(fromFolders.text)).toBe(merged(fromImages.text));
+    expect(merged(fromFolders.text)).toBeDefined();
   });
 
   it('merges named runs by default and warns about a duplicate', async () => {
