@@ -4,7 +4,7 @@
  * (the first against the last), packed as plain data for the page.
  */
 import { isInputError, type InputError } from '../gcov/errors';
-import { diffRuns, type ObjectMatch, type OnlyB } from './diff';
+import { diffReports, diffRuns, type ObjectMatch, type OnlyB } from './diff';
 import type { NotesInput, Report, Totals } from './report';
 import { buildRunsReport, coveredBy, type CoveredBy, type RunInput } from './runs';
 import { buildSeries } from './series';
@@ -73,7 +73,7 @@ export function buildRunsView(
   const problems: InputError[] = [];
   try {
     if (choice.mode === 'merge') {
-      const r = buildRunsReport(notes, runs);
+      const r = buildRunsReport(notes, runs, {}, series.reports);
       return {
         summary: { ...base, warnings: r.warnings },
         report: r.report,
@@ -81,7 +81,16 @@ export function buildRunsView(
         problems: r.report.problems,
       };
     }
-    const d = diffRuns(notes, runs[0]!, runs.at(-1)!, { partial: choice.partial });
+    // one build: the series' reports are the snapshots' reports already
+    const last = series.points.at(-1)!;
+    const d = last.sameBuild
+      ? diffReports(
+          series.reports[0]!,
+          series.reports.at(-1)!,
+          { a: runs[0]!.name, b: last.name },
+          last.objects,
+        )
+      : diffRuns(notes, runs[0]!, runs.at(-1)!, { partial: choice.partial });
     const lines: DiffLineView[] = [];
     for (const f of d.files)
       for (const l of f.lines)

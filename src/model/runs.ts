@@ -43,6 +43,8 @@ export function buildRunsReport(
   notes: readonly NotesInput[],
   runs: readonly RunInput[],
   opts: ReportOptions = {},
+  /** Each run's report when already built (a series), so it is not built again. */
+  perRun?: readonly Report[],
 ): RunsReport {
   if (runs.length === 0) throw new InputError('runs', undefined, 'not-found', 'no run given');
   checkNames(runs);
@@ -62,7 +64,7 @@ export function buildRunsReport(
   return {
     runs: runs.map((r) => r.name),
     report: buildReport([...notes], data, opts),
-    perRun: runs.map((r) => buildReport([...notes], [...r.data], opts)),
+    perRun: perRun ?? runs.map((r) => buildReport([...notes], [...r.data], opts)),
     warnings: merged.warnings,
   };
 }
