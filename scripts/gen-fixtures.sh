@@ -38,6 +38,8 @@ DEBIAN_GCC=${DEBIAN_GCC_PREFIX:-/opt/debian-gcc}
 C_SOURCES=(setup.c control.c paging.c mmio.c pci.c lib.c iommu.c arch/irqchip.c)
 CXX_SOURCES=(cxx/a.cpp cxx/b.cpp)
 HARNESS=harness/jailhouse_dump.c
+# Configs that also get runs/ (snapshots, merged runs, another build): see gen_runs.
+RUNS_CONFIGS=(gcc14-x86_64-O0-cond)
 
 die() { echo "gen-fixtures: $*" >&2; exit 1; }
 
@@ -162,6 +164,46 @@ gen_one() {
     echo '}'
   } > "$O/meta.json"
   bash "$HERE/check-fixtures.sh" "$out" "$cfg"
+  if printf '%s\n' "${RUNS_CONFIGS[@]}" | grep -qx -- "$cfg"; then
+    gen_runs "$B" "$O" "$link" "${objs[@]}"
+  fi
+}
+
+# More images of one config, each with libgcov's own .gcda of that run, under
+# OUTDIR/<config>/runs/<name>/{image.bin,ref/,env}:
+#   later    the same build, a longer workload: the default one, then CPU 3 and
+#            hypercall 0 (HC_DISABLE) on CPU 0 (a later snapshot of the same campaign)
+#   cell2    the same build, another workload (HV_ENTRY_CPUS="3 0 2"), to merge
+#   changed  another build: lib.c gets one line more and is recompiled alone (as
+#            make would), relinked with the other objects as they were; also
+#            gcno/lib.gcno and src/lib.c of that build
+run_one() {
+  local O=$1 elf=$2 name=$3
+  shift 3
+  local R=$O/runs/$name
+  mkdir -p "$R/ref"
+  printf '%s\n' "$@" > "$R/env"
+  env -u HV_ENTRY_CPUS -u HV_HYPERCALL "$@" GCOV_PREFIX="$R/ref" GCOV_PREFIX_STRIP=0 \
+    "${run[@]}" "$elf" "$R/image.bin" > "$R/stdout.txt"
+}
+
+gen_runs() {
+  local B=$1 O=$2 link=$3
+  shift 3
+  local objs=("$@")
+  cd "$B"
+  run_one "$O" ./hv.elf later 'HV_ENTRY_CPUS=1 2 0 7 1 3' HV_HYPERCALL=0
+  run_one "$O" ./hv.elf cell2 'HV_ENTRY_CPUS=3 0 2'
+  cd "$B/src"
+  sed -i '1i /* changed: one line more, every line below moves */' lib.c
+  "$cc" "${cflags[@]}" -Wall -c lib.c -o "$B/obj/lib.o"
+  "$link" --coverage -no-pie -Wl,--wrap=__gcov_init "${ldextra[@]}" "${objs[@]}" -o "$B/hv-changed.elf"
+  cd "$B"
+  run_one "$O" ./hv-changed.elf changed
+  mkdir -p "$O/runs/changed/gcno" "$O/runs/changed/src"
+  cp "$B/obj/lib.gcno" "$O/runs/changed/gcno/lib.gcno"
+  cp "$B/src/lib.c" "$O/runs/changed/src/lib.c"
+  echo "runs: later cell2 changed"
 }
 
 if [ "${1:-}" = --one ]; then

@@ -9,6 +9,7 @@ import { coberturaXml } from '../src/model/cobertura';
 import { lcovTracefile } from '../src/model/lcov';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
 import type { NamedBytes } from '../src/model/evidence';
+import type { RunsChoice, RunsSummary } from '../src/model/runs-view';
 import { staticReportHtml } from '../src/model/static-report';
 import { sessionEvidence } from '../src/ui/evidence-session';
 import {
@@ -137,6 +138,19 @@ const api = {
   },
   clear(): void {
     session.clear();
+  },
+  /** Several images: the runs, merged or compared (undefined: fewer than two images). */
+  runs(): RunsSummary | undefined {
+    return session.runs()?.summary;
+  },
+  /** Merge the images as runs or compare them as snapshots; returns what is held then. */
+  setRuns(choice: RunsChoice): Summary {
+    return session.setRuns(choice);
+  },
+  /** Merged runs: for each line of a file with any run, the indexes of the runs that executed it. */
+  lineRuns(path: string): [number, readonly number[]][] | undefined {
+    const by = session.runs()?.coveredBy?.get(path);
+    return by ? [...by] : undefined;
   },
 };
 

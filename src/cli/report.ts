@@ -7,13 +7,13 @@ import { extractImage } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
 import { coberturaXml } from '../model/cobertura';
 import { lcovTracefile } from '../model/lcov';
-import { buildReport, type DataInput, type NotesInput, type Totals } from '../model/report';
+import { buildReport, type DataInput, type NotesInput, type Report, type Totals } from '../model/report';
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { detectOptions, TARGET_OPTIONS } from './args';
 import { EVIDENCE_HELP, EVIDENCE_OPTIONS, writeEvidence } from './evidence';
 
-export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE | --gcda DIR) [outputs] [options]
+export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE... | --run NAME=IMAGE... | --gcda DIR) [outputs] [options]
 
 Coverage of a build: every .gcno under --build, with its data from a core image or from
 a folder of .gcda files (each .gcda goes to the .gcno whose path shares the longest
@@ -22,6 +22,14 @@ ending with it, and must carry the same stamp and checksum).
   --build DIR              folder with the .gcno files (the object tree of the build)
   --image IMAGE            core image to take the .gcda data from (as hvcov extract)
   --gcda DIR               folder with .gcda files instead
+  --run NAME=IMAGE         a named run (an image, or a folder of .gcda files); several are merged (arcs add, conditions
+                           OR, as gcov-tool merge), warning when one run is given twice
+  --diff                   snapshots instead: the last image against the first, B − A per line,
+                           branch and condition, and what only B covered; images of another
+                           build are refused, naming each object whose stamp or checksum differs
+  --partial                with --diff: compare the objects that match, list the others
+  --diff-json FILE         with --diff: the per-line deltas as JSON
+  --runs-json FILE         merged runs: per line, the runs that executed it
   --gcov-json FILE         gcov's JSON (gcov --json-format -b), one line per .gcno
   --lcov FILE              lcov tracefile
   --cobertura FILE         Cobertura XML as gcovr writes it, for the files under --source-root
@@ -70,7 +78,12 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       ...TARGET_OPTIONS,
       ...EVIDENCE_OPTIONS,
       build: { type: 'string' },
-      image: { type: 'string' },
+      image: { type: 'string', multiple: true },
+      run: { type: 'string', multiple: true },
+      diff: { type: 'boolean' },
+      partial: { type: 'boolean' },
+      'diff-json': { type: 'string' },
+      'runs-json': { type: 'string' },
       gcda: { type: 'string' },
       'gcov-json': { type: 'string' },
       lcov: { type: 'string' },
@@ -88,7 +101,8 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     out(REPORT_HELP);
     return 0;
   }
-  if (!values.build || (values.image === undefined) === (values.gcda === undefined)) {
+  const images = (values.image?.length ?? 0) + (values.run?.length ?? 0);
+  if (!values.build || (images === 0) === (values.gcda === undefined)) {
     out(REPORT_HELP);
     return 2;
   }
@@ -106,31 +120,60 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   if (notes.length === 0)
     throw new InputError(build, undefined, 'not-found', 'no .gcno files in the build folder');
 
-  let data: DataInput[];
+  let data: DataInput[] = [];
   const problems: string[] = [];
-  if (values.image !== undefined) {
+  const reportOpts =
+    values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {};
+  let report: Report;
+  if (images > 1 || values.run !== undefined || values.diff) {
+    // the package's manifest names one image; several runs would leave some unhashed
+    if (values.package !== undefined)
+      throw new InputError(
+        'command line',
+        undefined,
+        'bad-argument',
+        '--package: only with one image or one .gcda folder',
+      );
+    const { multiRun, runSpecs } = await import('./runs');
     const opts = detectOptions(values);
     if (values.elf) opts.elf = { bytes: bytesOf(values.elf), name: values.elf };
-    const result = extractImage(bytesOf(values.image), values.image, opts);
-    out(describe(result, values.image));
+    report = multiRun(
+      notes,
+      runSpecs(values.image, values.run),
+      {
+        detect: opts,
+        report: reportOpts,
+        diff: values.diff === true,
+        partial: values.partial === true,
+        ...(values['diff-json'] !== undefined ? { diffJson: values['diff-json'] } : {}),
+        ...(values['runs-json'] !== undefined ? { runsJson: values['runs-json'] } : {}),
+      },
+      out,
+      problems,
+    );
+  } else if (values.image !== undefined) {
+    const image = values.image[0]!;
+    const opts = detectOptions(values);
+    if (values.elf) opts.elf = { bytes: bytesOf(values.elf), name: values.elf };
+    const result = extractImage(bytesOf(image), image, opts);
+    out(describe(result, image));
     const d = result.detection;
     const target = `${targetText(d.target)}${d.arch ? ` (${d.arch})` : ''}`;
     for (const w of result.warnings) out(`warning: ${w}`);
     for (const p of result.problems) problems.push(`skipped: ${p.message}`);
-    data = result.files.map((f) => ({ name: f.path, bytes: f.bytes, image: values.image, target }));
+    data = result.files.map((f) => ({ name: f.path, bytes: f.bytes, image, target }));
+    report = buildReport(notes, data, reportOpts);
   } else {
     const dir = values.gcda!;
     data = walk(dir, '.gcda').map((f) => ({ name: relative(dir, f), bytes: bytesOf(f) }));
+    report = buildReport(notes, data, reportOpts);
   }
-
-  const report = buildReport(notes, data, {
-    ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
-  });
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
   const used = report.objects.filter((o) => o.data !== undefined).length;
-  out(
-    `report:   ${notes.length} .gcno, ${data.length} .gcda, ${used} matched, ${report.files.length} source files`,
-  );
+  if (images <= 1 && !values.run)
+    out(
+      `report:   ${notes.length} .gcno, ${data.length} .gcda, ${used} matched, ${report.files.length} source files`,
+    );
   for (const o of report.objects)
     if (o.data === undefined) out(`note: no .gcda for ${o.notes}: counted as never executed`);
 
@@ -149,7 +192,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
         source: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
       }),
     );
-  await writeEvidence(values, { report, notes, data, image: values.image, elf: values.elf }, out);
+  await writeEvidence(values, { report, notes, data, image: values.image?.[0], elf: values.elf }, out);
   if (values.summary) out(summaryTable(report));
   for (const p of problems) out(p);
 

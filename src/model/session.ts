@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from './archive';
 import { classify, type InputKind } from './classify';
 import { gcdaZip } from './gcda-zip';
 import { buildReport, type DataInput, type Report } from './report';
+import { buildRunsView, type RunsBuilt, type RunsChoice } from './runs-view';
 import type { StaticInput } from './static-report';
 
 /** SHA-256 of bytes, lower-case hex (Web Crypto: the worker, the page and Node alike). */
@@ -124,6 +125,10 @@ export class Session {
   /** Archives given, by path, with their hash (their bytes are not kept). */
   private readonly archives = new Map<string, StaticInput>();
   private readonly digests = new WeakMap<Uint8Array, string>();
+  /** Several images: each one's extraction (the first is `result`), and how they are combined. */
+  private others: { path: string; result: ExtractResult }[] = [];
+  private runsChoice: RunsChoice = { mode: 'merge', partial: false };
+  private runsBuilt: RunsBuilt | undefined;
 
   constructor(private readonly limits: ArchiveLimits = DEFAULT_LIMITS) {}
 
@@ -196,7 +201,9 @@ export class Session {
     this.reportWarnings = [];
     const gcno = this.ofKind('gcno');
     const gcdaFiles = this.ofKind('gcda');
+    this.runsBuilt = undefined;
     if (gcno.length === 0) return;
+    if (this.result && this.imagePath && this.others.length > 0) return this.buildRuns(gcno);
     let data: DataInput[];
     const r = this.result;
     if (r && this.imagePath) {
@@ -230,6 +237,43 @@ export class Session {
         this.reportWarnings.push(`no .gcda for ${o.notes}: counted as never executed`);
     this.built = { report, data: data.length };
     onProgress({ stage: 'index', done: report.files.length, total: report.files.length });
+  }
+
+  /** Several images: merged as runs, or the first and the last compared as snapshots. */
+  private buildRuns(gcno: Held[]): void {
+    const imageRun = (path: string, r: ExtractResult) => {
+      const target = `${targetText(r.detection.target)}${r.detection.arch ? ` (${r.detection.arch})` : ''}`;
+      return {
+        name: path,
+        data: r.files.map((f) => ({ name: f.path, bytes: f.bytes, image: path, target })),
+      };
+    };
+    const runs = [
+      imageRun(this.imagePath!, this.result!),
+      ...this.others.map((o) => imageRun(o.path, o.result)),
+    ];
+    const built = buildRunsView(
+      gcno.map((f) => ({ name: f.path, bytes: f.bytes })),
+      runs,
+      this.runsChoice,
+    );
+    this.runsBuilt = built;
+    this.reportProblems = built.problems;
+    this.reportWarnings = [...built.summary.warnings];
+    if (built.report)
+      this.built = { report: built.report, data: runs.reduce((n, r) => n + r.data.length, 0) };
+  }
+
+  /** Merge the images as runs, or compare them as snapshots; rebuilds the report. */
+  setRuns(choice: RunsChoice): Summary {
+    this.runsChoice = choice;
+    this.buildCoverage(() => undefined);
+    return this.summary();
+  }
+
+  /** What several images make (undefined: one image or none). */
+  runs(): RunsBuilt | undefined {
+    return this.runsBuilt;
   }
 
   /** The report built from what is held, if any. */
@@ -276,19 +320,22 @@ export class Session {
     this.result = undefined;
     this.extractProblems = [];
     this.extractWarnings = [];
+    this.others = [];
     const images = this.ofKind('image');
     const image = images[0];
     this.imagePath = image?.path;
     if (!image) return;
+    // more images: runs or snapshots of the same build (read without the ELF)
     for (const other of images.slice(1))
-      this.extractProblems.push(
-        new InputError(
-          other.path,
-          undefined,
-          'unsupported',
-          `one image at a time: ${image.path} is used, this one is ignored`,
-        ),
-      );
+      try {
+        const r = extractImage(other.bytes, other.path, {});
+        this.others.push({ path: other.path, result: r });
+        this.extractProblems.push(...r.problems);
+        this.extractWarnings.push(...r.warnings.map((w) => `${other.path}: ${w}`));
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        this.extractProblems.push(e);
+      }
     const elfs = this.ofKind('elf');
     let done = 0;
     const onFile = () => onProgress({ stage: 'extract', done: ++done, total: 0, label: image.path });
@@ -371,5 +418,7 @@ export class Session {
     this.built = undefined;
     this.reportProblems = [];
     this.reportWarnings = [];
+    this.others = [];
+    this.runsBuilt = undefined;
   }
 }

@@ -11,6 +11,7 @@ import { Cancelled, Engine } from './engine';
 import { EvidenceDownload } from './EvidenceDownload';
 import type { NamedBytes } from '../model/evidence';
 import { loadExample } from './example';
+import type { RunsChoice, RunsSummary } from '../model/runs-view';
 import type { ReportSummary } from './report-view';
 
 /**
@@ -179,10 +180,14 @@ export function App() {
   const [summary, setSummary] = useState<Summary | undefined>();
   const [report, setReport] = useState<ReportSummary | undefined>();
   const [view, setView] = useState<ReportViewModule | undefined>();
+  const [runs, setRuns] = useState<RunsSummary | undefined>();
   /** Takes what the worker holds now, and its report when there is one. */
   // as transitions, which React renders in time slices rather than in one task
   const took = useCallback(async (s: Summary) => {
     startTransition(() => setSummary(s));
+    const rs = await eng().runs();
+    if (rs) setView(await loadReportView());
+    startTransition(() => setRuns(rs));
     if (!s.report) {
       startTransition(() => setReport(undefined));
       return;
@@ -223,6 +228,7 @@ export function App() {
       if (e instanceof Cancelled) {
         setSummary(undefined);
         setReport(undefined);
+        setRuns(undefined);
         setMessage('Cancelled. The worker was restarted; add the files again.');
       } else {
         setMessage(`Error: ${(e as Error).message}`);
@@ -286,9 +292,28 @@ export function App() {
       await eng().clear();
       setSummary(undefined);
       setReport(undefined);
+      setRuns(undefined);
     });
 
   const loadFile = useCallback((path: string) => eng().file(path), []);
+
+  /** Merged runs: per line of a file, the names of the runs that executed it. */
+  const runNames = runs?.mode === 'merge' && !runs.refused ? runs.runs.map((r) => r.name) : undefined;
+  const runNamesKey = runNames?.join('\n');
+  const loadRuns = useCallback(
+    async (path: string) => {
+      if (runNamesKey === undefined) return undefined;
+      const names = runNamesKey.split('\n');
+      const lines = await eng().lineRuns(path);
+      return lines && new Map(lines.map(([l, idx]) => [l, idx.map((i) => names[i]).join(', ')]));
+    },
+    [runNamesKey],
+  );
+
+  const chooseRuns = (c: RunsChoice) =>
+    void guarded(async () => {
+      await took(await eng().setRuns(c));
+    });
 
   const cancel = () => {
     eng().cancel();
@@ -377,7 +402,13 @@ export function App() {
 
       {summary ? <Problems summary={summary} /> : null}
 
-      {report && view ? <view.ReportView summary={report} loadFile={loadFile} /> : null}
+      {runs && view ? (
+        <view.RunsPanel runs={runs} root={report?.root ?? '/'} busy={busy} onChoose={chooseRuns} />
+      ) : null}
+
+      {report && view ? (
+        <view.ReportView summary={report} loadFile={loadFile} {...(runNames ? { loadRuns } : {})} />
+      ) : null}
 
       {summary && summary.files.length > 0 ? (
         <details className="files">

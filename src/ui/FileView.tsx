@@ -47,6 +47,7 @@ export function FileView({
   name,
   line,
   loadFile,
+  loadRuns,
   onClose,
   onLine,
 }: {
@@ -54,11 +55,24 @@ export function FileView({
   name: string;
   line: number | undefined;
   loadFile: (path: string) => Promise<FileDetail | undefined>;
+  /** Merged runs: the names of the runs that executed each line. */
+  loadRuns?: ((path: string) => Promise<ReadonlyMap<number, string> | undefined>) | undefined;
   onClose: () => void;
   onLine: (line: number) => void;
 }) {
   const [detail, setDetail] = useState<FileDetail | undefined>();
   const [error, setError] = useState('');
+  const [runsOf, setRunsOf] = useState<ReadonlyMap<number, string> | undefined>();
+  useEffect(() => {
+    let live = true;
+    loadRuns?.(path).then(
+      (m) => live && setRunsOf(m),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, loadRuns]);
   useEffect(() => {
     let live = true;
     loadFile(path).then(
@@ -172,6 +186,7 @@ export function FileView({
           data-line={l}
           data-count={count}
           data-state={state}
+          {...(runsOf?.has(l) ? { 'data-runs': runsOf.get(l), title: `executed in ${runsOf.get(l)}` } : {})}
           tabIndex={-1}
           aria-label={label}
           onClick={() => goTo(l)}

@@ -7,6 +7,7 @@ import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recha
 import type { Count } from '../model/report';
 import { percent } from '../model/summary';
 import { FileView } from './FileView';
+export { RunsPanel } from './RunsPanel';
 import { BandMark, TotalsTable } from './Totals';
 import {
   BAND_TEXT,
@@ -175,9 +176,11 @@ function useStage(last: number): number {
 export function ReportView({
   summary,
   loadFile,
+  loadRuns,
 }: {
   summary: ReportSummary;
   loadFile: (path: string) => Promise<FileDetail | undefined>;
+  loadRuns?: (path: string) => Promise<ReadonlyMap<number, string> | undefined>;
 }) {
   const [hash, setHash] = useState(() => parseHash(window.location.hash));
   useEffect(() => {
@@ -212,6 +215,7 @@ export function ReportView({
           name={relativeTo(summary.root, open)}
           line={hash.line}
           loadFile={loadFile}
+          loadRuns={loadRuns}
           onClose={() => {
             history.pushState(null, '', window.location.pathname + window.location.search);
             setHash({});

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { ExportKind, ExtractWorkerApi } from '../../workers/extract.worker';
 import type { NamedBytes } from '../model/evidence';
+import type { RunsChoice, RunsSummary } from '../model/runs-view';
 import type { InputFile, Progress, Summary } from '../model/session';
 import type { Picked } from './collect';
 import type { FileDetail, ReportSummary } from './report-view';
@@ -94,6 +95,18 @@ export class Engine {
 
   file(path: string): Promise<FileDetail | undefined> {
     return this.run(this.api.file(path));
+  }
+
+  runs(): Promise<RunsSummary | undefined> {
+    return this.run(this.api.runs());
+  }
+
+  setRuns(choice: RunsChoice): Promise<Summary> {
+    return this.run(this.api.setRuns(choice));
+  }
+
+  lineRuns(path: string): Promise<[number, readonly number[]][] | undefined> {
+    return this.run(this.api.lineRuns(path));
   }
 
   clear(): Promise<void> {
