@@ -4,6 +4,7 @@
  * words, its functions, and keys to jump between uncovered lines, branches and conditions.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Highlighter, languageOf, type Token } from './highlight';
 import { TotalsTable } from './Totals';
 import {
   LINE_TEXT,
@@ -65,6 +66,23 @@ function LineDetails({ d, i, line }: { d: FileDetail; i: number; line: number })
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** A line's tokens as text in spans (never as markup). */
+function Source({ tokens }: { tokens: readonly Token[] }) {
+  return (
+    <code className="src">
+      {tokens.map((t, k) =>
+        t.kind === 'plain' ? (
+          t.text
+        ) : (
+          <span key={k} className={`tk-${t.kind}`}>
+            {t.text}
+          </span>
+        ),
+      )}
+    </code>
   );
 }
 
@@ -137,6 +155,11 @@ export function FileView({
             .split(/\r?\n/)
         : undefined,
     [detail],
+  );
+  // tokens of the rendered rows only, each line once
+  const highlighter = useMemo(
+    () => (text ? new Highlighter(text, languageOf(detail?.sourcePath ?? path)) : undefined),
+    [text, detail, path],
   );
   /** Line number of each row. */
   const rowLines = useMemo(() => {
@@ -262,7 +285,7 @@ export function FileView({
           </span>
           <span className="brs">{i >= 0 ? <Branches d={detail} i={i} /> : null}</span>
           <span className="cnds">{i >= 0 ? <Conditions d={detail} i={i} /> : null}</span>
-          <code className="src">{text ? (text[l - 1] ?? '') : ''}</code>
+          {highlighter ? <Source tokens={highlighter.tokens(l - 1)} /> : <code className="src" />}
         </div>,
       );
     }
