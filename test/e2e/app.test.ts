@@ -269,6 +269,11 @@ describe('the file view on gcc14-x86_64-O0-cond', () => {
     await page.keyboard.press('b');
     await expect.poll(focused).toBe(branchLines[0]);
     await checkLine(branchLines[0]!);
+    // highlighted, and still the source's text
+    const source = readFileSync(join(f14.dir, 'src', `${rel}.c`), 'utf8').split('\n');
+    const row = view.locator(`[data-line="${branchLines[0]}"] code.src`);
+    expect(await row.textContent()).toBe(source[branchLines[0]! - 1]);
+    expect(await row.locator('.tk-keyword').count()).toBeGreaterThan(0);
     await page.keyboard.press('b');
     await expect.poll(focused).toBe(branchLines[1]);
     await checkLine(branchLines[1]!);
@@ -516,6 +521,36 @@ describe(`the app on ${CONFIG}`, () => {
     expect(text).toContain(gccText);
     expect(text).toContain(objectsText);
     expect(page.workers()).toHaveLength(1);
+    await page.close();
+  });
+
+  it('runs no task over 50 ms on the main thread while the example loads', async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => void requests.push(`pageerror:${e.message}`));
+    // from the document's start: buffered entries include the tasks before this observer
+    await page.addInitScript(() => {
+      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`${origin}/?example`);
+    await page.getByTestId('drop-zone').waitFor();
+    expect(await summaryOf(page)).toContain(objectsText);
+    await page.getByTestId('file-table').waitFor();
+    await page.locator('[data-testid="directory-chart"][data-complete="true"] svg').waitFor();
+    // past the last rendering work: two frames and an idle period
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(() => resolve()))),
+        ),
+    );
+    const long = await page.evaluate(
+      () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
+    );
+    expect(long.filter((t) => t.duration > 50)).toEqual([]);
     await page.close();
   });
 
