@@ -50,7 +50,7 @@ function LineDetails({ d, i, line }: { d: FileDetail; i: number; line: number })
       branches.push(<li key={k}>{branchText(d.branchCounts[b]!, k, d.branchThrow[b] === 1)}</li>);
   const conditions = lineConditions(d, i).flatMap(conditionText);
   return (
-    <div className="line-details" data-testid="line-details" data-line={line} aria-live="polite">
+    <div className="line-details" data-testid="line-details" data-for-line={line} aria-live="polite">
       <strong>Line {line}</strong>
       {i < 0 ? ': no code.' : `: executed ${d.counts[i]} time${d.counts[i] === 1 ? '' : 's'}.`}
       {branches.length ? (

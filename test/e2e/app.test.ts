@@ -77,6 +77,8 @@ async function openPage(query = ''): Promise<Page> {
   page.on('request', (r) => void requests.push(r.url()));
   page.on('pageerror', (e) => void requests.push(`pageerror:${e.message}`));
   await page.goto(`${origin}/${query}`);
+  // the app mounts after its bootstrap has loaded React
+  await page.getByTestId('drop-zone').waitFor();
   return page;
 }
 
@@ -252,7 +254,7 @@ describe('the file view on gcc14-x86_64-O0-cond', () => {
 
     /** The focused line's details and its row's markers agree with gcov on that line. */
     const checkLine = async (line: number) => {
-      await expect.poll(() => details.getAttribute('data-line')).toBe(String(line));
+      await expect.poll(() => details.getAttribute('data-for-line')).toBe(String(line));
       const want = byLine.get(line)!;
       const words = await details.getByTestId('line-branches').locator('li').allTextContents();
       expect(parseBranches(words), `branches of line ${line}`).toEqual(want.branches.map((b) => b.count));
