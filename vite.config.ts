@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
 
@@ -6,9 +6,31 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
   version: string;
 };
 
+/**
+ * The chunks the bootstrap (src/ui/main.tsx) imports one by one, preloaded from the page's
+ * head: fetched and compiled while the bootstrap runs, so evaluating each later is short.
+ */
+function preloadBoot(names: readonly string[]): Plugin {
+  return {
+    name: 'hvcov-preload-boot',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (_html, ctx) =>
+        Object.values(ctx.bundle ?? {})
+          .filter((c) => c.type === 'chunk' && names.includes(c.name))
+          .map((c) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${c.fileName}` },
+            injectTo: 'head',
+          })),
+    },
+  };
+}
+
 // The app is fully static: everything it needs ships in dist/, nothing is fetched at run time.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), preloadBoot(['react', 'client', 'App'])],
   base: './',
   // the version stamped on the static report (the worker is built with the same define)
   define: { __HVCOV_VERSION__: JSON.stringify(version) },
