@@ -1,14 +1,21 @@
 /**
- * One source file: its lines with counts and branch markers in a virtual list (only the
- * visible rows are in the DOM), its functions, and n / p to jump between uncovered lines.
+ * One source file: its lines with counts, branch and condition markers in a virtual list
+ * (only the visible rows are in the DOM), the current line's branches and conditions in
+ * words, its functions, and keys to jump between uncovered lines, branches and conditions.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Highlighter, languageOf, type Token } from './highlight';
 import { TotalsTable } from './Totals';
 import {
   LINE_TEXT,
+  branchText,
+  conditionText,
+  lineConditions,
   lineIndex,
   lineState,
   nextUncovered,
+  uncoveredBranchLines,
+  uncoveredConditionLines,
   uncoveredLines,
   visibleRange,
   type FileDetail,
@@ -16,17 +23,86 @@ import {
 
 const ROW = 20;
 
-function branchLabel(count: number, i: number, isThrow: boolean): string {
-  const what = isThrow ? 'exception branch' : 'branch';
-  if (count < 0) return `${what} ${i + 1} never reached`;
-  return `${what} ${i + 1} taken ${count} time${count === 1 ? '' : 's'}`;
+/** Keys that jump to the next / previous line of each kind. */
+const JUMPS: Record<string, { kind: 'line' | 'branch' | 'condition'; direction: 1 | -1 }> = {
+  n: { kind: 'line', direction: 1 },
+  p: { kind: 'line', direction: -1 },
+  b: { kind: 'branch', direction: 1 },
+  B: { kind: 'branch', direction: -1 },
+  c: { kind: 'condition', direction: 1 },
+  C: { kind: 'condition', direction: -1 },
+};
+
+function KeyHelp() {
+  return (
+    <>
+      Keys: <kbd>n</kbd> / <kbd>p</kbd> next / previous uncovered line, <kbd>b</kbd> / <kbd>B</kbd> branch,{' '}
+      <kbd>c</kbd> / <kbd>C</kbd> condition; <kbd>↑</kbd> / <kbd>↓</kbd> move one line.
+    </>
+  );
+}
+
+/** The current line's branches and conditions in words, for keyboard and screen reader users. */
+function LineDetails({ d, i, line }: { d: FileDetail; i: number; line: number }) {
+  const branches = [];
+  if (i >= 0)
+    for (let b = d.branchStart[i]!, k = 0; b < d.branchStart[i + 1]!; b++, k++)
+      branches.push(<li key={k}>{branchText(d.branchCounts[b]!, k, d.branchThrow[b] === 1)}</li>);
+  const conditions = lineConditions(d, i).flatMap(conditionText);
+  return (
+    <div className="line-details" data-testid="line-details" data-for-line={line} aria-live="polite">
+      <strong>Line {line}</strong>
+      {i < 0 ? ': no code.' : `: executed ${d.counts[i]} time${d.counts[i] === 1 ? '' : 's'}.`}
+      {branches.length ? (
+        <ul className="branch-list" aria-label="Branches" data-testid="line-branches">
+          {branches}
+        </ul>
+      ) : null}
+      {conditions.length ? (
+        <ul className="condition-list" aria-label="Conditions" data-testid="line-conditions">
+          {conditions.map((t, k) => (
+            <li key={k}>{t}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** A line's tokens as text in spans (never as markup). */
+function Source({ tokens }: { tokens: readonly Token[] }) {
+  return (
+    <code className="src">
+      {tokens.map((t, k) =>
+        t.kind === 'plain' ? (
+          t.text
+        ) : (
+          <span key={k} className={`tk-${t.kind}`}>
+            {t.text}
+          </span>
+        ),
+      )}
+    </code>
+  );
+}
+
+function Conditions({ d, i }: { d: FileDetail; i: number }) {
+  const total = d.conditionTotal[i]!;
+  if (total === 0) return null;
+  const hit = d.conditionHit[i]!;
+  const label = lineConditions(d, i).flatMap(conditionText).join('; ');
+  return (
+    <span className={hit < total ? 'cond-missed' : 'cond-all'} title={label} aria-label={label} role="img">
+      {hit}/{total}
+    </span>
+  );
 }
 
 function Branches({ d, i }: { d: FileDetail; i: number }) {
   const out = [];
   for (let b = d.branchStart[i]!, k = 0; b < d.branchStart[i + 1]!; b++, k++) {
     const c = d.branchCounts[b]!;
-    const label = branchLabel(c, k, d.branchThrow[b] === 1);
+    const label = branchText(c, k, d.branchThrow[b] === 1);
     out.push(
       <span
         key={k}
@@ -94,6 +170,11 @@ export function FileView({
         : undefined,
     [detail],
   );
+  // tokens of the rendered rows only, each line once
+  const highlighter = useMemo(
+    () => (text ? new Highlighter(text, languageOf(detail?.sourcePath ?? path)) : undefined),
+    [text, detail, path],
+  );
   /** Line number of each row. */
   const rowLines = useMemo(() => {
     if (!detail) return new Uint32Array(0);
@@ -106,7 +187,14 @@ export function FileView({
       detail ? lineIndex(detail, rowLines.length ? rowLines[rowLines.length - 1]! : 0) : new Int32Array(0),
     [detail, rowLines],
   );
-  const uncovered = useMemo(() => (detail ? uncoveredLines(detail) : []), [detail]);
+  const targets = useMemo(
+    () => ({
+      line: detail ? uncoveredLines(detail) : [],
+      branch: detail ? uncoveredBranchLines(detail) : [],
+      condition: detail ? uncoveredConditionLines(detail) : [],
+    }),
+    [detail],
+  );
   const rowOf = useCallback(
     (l: number) => (text ? l - 1 : detail ? detail.lines.indexOf(l) : -1),
     [text, detail],
@@ -157,8 +245,15 @@ export function FileView({
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
-      if (e.key !== 'n' && e.key !== 'p') return;
-      const to = nextUncovered(uncovered, current, e.key === 'n' ? 1 : -1);
+      if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && t?.dataset.line !== undefined) {
+        const r = rowOf(Number(t.dataset.line)) + (e.key === 'ArrowDown' ? 1 : -1);
+        e.preventDefault();
+        if (r >= 0 && r < rowLines.length) goTo(rowLines[r]!);
+        return;
+      }
+      const jump = JUMPS[e.key];
+      if (!jump) return;
+      const to = nextUncovered(targets[jump.kind], current, jump.direction);
       if (to !== undefined) {
         e.preventDefault();
         goTo(to);
@@ -166,7 +261,7 @@ export function FileView({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [uncovered, current, goTo]);
+  }, [targets, current, goTo, rowOf, rowLines]);
 
   const rows = [];
   if (detail) {
@@ -204,7 +299,8 @@ export function FileView({
             ) : null}
           </span>
           <span className="brs">{i >= 0 ? <Branches d={detail} i={i} /> : null}</span>
-          <code className="src">{text ? (text[l - 1] ?? '') : ''}</code>
+          <span className="cnds">{i >= 0 ? <Conditions d={detail} i={i} /> : null}</span>
+          {highlighter ? <Source tokens={highlighter.tokens(l - 1)} /> : <code className="src" />}
         </div>,
       );
     }
@@ -224,14 +320,12 @@ export function FileView({
           <TotalsTable totals={detail.totals} label={`Coverage of ${name}`} testId="file-totals" />
           {text ? (
             <p className="hint">
-              Source: <code>{detail.sourcePath}</code>. Keys: <kbd>n</kbd> / <kbd>p</kbd> next / previous
-              uncovered line.
+              Source: <code>{detail.sourcePath}</code>. <KeyHelp />
             </p>
           ) : (
             <p className="note" data-testid="no-source">
               No source for this file: drop <code>{path.split('/').pop()}</code> (its path ends in{' '}
-              <code>{name}</code>) to see it. Keys: <kbd>n</kbd> / <kbd>p</kbd> next / previous uncovered
-              line.
+              <code>{name}</code>) to see it. <KeyHelp />
             </p>
           )}
           <div
@@ -245,6 +339,7 @@ export function FileView({
               {rows}
             </div>
           </div>
+          {current !== undefined ? <LineDetails d={detail} i={index[current] ?? -1} line={current} /> : null}
           <table className="functions" aria-label={`Functions of ${name}`} data-testid="functions">
             <thead>
               <tr>

@@ -3,55 +3,27 @@
  * file view. Everything shown comes packed from the worker (src/ui/report-view.ts).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Count } from '../model/report';
 import { percent } from '../model/summary';
+import { useChart } from './chart-loader';
 import { FileView } from './FileView';
 export { RunsPanel } from './RunsPanel';
 import { BandMark, TotalsTable } from './Totals';
 import {
   BAND_TEXT,
   LINE_TEXT,
-  STRIDE,
-  band,
   filterRows,
   fileRows,
   formatHash,
   groupByDirectory,
   parseHash,
-  ratio,
   relativeTo,
   sortRows,
-  unpackTotals,
   type FileDetail,
   type ReportSummary,
   type SortKey,
   type SortSpec,
 } from './report-view';
-
-function DirectoryChart({ summary }: { summary: ReportSummary }) {
-  const data = summary.directories.map((d, i) => {
-    const t = unpackTotals(summary.directoryTotals, i * STRIDE);
-    return { name: relativeTo(summary.root, d), lines: Math.max(0, ratio(t.lines)), band: band(t.lines) };
-  });
-  const colour = { hi: '#2e7d32', med: '#b58900', lo: '#c62828', none: '#8a94a0' };
-  return (
-    <figure className="chart">
-      <figcaption>Line coverage per directory (%)</figcaption>
-      <BarChart width={640} height={60 + data.length * 28} data={data} layout="vertical" accessibilityLayer>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis type="number" domain={[0, 100]} />
-        <YAxis type="category" dataKey="name" width={160} />
-        <Tooltip formatter={(v) => `${Number(v).toFixed(1)}%`} />
-        <Bar dataKey="lines" name="Lines" isAnimationActive={false}>
-          {data.map((d) => (
-            <Cell key={d.name} fill={colour[d.band]} />
-          ))}
-        </Bar>
-      </BarChart>
-    </figure>
-  );
-}
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'name', label: 'File' },
@@ -193,6 +165,7 @@ export function ReportView({
   const generation = useRef({ summary, n: 0 });
   if (generation.current.summary !== summary) generation.current = { summary, n: generation.current.n + 1 };
   const stage = useStage(2);
+  const Chart = useChart();
   return (
     <section aria-labelledby="report-title" className="report">
       <h2 id="report-title">Coverage</h2>
@@ -207,7 +180,7 @@ export function ReportView({
         covered, {LINE_TEXT.partial.symbol} partly covered, {LINE_TEXT.uncovered.symbol} not covered;
         branches: + taken, − not taken, # never reached; * some block not executed.
       </p>
-      {stage >= 1 ? <DirectoryChart summary={summary} /> : null}
+      {stage >= 1 && Chart ? <Chart summary={summary} /> : null}
       {open && stage >= 1 ? (
         <FileView
           key={`${generation.current.n}:${open}`}

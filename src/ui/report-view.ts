@@ -59,6 +59,14 @@ export interface FileDetail {
   readonly branchThrow: Uint8Array;
   readonly conditionHit: Uint32Array;
   readonly conditionTotal: Uint32Array;
+  /** Condition records of line i (gcov JSON's `conditions`) are conditionStart[i] .. conditionStart[i+1]-1. */
+  readonly conditionStart: Uint32Array;
+  /** Outcomes of each record (2 per term). */
+  readonly conditionCount: Uint32Array;
+  /** Missed outcomes of record k are conditionMiss[conditionMissStart[k] .. conditionMissStart[k+1]-1]. */
+  readonly conditionMissStart: Uint32Array;
+  /** term * 4 + 1 (never true) + 2 (never false), by term. */
+  readonly conditionMiss: Uint32Array;
   readonly functions: readonly FunctionRow[];
   readonly totals: Totals;
 }
@@ -138,6 +146,14 @@ export function summarise(report: Report, sources: readonly string[], data: numb
   };
 }
 
+/** Each term missing an outcome once, as term * 4 + 1 (never true) + 2 (never false), by term. */
+function missedTerms(notTrue: readonly number[], notFalse: readonly number[]): number[] {
+  const bits = new Map<number, number>();
+  for (const t of notTrue) bits.set(t, (bits.get(t) ?? 0) | 1);
+  for (const t of notFalse) bits.set(t, (bits.get(t) ?? 0) | 2);
+  return [...bits].sort((x, y) => x[0] - y[0]).map(([t, m]) => t * 4 + m);
+}
+
 export function packFile(f: ReportFile, source?: { path: string; bytes: Uint8Array }): FileDetail {
   const n = f.lines.length;
   const lines = new Uint32Array(n);
@@ -147,11 +163,26 @@ export function packFile(f: ReportFile, source?: { path: string; bytes: Uint8Arr
   const conditionHit = new Uint32Array(n);
   const conditionTotal = new Uint32Array(n);
   let nb = 0;
-  for (const l of f.lines) nb += l.branches.length;
+  let nc = 0;
+  const misses: number[] = [];
+  for (const l of f.lines) {
+    nb += l.branches.length;
+    nc += l.conditions.length;
+  }
   const branchCounts = new Float64Array(nb);
   const branchThrow = new Uint8Array(nb);
+  const conditionStart = new Uint32Array(n + 1);
+  const conditionCount = new Uint32Array(nc);
+  const conditionMissStart = new Uint32Array(nc + 1);
   let b = 0;
+  let c = 0;
   f.lines.forEach((l, i) => {
+    conditionStart[i] = c;
+    for (const cond of l.conditions) {
+      conditionCount[c] = cond.count;
+      conditionMissStart[c++] = misses.length;
+      misses.push(...missedTerms(cond.notCoveredTrue, cond.notCoveredFalse));
+    }
     lines[i] = l.lineNumber;
     counts[i] = l.count;
     flags[i] = l.unexecutedBlock ? 1 : 0;
@@ -170,6 +201,8 @@ export function packFile(f: ReportFile, source?: { path: string; bytes: Uint8Arr
     conditionHit[i] = hit;
   });
   branchStart[n] = b;
+  conditionStart[n] = c;
+  conditionMissStart[nc] = misses.length;
   return {
     path: f.path,
     ...(source ? { sourcePath: source.path, source: source.bytes.slice() } : {}),
@@ -181,6 +214,10 @@ export function packFile(f: ReportFile, source?: { path: string; bytes: Uint8Arr
     branchThrow,
     conditionHit,
     conditionTotal,
+    conditionStart,
+    conditionCount,
+    conditionMissStart,
+    conditionMiss: Uint32Array.from(misses),
     functions: f.functions.map((fn) => ({
       name: fn.name,
       demangledName: fn.demangledName,
@@ -326,6 +363,81 @@ export function uncoveredLines(d: FileDetail): number[] {
     if (d.counts[i] === 0) out.push(l);
   });
   return out;
+}
+
+/** Lines with a branch never taken (count 0, or its block never reached), ascending. */
+export function uncoveredBranchLines(d: FileDetail): number[] {
+  const out: number[] = [];
+  d.lines.forEach((l, i) => {
+    for (let b = d.branchStart[i]!; b < d.branchStart[i + 1]!; b++)
+      if (!(d.branchCounts[b]! > 0)) {
+        out.push(l);
+        return;
+      }
+  });
+  return out;
+}
+
+/** Lines with a condition outcome never seen, ascending. */
+export function uncoveredConditionLines(d: FileDetail): number[] {
+  const out: number[] = [];
+  d.lines.forEach((l, i) => {
+    if (d.conditionHit[i]! < d.conditionTotal[i]!) out.push(l);
+  });
+  return out;
+}
+
+/** One condition record of a line, as gcov --conditions' JSON has it. */
+export interface LineCondition {
+  readonly count: number;
+  readonly covered: number;
+  readonly notCoveredTrue: readonly number[];
+  readonly notCoveredFalse: readonly number[];
+}
+
+/** The condition records of line i of a file's data. */
+export function lineConditions(d: FileDetail, i: number): LineCondition[] {
+  const out: LineCondition[] = [];
+  if (i < 0 || i >= d.lines.length) return out;
+  for (let k = d.conditionStart[i]!; k < d.conditionStart[i + 1]!; k++) {
+    const notCoveredTrue: number[] = [];
+    const notCoveredFalse: number[] = [];
+    for (let m = d.conditionMissStart[k]!; m < d.conditionMissStart[k + 1]!; m++) {
+      const v = d.conditionMiss[m]!;
+      if (v & 1) notCoveredTrue.push(v >>> 2);
+      if (v & 2) notCoveredFalse.push(v >>> 2);
+    }
+    const count = d.conditionCount[k]!;
+    out.push({
+      count,
+      covered: count - notCoveredTrue.length - notCoveredFalse.length,
+      notCoveredTrue,
+      notCoveredFalse,
+    });
+  }
+  return out;
+}
+
+/**
+ * A condition record in the words gcov --conditions prints: the outcomes covered, then each
+ * term that missed an outcome, with the outcome(s) it never had.
+ */
+export function conditionText(c: LineCondition): string[] {
+  if (c.count === 0) return [];
+  const out = [`condition outcomes covered ${c.covered}/${c.count}`];
+  const terms = [...new Set([...c.notCoveredTrue, ...c.notCoveredFalse])].sort((a, b) => a - b);
+  for (const t of terms) {
+    const missed = [c.notCoveredTrue.includes(t) ? 'true' : '', c.notCoveredFalse.includes(t) ? 'false' : ''];
+    out.push(`condition ${t} not covered (${missed.filter(Boolean).join(' ')})`);
+  }
+  return out;
+}
+
+/** A branch's count in words (-1: never reached). */
+export function branchText(count: number, i: number, isThrow: boolean): string {
+  const what = isThrow ? 'exception branch' : 'branch';
+  if (count < 0) return `${what} ${i + 1} never reached`;
+  return `${what} ${i + 1} taken ${count} time${count === 1 ? '' : 's'}`;
 }
 
 /**

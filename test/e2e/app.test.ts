@@ -77,6 +77,8 @@ async function openPage(query = ''): Promise<Page> {
   page.on('request', (r) => void requests.push(r.url()));
   page.on('pageerror', (e) => void requests.push(`pageerror:${e.message}`));
   await page.goto(`${origin}/${query}`);
+  // the app mounts after its bootstrap has loaded React
+  await page.getByTestId('drop-zone').waitFor();
   return page;
 }
 
@@ -111,6 +113,7 @@ interface GcovLine {
   line_number: number;
   count: number;
   branches: { count: number }[];
+  conditions?: GcovCondition[];
 }
 interface GcovFunction {
   name: string;
@@ -154,6 +157,159 @@ async function totalsRow(page: Page, testId: string, kind: string): Promise<[num
   const found = Number(await row.locator('[data-cell="found"]').textContent());
   return [hit, found];
 }
+
+interface GcovCondition {
+  count: number;
+  covered: number;
+  not_covered_true: number[];
+  not_covered_false: number[];
+}
+
+/** gcov-14 --conditions JSON of one object of a condition-coverage fixture, for its own source. */
+function realGcovConditions(
+  f: typeof fx,
+  rel: string,
+): GcovFile & {
+  lines: (GcovLine & { conditions?: GcovCondition[] })[];
+} {
+  const tmp = mkdtempSync(join(tmpdir(), 'hvcov-e2e-gcov-'));
+  try {
+    writeFileSync(join(tmp, 'obj.gcno'), readFileSync(join(f.dir, 'gcno', `${rel}.gcno`)));
+    writeFileSync(join(tmp, 'obj.gcda'), f.ref.get(join(f.meta.buildDir, 'obj', `${rel}.gcda`))!);
+    const p = spawnSync(
+      f.meta.gcov,
+      ['--json-format', '--stdout', '--branch-probabilities', '--conditions', 'obj.gcda'],
+      { cwd: tmp, encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
+    if (p.error) throw p.error;
+    expect(p.stderr).toBe('');
+    const file = (JSON.parse(p.stdout) as { files: GcovFile[] }).files.find((x) => x.file === `${rel}.c`);
+    expect(file, `${rel}.c in gcov's output`).toBeDefined();
+    return file!;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The condition words the page shows, read back into gcov's JSON shape. */
+function parseConditions(text: readonly string[]): GcovCondition[] {
+  const out: GcovCondition[] = [];
+  for (const t of text) {
+    const head = /^condition outcomes covered (\d+)\/(\d+)$/.exec(t);
+    const term = /^condition (\d+) not covered \((true)?\s?(false)?\)$/.exec(t);
+    if (head)
+      out.push({
+        covered: Number(head[1]),
+        count: Number(head[2]),
+        not_covered_true: [],
+        not_covered_false: [],
+      });
+    else if (term && out.length) {
+      if (term[2]) out.at(-1)!.not_covered_true.push(Number(term[1]));
+      if (term[3]) out.at(-1)!.not_covered_false.push(Number(term[1]));
+    } else throw new Error(`not a condition line: ${t}`);
+  }
+  return out;
+}
+
+/** The branch counts the page states in words (never reached: gcov's 0). */
+const parseBranches = (text: readonly (string | null)[]): number[] =>
+  text.map((t) => (/never reached$/.test(t ?? '') ? 0 : Number(/taken (\d+) time/.exec(t ?? '')?.[1])));
+
+describe('the file view on gcc14-x86_64-O0-cond', () => {
+  const f14 = loadFixture('gcc14-x86_64-O0-cond');
+  it('reaches the next uncovered branch and condition from the keyboard, with gcov-14’s counts and conditions', async () => {
+    const g14 = join(f14.dir, 'gcno');
+    // the object whose own source has the most lines with missed conditions
+    const missed = (g: GcovFile) =>
+      g.lines.filter((l) => (l.conditions ?? []).some((c) => c.covered < c.count)).length;
+    const [rel, gcov] = walkFiles(g14)
+      .map((p) => p.slice(g14.length + 1).replace(/\.gcno$/, ''))
+      .map((rel) => [rel, realGcovConditions(f14, rel)] as const)
+      .reduce((a, b) => (missed(b[1]) > missed(a[1]) ? b : a));
+    const lines = [...gcov.lines].sort((a, b) => a.line_number - b.line_number);
+    const branchLines = lines.filter((l) => l.branches.some((b) => b.count === 0)).map((l) => l.line_number);
+    const condLines = lines
+      .filter((l) => (l.conditions ?? []).some((c) => c.covered < c.count))
+      .map((l) => l.line_number);
+    expect(branchLines.length).toBeGreaterThan(1);
+    expect(condLines.length).toBeGreaterThan(1);
+    const byLine = new Map(lines.map((l) => [l.line_number, l]));
+
+    const page = await openPage();
+    await page.setInputFiles('#files-input', join(f14.dir, 'image.bin'));
+    await page.getByTestId('summary').filter({ hasText: 'image' }).waitFor();
+    await page.setInputFiles('#folder-input', g14);
+    await page.getByTestId('summary').filter({ hasText: '.gcno' }).waitFor();
+    await page.setInputFiles('#folder-input', join(f14.dir, 'src'));
+    await page.getByTestId('summary').filter({ hasText: 'sources' }).waitFor();
+    await page
+      .getByTestId('file-table')
+      .getByRole('link', { name: `${rel}.c`, exact: true })
+      .click();
+    const view = page.getByTestId('file-view');
+    await view.locator('code.src').first().waitFor();
+    const focused = () => page.evaluate(() => Number(document.activeElement?.getAttribute('data-line')));
+    const details = view.getByTestId('line-details');
+
+    /** The focused line's details and its row's markers agree with gcov on that line. */
+    const checkLine = async (line: number) => {
+      await expect.poll(() => details.getAttribute('data-for-line')).toBe(String(line));
+      const want = byLine.get(line)!;
+      const words = await details.getByTestId('line-branches').locator('li').allTextContents();
+      expect(parseBranches(words), `branches of line ${line}`).toEqual(want.branches.map((b) => b.count));
+      // the same counts on hover: each marker's title
+      const titles = await view
+        .locator(`[data-line="${line}"] .br`)
+        .evaluateAll((e) => e.map((x) => x.getAttribute('title')));
+      expect(parseBranches(titles)).toEqual(want.branches.map((b) => b.count));
+      const conds = details.getByTestId('line-conditions');
+      const shown = (await conds.count()) ? await conds.locator('li').allTextContents() : [];
+      expect(parseConditions(shown), `conditions of line ${line}`).toEqual(want.conditions ?? []);
+    };
+
+    await page.keyboard.press('b');
+    await expect.poll(focused).toBe(branchLines[0]);
+    await checkLine(branchLines[0]!);
+    // highlighted, and still the source's text
+    const source = readFileSync(join(f14.dir, 'src', `${rel}.c`), 'utf8').split('\n');
+    const row = view.locator(`[data-line="${branchLines[0]}"] code.src`);
+    expect(await row.textContent()).toBe(source[branchLines[0]! - 1]);
+    expect(await row.locator('.tk-keyword').count()).toBeGreaterThan(0);
+    await page.keyboard.press('b');
+    await expect.poll(focused).toBe(branchLines[1]);
+    await checkLine(branchLines[1]!);
+    await page.keyboard.press('Shift+B');
+    await expect.poll(focused).toBe(branchLines[0]);
+
+    const nextCond = condLines.find((l) => l > branchLines[0]!)!;
+    await page.keyboard.press('c');
+    await expect.poll(focused).toBe(nextCond);
+    await checkLine(nextCond);
+    const afterCond = condLines.find((l) => l > nextCond)!;
+    expect(afterCond).toBeDefined();
+    await page.keyboard.press('c');
+    await expect.poll(focused).toBe(afterCond);
+    await checkLine(afterCond);
+    await page.keyboard.press('Shift+C');
+    await expect.poll(focused).toBe(nextCond);
+    expect(page.url()).toContain(`line=${await focused()}`);
+
+    // arrow keys move one line, and the details follow
+    const from = await focused();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe(from + 1);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focused).toBe(from);
+
+    // the function table links to each function's first line
+    for (const fn of gcov.functions) {
+      await view.locator(`tr[data-function="${fn.name}"]`).getByRole('link').click();
+      await expect.poll(focused).toBe(fn.start_line);
+    }
+    await page.close();
+  });
+});
 
 describe(`the app on ${CONFIG}`, () => {
   it('shows the coverage report and a file with the numbers real gcov prints', async () => {
@@ -367,6 +523,36 @@ describe(`the app on ${CONFIG}`, () => {
     expect(text).toContain(gccText);
     expect(text).toContain(objectsText);
     expect(page.workers()).toHaveLength(1);
+    await page.close();
+  });
+
+  it('runs no task over 50 ms on the main thread while the example loads', async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => void requests.push(`pageerror:${e.message}`));
+    // from the document's start: buffered entries include the tasks before this observer
+    await page.addInitScript(() => {
+      const w = window as unknown as { longTasks: { start: number; duration: number }[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`${origin}/?example`);
+    await page.getByTestId('drop-zone').waitFor();
+    expect(await summaryOf(page)).toContain(objectsText);
+    await page.getByTestId('file-table').waitFor();
+    await page.locator('[data-testid="directory-chart"][data-complete="true"] svg').waitFor();
+    // past the last rendering work: two frames and an idle period
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(() => resolve()))),
+        ),
+    );
+    const long = await page.evaluate(
+      () => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
+    );
+    expect(long.filter((t) => t.duration > 50)).toEqual([]);
     await page.close();
   });
 
