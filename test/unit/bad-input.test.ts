@@ -153,8 +153,8 @@ describe.each(CASES)('%s', (config) => {
     expectOthersIntact(r, fx, [rec]);
   });
 
+  // a hang fails by the test's timeout: the walker bounds its work by the image, not by time
   it('never hangs or throws anything but InputError on mutated images', () => {
-    const started = Date.now();
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.nat(fx.image.length - 1), fc.integer({ min: 0, max: 255 })), {
@@ -165,20 +165,17 @@ describe.each(CASES)('%s', (config) => {
         (edits, cut) => {
           const image = fx.image.slice(0, cut ?? fx.image.length);
           for (const [at, v] of edits) if (at < image.length) image[at] = v;
-          const t = Date.now();
           try {
             const r = extractImage(image, 'core');
             for (const p of r.problems) expect(p).toBeInstanceOf(InputError);
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
           }
-          expect(Date.now() - t).toBeLessThan(2000);
         },
       ),
       { numRuns: 300, seed: 42 },
     );
-    expect(Date.now() - started).toBeLessThan(60_000);
-  });
+  }, 60_000);
 });
 
 describe('TOPN lists', () => {

@@ -7,12 +7,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demangle } from '../../src/gcov/demangle';
 
-/** Runs demangle on `name` in both modes; it must not throw and must finish in `ms`. */
-function bounded(name: string, ms = 2000): string | undefined {
-  const t0 = performance.now();
+/**
+ * Runs demangle on `name` in both modes: it must not throw, and what it prints is bounded by its
+ * step and output limits (a hang would fail by the test's timeout, not by a clock here).
+ */
+function bounded(name: string): string | undefined {
   const r = demangle(name);
-  demangle(name, { verbose: true });
-  expect(performance.now() - t0).toBeLessThan(ms);
+  const v = demangle(name, { verbose: true });
+  for (const s of [r, v]) if (s !== undefined) expect(s.length).toBeLessThanOrEqual(1 << 20);
   return r;
 }
 

@@ -54,7 +54,6 @@ describe.each([
   for (const which of ['gcno', 'gcda'] as const)
     it(`never hangs or throws anything but InputError on a mutated .${which}`, () => {
       const target = fx[which];
-      const started = Date.now();
       fc.assert(
         fc.property(
           fc.array(fc.tuple(fc.nat(target.length - 1), fc.integer({ min: 0, max: 255 })), {
@@ -64,16 +63,13 @@ describe.each([
           fc.option(fc.nat(target.length), { nil: undefined }),
           (edits, cut) => {
             const bad = mutate(target, edits, cut);
-            const t = Date.now();
             if (which === 'gcno') engine(bad, fx.gcda);
             else engine(fx.gcno, bad);
-            expect(Date.now() - t).toBeLessThan(2000);
           },
         ),
         { numRuns: 300, seed: 7 },
       );
-      expect(Date.now() - started).toBeLessThan(60_000);
-    });
+    }, 60_000);
 
   it('names the problem of a truncated .gcno', () => {
     const e = (() => {
