@@ -1,0 +1,103 @@
+/**
+ * The exclusions fixture (test/fixtures/exclusions: a C driver with markers of every kind
+ * and a justification file) built with gcc-12 --coverage and run, and the tools' views of
+ * it: lcov 1.16, gcovr 5.2 and gcov's JSON, each with and without markers.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const EXCLUSIONS_FIXTURE = join(process.cwd(), 'test/fixtures/exclusions');
+export const SOURCES = ['uart.c', 'uart.h', 'main.c'];
+
+export function run(cmd: string, args: string[], cwd: string): string {
+  const p = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (p.error) throw p.error;
+  if (p.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${p.status}:\n${p.stderr}`);
+  return p.stdout;
+}
+
+/** Compiles and runs the fixture in a new directory; returns it. */
+export function buildFixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hvcov-excl-'));
+  for (const f of [...SOURCES, 'justifications.json']) cpSync(join(EXCLUSIONS_FIXTURE, f), join(dir, f));
+  for (const c of ['uart.c', 'main.c'])
+    run('gcc-12', ['--coverage', '-O0', '-c', c, '-o', c.replace(/\.c$/, '.o')], dir);
+  run('gcc-12', ['--coverage', 'uart.o', 'main.o', '-o', 'prog'], dir);
+  run('./prog', [], dir);
+  return dir;
+}
+
+export const gcdaFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.gcda'))
+    .sort();
+export const gcnoFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.gcno'))
+    .sort();
+
+/** lcov --capture (branch coverage on) and the same read back by `lcov -a`. */
+export function lcovRun(dir: string, extra: string[] = [], tag = 'ref'): { capture: string; merged: string } {
+  const rc = ['--rc', 'lcov_branch_coverage=1'];
+  const ref = join(dir, `${tag}.info`);
+  const merged = join(dir, `${tag}-merged.info`);
+  run(
+    'lcov',
+    ['--capture', ...rc, ...extra, '--gcov-tool', 'gcov-12', '-d', dir, '-b', dir, '-o', ref, '-q'],
+    dir,
+  );
+  run('lcov', [...rc, '-a', ref, '-o', merged, '-q'], dir);
+  return { capture: readFileSync(ref, 'utf8'), merged: readFileSync(merged, 'utf8') };
+}
+
+export interface GcovrLine {
+  line_number: number;
+  count: number;
+  branches: { count: number }[];
+  'gcovr/noncode': boolean;
+}
+export interface GcovrJson {
+  files: { file: string; lines: GcovrLine[]; functions: { name: string; execution_count: number }[] }[];
+}
+
+export function gcovrJson(dir: string, extra: string[] = []): GcovrJson {
+  const out = join(dir, `gcovr${extra.join('')}.json`);
+  run('gcovr', ['-r', dir, '--gcov-executable', 'gcov-12', ...extra, '--json', '-o', out, dir], dir);
+  return JSON.parse(readFileSync(out, 'utf8')) as GcovrJson;
+}
+
+export function gcovrXml(dir: string): string {
+  const out = join(dir, 'gcovr.xml');
+  run('gcovr', ['-r', dir, '--gcov-executable', 'gcov-12', '--xml-pretty', '-o', out, dir], dir);
+  return readFileSync(out, 'utf8');
+}
+
+export interface GcovJsonLine {
+  line_number: number;
+  count: number;
+  unexecuted_block: boolean;
+  branches: { count: number }[];
+}
+export interface GcovJsonFileOut {
+  file: string;
+  functions: { name: string; start_line: number; end_line: number; execution_count: number }[];
+  lines: GcovJsonLine[];
+}
+
+/** gcov --json-format of every .gcda, in the build directory. */
+export function gcovJson(dir: string): GcovJsonFileOut[] {
+  const out: GcovJsonFileOut[] = [];
+  for (const g of gcdaFiles(dir)) {
+    const text = run('gcov-12', ['--json-format', '--stdout', '-b', g], dir);
+    for (const line of text.split('\n').filter((l) => l.trim() !== ''))
+      out.push(...(JSON.parse(line) as { files: GcovJsonFileOut[] }).files);
+  }
+  return out;
+}
+
+/** Writes `text` as the fixture source `name` in `dir` (lcov and gcovr read markers from it). */
+export function replaceSource(dir: string, name: string, text: string): void {
+  writeFileSync(join(dir, name), text);
+}
