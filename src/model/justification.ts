@@ -7,7 +7,7 @@
  */
 import { InputError } from '../gcov/errors';
 import { pathSegments } from './report';
-import { sourceLines, type ExclusionScope } from './exclusions';
+import type { ExclusionScope } from './exclusions';
 
 export interface JustificationFile {
   /** Schema version: 1. */
