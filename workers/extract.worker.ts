@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { coberturaXml } from '../src/model/cobertura';
 import { lcovTracefile } from '../src/model/lcov';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
+import { fileExclusions, reportExclusions } from '../src/ui/exclusions-view';
 import { staticReportHtml } from '../src/model/static-report';
 import {
   buffersOf,
@@ -102,11 +103,15 @@ const api = {
   report(): ReportSummary | undefined {
     const built = session.report();
     if (!built) return undefined;
-    const s = summarise(
-      built.report,
-      session.sources().map((f) => f.path),
-      built.data,
-    );
+    const ex = reportExclusions(built.report);
+    const s = {
+      ...summarise(
+        built.report,
+        session.sources().map((f) => f.path),
+        built.data,
+      ),
+      ...(ex ? { exclusions: ex } : {}),
+    };
     return Comlink.transfer(s, buffersOf(s));
   },
   /** One file's lines, branches and functions, with its matched source's bytes. */
@@ -120,7 +125,7 @@ const api = {
       sources.map((x) => x.path),
     );
     const source = sources.find((x) => x.path === sourcePath);
-    const d = packFile(f, source);
+    const d = { ...packFile(f, source), ...fileExclusions(f) };
     return Comlink.transfer(d, buffersOf(d));
   },
   /** A download of the report, UTF-8 encoded. */

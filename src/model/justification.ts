@@ -175,3 +175,14 @@ export function anchorJustification(
   } else if (l > Math.min(to, src.length)) return { stale: `lines ${f}-${l} run past the end` };
   return { first: f, last: l, moved: f - first };
 }
+
+/** A dropped file that is a justification file: a `.json` name and `"version": 1` with `"justifications"`. */
+export function isJustificationFile(path: string, bytes: Uint8Array): boolean {
+  if (!path.toLowerCase().endsWith('.json') || bytes.length > 16 << 20) return false;
+  try {
+    const d = JSON.parse(new TextDecoder().decode(bytes)) as { version?: unknown; justifications?: unknown };
+    return d.version === 1 && Array.isArray(d.justifications);
+  } catch {
+    return false;
+  }
+}

@@ -3,6 +3,7 @@
  * visible rows are in the DOM), its functions, and n / p to jump between uncovered lines.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { ExcludedNote, ExclusionTotals } from './Exclusions';
 import { TotalsTable } from './Totals';
 import {
   LINE_TEXT,
@@ -93,6 +94,7 @@ export function FileView({
     [detail, rowLines],
   );
   const uncovered = useMemo(() => (detail ? uncoveredLines(detail) : []), [detail]);
+  const excluded = useMemo(() => new Map(detail?.excluded?.map((e) => [e.line, e])), [detail]);
   const rowOf = useCallback(
     (l: number) => (text ? l - 1 : detail ? detail.lines.indexOf(l) : -1),
     [text, detail],
@@ -163,11 +165,13 @@ export function FileView({
       const state = lineState(detail, i);
       const count = i >= 0 ? detail.counts[i]! : undefined;
       const unexec = i >= 0 && (detail.flags[i]! & 1) === 1;
-      const label = `line ${l}${count === undefined ? '' : `, ${LINE_TEXT[state].label}, executed ${count} times`}${unexec ? ', has unexecuted blocks' : ''}`;
+      const ex = excluded.get(l);
+      const label = `line ${l}${count === undefined ? '' : `, ${LINE_TEXT[state].label}, executed ${count} times`}${unexec ? ', has unexecuted blocks' : ''}${ex ? `, excluded: ${ex.text}` : ''}`;
       rows.push(
         <div
           key={l}
-          className={`row line-${state}${current === l ? ' current' : ''}`}
+          className={`row line-${state}${current === l ? ' current' : ''}${ex ? ` excluded-${ex.scope}` : ''}`}
+          data-excluded={ex?.scope}
           style={{ top: r * ROW }}
           data-line={l}
           data-count={count}
@@ -190,6 +194,7 @@ export function FileView({
           </span>
           <span className="brs">{i >= 0 ? <Branches d={detail} i={i} /> : null}</span>
           <code className="src">{text ? (text[l - 1] ?? '') : ''}</code>
+          {ex ? <ExcludedNote ex={ex} /> : null}
         </div>,
       );
     }
@@ -207,6 +212,14 @@ export function FileView({
       {detail ? (
         <>
           <TotalsTable totals={detail.totals} label={`Coverage of ${name}`} testId="file-totals" />
+          {detail.afterExclusions ? (
+            <ExclusionTotals
+              all={detail.totals}
+              after={detail.afterExclusions}
+              label={`Coverage of ${name} with and without exclusions`}
+              testId="file-exclusion-totals"
+            />
+          ) : null}
           {text ? (
             <p className="hint">
               Source: <code>{detail.sourcePath}</code>. Keys: <kbd>n</kbd> / <kbd>p</kbd> next / previous

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Count } from '../model/report';
 import { percent } from '../model/summary';
+import { ExclusionsPanel } from './Exclusions';
 import { FileView } from './FileView';
 import { BandMark, TotalsTable } from './Totals';
 import {
@@ -198,6 +199,7 @@ export function ReportView({
         files under <code>{summary.root}</code>.
       </p>
       <TotalsTable totals={summary.totals} label="Total coverage" testId="report-totals" />
+      {summary.exclusions ? <ExclusionsPanel view={summary.exclusions} totals={summary.totals} /> : null}
       <p className="hint legend">
         {BAND_TEXT.hi.symbol} high: 90 % or more, {BAND_TEXT.med.symbol} medium: 75 % or more,{' '}
         {BAND_TEXT.lo.symbol} low: below 75 % (genhtml&apos;s limits). Lines: {LINE_TEXT.covered.symbol}{' '}
