@@ -101,3 +101,48 @@ export function gcovJson(dir: string): GcovJsonFileOut[] {
 export function replaceSource(dir: string, name: string, text: string): void {
   writeFileSync(join(dir, name), text);
 }
+
+/** LF/LH, FNF/FNH, BRF/BRH of a merged tracefile, as the model's Totals (no conditions in lcov 1.16). */
+export function lcovTotalsOf(merged: string) {
+  const t: Record<string, number> = { LF: 0, LH: 0, FNF: 0, FNH: 0, BRF: 0, BRH: 0 };
+  for (const line of merged.split('\n')) {
+    const m = /^(LF|LH|FNF|FNH|BRF|BRH):(\d+)$/.exec(line);
+    if (m) t[m[1]!]! += Number(m[2]);
+  }
+  return {
+    lines: { found: t.LF!, hit: t.LH! },
+    functions: { found: t.FNF!, hit: t.FNH! },
+    branches: { found: t.BRF!, hit: t.BRH! },
+    conditions: { found: 0, hit: 0 },
+  };
+}
+
+/**
+ * lcov's view of everything the app excludes, on a fresh build: gcovr's markers written as
+ * lcov's (same extent for balanced markers), and LCOV_EXCL_LINE appended to each line the
+ * justifications name (found by the test: the function's extent from gcov's JSON, the
+ * anchor text by search). Returns lcov's merged tracefile of that build.
+ */
+export function lcovWithEverythingMarked(): { dir: string; merged: string; marked: Set<number> } {
+  const other = buildFixture();
+  const gcov = gcovJson(other).find((f) => f.file === 'uart.c')!;
+  const text = readFileSync(join(other, 'uart.c'), 'utf8').split('\n');
+  const fn = (name: string) => gcov.functions.find((f) => f.name === name)!;
+  const marked = new Set<number>();
+  const irq = fn('uart_irq');
+  let n = irq.start_line;
+  while (text[n - 1]!.trim() !== 'if (status & 2) {') n++;
+  for (; text[n - 1]!.trim() !== '}'; n++) marked.add(n);
+  marked.add(n);
+  const fault = fn('uart_fault');
+  for (let i = fault.start_line; i <= fault.end_line; i++) marked.add(i);
+  replaceSource(
+    other,
+    'uart.c',
+    text
+      .map((t, i) => (marked.has(i + 1) ? `${t} // LCOV_EXCL_LINE` : t))
+      .map((t) => t.replace(/GCOVR_EXCL_/g, 'LCOV_EXCL_'))
+      .join('\n'),
+  );
+  return { dir: other, merged: lcovRun(other).merged, marked };
+}
