@@ -12,9 +12,11 @@
  *   the justification names (found in the source by the test: function extent from gcov's
  *   JSON, anchor text by search).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
 import { applyExclusions } from '../../src/model/apply-exclusions';
 import { coberturaXml } from '../../src/model/cobertura';
 import { parseJustifications } from '../../src/model/justification';
@@ -28,6 +30,8 @@ import {
   gcovrJson,
   gcovrXml,
   lcovRun,
+  lcovTotalsOf,
+  lcovWithEverythingMarked,
   replaceSource,
 } from '../helpers/exclusions-build';
 import { lcovRecords } from '../helpers/lcov';
@@ -207,5 +211,52 @@ describe('a justification file', () => {
     );
     expect(report.exclusions!.stale.map((s) => s.justification.id)).toEqual(['UART-3']);
     expect(report.exclusions!.applied.map((a) => a.justification.id)).toEqual(['UART-1', 'UART-2']);
+  });
+});
+
+describe('hvcov report --exclusions / --no-markers', () => {
+  it('writes what lcov writes, lists stale justifications and prints both totals', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-excl-cli-'));
+    const lines: string[] = [];
+    const run = async (args: string[]) => {
+      lines.length = 0;
+      return main(['report', '--build', dir, '--gcda', dir, ...args], (t) => lines.push(t));
+    };
+    // markers by default: lcov -a's records
+    expect(await run(['--lcov', join(out, 'a.info')])).toBe(0);
+    const marked = lcovRun(dir, [], 'cli-a').merged;
+    expect(lcovRecords(readFileSync(join(out, 'a.info'), 'utf8')).map(fndaSorted)).toEqual(
+      lcovRecords(marked).map(fndaSorted),
+    );
+    // --no-markers: lcov --no-markers
+    expect(await run(['--no-markers', '--lcov', join(out, 'b.info')])).toBe(0);
+    expect(lcovRecords(readFileSync(join(out, 'b.info'), 'utf8')).map(fndaSorted)).toEqual(
+      lcovRecords(lcovRun(dir, ['--no-markers'], 'cli-b').merged).map(fndaSorted),
+    );
+    // a justification file with a stale entry: exit 1, the entry named; --summary shows
+    // totals without excluded code equal to lcov's with everything marked (gcovr's markers
+    // as lcov's, LCOV_EXCL_LINE on the justified lines)
+    expect(await run(['--exclusions', join(dir, 'justifications.json'), '--summary'])).toBe(1);
+    const text = lines.join('\n');
+    expect(text).toMatch(/^stale: justification UART-3 /m);
+    const want = lcovTotalsOf(lcovWithEverythingMarked().merged);
+    const row = new RegExp(
+      `^lines +all code .* without excluded +${want.lines.hit}/${want.lines.found} `,
+      'm',
+    );
+    expect(text).toMatch(row);
+    expect(text).toMatch(
+      new RegExp(
+        `^branches +all code .* without excluded +${want.branches.hit}/${want.branches.found} `,
+        'm',
+      ),
+    );
+    expect(text).toMatch(
+      new RegExp(
+        `^functions +all code .* without excluded +${want.functions.hit}/${want.functions.found} `,
+        'm',
+      ),
+    );
+    expect(text).toMatch(/excluded but executed: .*uart\.c:\d+ ran \\d+ times/);
   });
 });
