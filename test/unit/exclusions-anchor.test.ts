@@ -119,6 +119,20 @@ describe('justification file', () => {
     expect(() => parseJustifications('{"version":2,"justifications":[]}', 'x')).toThrow(/version/);
   });
 
+  it('the schema names what the reader takes', () => {
+    const schema = JSON.parse(readFileSync(join(process.cwd(), 'docs/justifications.schema.json'), 'utf8'));
+    const item = schema.properties.justifications.items;
+    const keys = Object.keys(item.properties).sort();
+    // every key of the fixture's entries is in the schema, and an entry without a required key is refused
+    for (const j of file.justifications) for (const k of Object.keys(j)) expect(keys).toContain(k);
+    for (const k of item.required as string[]) {
+      const broken: Record<string, unknown> = { ...byId('UART-1') };
+      delete broken[k];
+      const r = parseJustifications(JSON.stringify({ version: 1, justifications: [broken] }), 'j.json');
+      expect(r.file.justifications).toEqual([]);
+    }
+  });
+
   it('matches files by the end of their path', () => {
     expect(pathMatches('/src/hv/uart.c', 'uart.c')).toBe(true);
     expect(pathMatches('/src/hv/uart.c', 'hv/uart.c')).toBe(true);
