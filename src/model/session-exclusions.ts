@@ -14,12 +14,19 @@ interface Given {
 }
 
 /** The dropped source for a report path: the most trailing segments shared; none on a tie. */
-export function matchSourcePath(path: string, sources: readonly string[]): string | undefined {
+export function matchSourcePath(
+  path: string,
+  sources: readonly string[],
+  segments: readonly string[][] = sources.map(pathSegments),
+): string | undefined {
   const want = pathSegments(path);
   let best = 0;
   let found: string[] = [];
-  for (const s of sources) {
-    const have = pathSegments(s);
+  for (let k = 0; k < sources.length; k++) {
+    const s = sources[k]!;
+    const have = segments[k]!;
+    // the file name must match before any other segment is compared
+    if (have.at(-1) !== want.at(-1)) continue;
     let n = 0;
     while (n < want.length && n < have.length && want[want.length - 1 - n] === have[have.length - 1 - n]) n++;
     if (n === 0) continue;
@@ -39,10 +46,11 @@ export function excludeInSession(
   const decoder = new TextDecoder();
   const byPath = new Map(sources.map((s) => [s.path, s]));
   const paths = sources.map((s) => s.path);
+  const segments = paths.map(pathSegments);
   const texts = new Map<string, string | undefined>();
   const source = (path: string) => {
     if (!texts.has(path)) {
-      const m = matchSourcePath(path, paths);
+      const m = matchSourcePath(path, paths, segments);
       texts.set(path, m === undefined ? undefined : decoder.decode(byPath.get(m)!.bytes));
     }
     return texts.get(path);

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/model/classify';
 import { sourceLines } from '../../src/model/exclusions';
 import {
   anchorJustification,
@@ -131,6 +132,13 @@ describe('justification file', () => {
       const r = parseJustifications(JSON.stringify({ version: 1, justifications: [broken] }), 'j.json');
       expect(r.file.justifications).toEqual([]);
     }
+  });
+
+  it('is told from other dropped files by its content', () => {
+    const bytes = new Uint8Array(readFileSync(join(dir, 'justifications.json')));
+    expect(classify('hv/justifications.json', bytes)).toBe('justification');
+    expect(classify('package.json', new TextEncoder().encode('{"version":1}'))).toBe('unknown');
+    expect(classify('notes.txt', bytes)).toBe('unknown');
   });
 
   it('matches files by the end of their path', () => {
