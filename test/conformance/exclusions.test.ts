@@ -15,7 +15,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { applyExclusions } from '../../src/model/apply-exclusions';
 import { coberturaXml } from '../../src/model/cobertura';
@@ -32,6 +32,7 @@ import {
   lcovRun,
   lcovTotalsOf,
   lcovWithEverythingMarked,
+  removeBuilds,
   replaceSource,
 } from '../helpers/exclusions-build';
 import { lcovRecords } from '../helpers/lcov';
@@ -68,6 +69,7 @@ const recordSet = (t: string) =>
     .sort();
 
 const dir = buildFixture();
+afterAll(removeBuilds);
 
 describe('exclusion markers equal lcov 1.16 and gcovr 5.2', () => {
   it('lcov --capture and lcov -a, with markers and with --no-markers', () => {

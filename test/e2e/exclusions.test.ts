@@ -24,6 +24,7 @@ import {
   lcovRun,
   lcovTotalsOf,
   lcovWithEverythingMarked,
+  removeBuilds,
 } from '../helpers/exclusions-build';
 
 let server: PreviewServer;
@@ -64,6 +65,7 @@ afterAll(async () => {
   await context?.close();
   await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
   if (work) rmSync(work, { recursive: true, force: true });
+  removeBuilds();
 });
 
 /** The "hit / found" cells of the exclusions table, per kind, as Totals. */

@@ -4,7 +4,7 @@
  * it: lcov 1.16, gcovr 5.2 and gcov's JSON, each with and without markers.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,9 +18,17 @@ export function run(cmd: string, args: string[], cwd: string): string {
   return p.stdout;
 }
 
+const made: string[] = [];
+
+/** Removes every build directory made so far (for afterAll). */
+export function removeBuilds(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 /** Compiles and runs the fixture in a new directory; returns it. */
 export function buildFixture(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hvcov-excl-'));
+  made.push(dir);
   for (const f of [...SOURCES, 'justifications.json']) cpSync(join(EXCLUSIONS_FIXTURE, f), join(dir, f));
   for (const c of ['uart.c', 'main.c'])
     run('gcc-12', ['--coverage', '-O0', '-c', c, '-o', c.replace(/\.c$/, '.o')], dir);
