@@ -12,8 +12,7 @@
  *   the justification names (found in the source by the test: function extent from gcov's
  *   JSON, anchor text by search).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -218,7 +217,8 @@ describe('a justification file', () => {
 
 describe('hvcov report --exclusions / --no-markers', () => {
   it('writes what lcov writes, lists stale justifications and prints both totals', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'hvcov-excl-cli-'));
+    // written into the build directory, which afterAll removes
+    const out = dir;
     const lines: string[] = [];
     const run = async (args: string[]) => {
       lines.length = 0;
