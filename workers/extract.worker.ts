@@ -10,6 +10,7 @@ import { lcovTracefile } from '../src/model/lcov';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
 import type { NamedBytes } from '../src/model/evidence';
 import type { RunsChoice, RunsSummary } from '../src/model/runs-view';
+import { fileExclusions, reportExclusions } from '../src/ui/exclusions-view';
 import { staticReportHtml } from '../src/model/static-report';
 import { sessionEvidence } from '../src/ui/evidence-session';
 import {
@@ -105,11 +106,15 @@ const api = {
   report(): ReportSummary | undefined {
     const built = session.report();
     if (!built) return undefined;
-    const s = summarise(
-      built.report,
-      session.sources().map((f) => f.path),
-      built.data,
-    );
+    const ex = reportExclusions(built.report);
+    const s = {
+      ...summarise(
+        built.report,
+        session.sources().map((f) => f.path),
+        built.data,
+      ),
+      ...(ex ? { exclusions: ex } : {}),
+    };
     return Comlink.transfer(s, buffersOf(s));
   },
   /** One file's lines, branches and functions, with its matched source's bytes. */
@@ -123,7 +128,7 @@ const api = {
       sources.map((x) => x.path),
     );
     const source = sources.find((x) => x.path === sourcePath);
-    const d = packFile(f, source);
+    const d = { ...packFile(f, source), ...fileExclusions(f) };
     return Comlink.transfer(d, buffersOf(d));
   },
   /** A download of the report, UTF-8 encoded. */

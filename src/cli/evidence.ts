@@ -17,7 +17,7 @@ export const EVIDENCE_OPTIONS = {
 
 export const EVIDENCE_HELP = `  --package FILE.zip       evidence package: static HTML report, .gcda zip, lcov, gcov JSON,
                            Cobertura, --justification FILE, manifest with every SHA-256
-  --justification FILE     file put into the package as it is (and hashed)
+  --justification FILE     file put into the package as it is (and hashed; default: --exclusions)
   --date ISO-8601          date stamped on the package (default: $SOURCE_DATE_EPOCH, else now)
   --markdown FILE          Markdown summary for a CI job page (totals, files below --threshold)
   --baseline FILE          a previous package (.zip) or its manifest.json: --markdown shows the changes
@@ -30,6 +30,8 @@ export interface EvidenceArgs {
   threshold?: string;
   date?: string;
   justification?: string;
+  /** The --exclusions file: packaged as the justification when no other is named. */
+  exclusions?: string;
 }
 
 export interface EvidenceContext {
@@ -95,9 +97,9 @@ export async function writeEvidence(
       notes: ctx.notes,
       data: ctx.data,
       source: (path) => (existsSync(path) && statSync(path).isFile() ? bytesOf(path) : undefined),
-      ...(v.justification !== undefined
-        ? { justification: { name: v.justification, bytes: bytesOf(v.justification) } }
-        : {}),
+      ...((just) => (just !== undefined ? { justification: { name: just, bytes: bytesOf(just) } } : {}))(
+        v.justification ?? v.exclusions,
+      ),
     });
     writeFileSync(v.package, pkg.zip);
     out(

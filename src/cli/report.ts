@@ -5,7 +5,10 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
 import { extractImage } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
+import { applyExclusions } from '../model/apply-exclusions';
 import { coberturaXml } from '../model/cobertura';
+import { exclusionSummary } from '../model/exclusion-summary';
+import { parseJustifications } from '../model/justification';
 import { lcovTracefile } from '../model/lcov';
 import { buildReport, type DataInput, type NotesInput, type Report, type Totals } from '../model/report';
 import { percent, summaryTable } from '../model/summary';
@@ -38,6 +41,10 @@ ending with it, and must carry the same stamp and checksum).
   --source-root DIR        resolve relative source names against DIR (lcov's --base-directory;
                            default: the compile directory recorded in each .gcno)
   --test-name NAME         lcov test name (TN:)
+  --exclusions FILE        justification file (JSON, see README "Exclusions"): code excluded
+                           with a reason, anchored by function and line text; stale ones listed
+  --no-markers             ignore LCOV_EXCL_* / GCOVR_EXCL_* markers in the sources (read by
+                           default, as lcov and gcovr read them)
   --fail-under-line P      exit 3 when line coverage is below P percent
   --fail-under-branch P    exit 3 when branch coverage is below P percent
   --fail-under-condition P exit 3 when condition coverage is below P percent
@@ -91,6 +98,8 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       summary: { type: 'boolean' },
       'source-root': { type: 'string' },
       'test-name': { type: 'string' },
+      exclusions: { type: 'string' },
+      'no-markers': { type: 'boolean' },
       'fail-under-line': { type: 'string' },
       'fail-under-branch': { type: 'string' },
       'fail-under-condition': { type: 'string' },
@@ -169,6 +178,21 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     report = buildReport(notes, data, reportOpts);
   }
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
+  const readSource = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+  const justified =
+    values.exclusions !== undefined
+      ? parseJustifications(readFileSync(values.exclusions, 'utf8'), values.exclusions)
+      : undefined;
+  for (const p of justified?.problems ?? []) problems.push(`problem: ${p.message}`);
+  const excl = applyExclusions(report, {
+    source: readSource,
+    markers: !values['no-markers'],
+    ...(justified ? { justifications: justified.file, justificationName: values.exclusions } : {}),
+  });
+  for (const st of excl.stale)
+    problems.push(
+      `stale: justification ${st.justification.id ?? `#${st.index + 1}`} (${st.justification.file}): ${st.reason}`,
+    );
   const used = report.objects.filter((o) => o.data !== undefined).length;
   if (images <= 1 && !values.run)
     out(
@@ -189,17 +213,17 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       values.cobertura,
       coberturaXml(report, {
         root: resolve(values['source-root'] ?? '.'),
-        source: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
+        source: readSource,
       }),
     );
   await writeEvidence(values, { report, notes, data, image: values.image?.[0], elf: values.elf }, out);
-  if (values.summary) out(summaryTable(report));
+  if (values.summary) out([summaryTable(report), exclusionSummary(report)].filter((t) => t).join('\n\n'));
   for (const p of problems) out(p);
 
   let below = false;
   for (const [kind, name, limit] of limits) {
     if (limit === undefined) continue;
-    const c = report.totals[kind];
+    const c = (report.afterExclusions ?? report.totals)[kind];
     if (c.found > 0 && (c.hit * 100) / c.found < limit) {
       below = true;
       out(`${name} coverage ${percent(c)} (${c.hit}/${c.found}) is below ${limit}%`);

@@ -1,14 +1,17 @@
 /**
  * What a dropped file is, from its content: a core image (Jailhouse signature), an ELF, a
  * .gcno or .gcda (their magic word in either byte order), an archive (zip, gzip, tar).
- * Only sources, which have no magic, go by their extension.
+ * Only sources, which have no magic, go by their extension; a justification file is JSON
+ * with its version and list.
  */
 import { hasJailhouseSignature } from '../gcov/detect';
 import { isElf } from '../gcov/elf';
 import { decodeVersion } from '../gcov/version';
 import { archiveKind } from './archive';
+import { isJustificationFile } from './justification';
 
-export type InputKind = 'image' | 'elf' | 'gcno' | 'gcda' | 'source' | 'archive' | 'unknown';
+export type InputKind =
+  'image' | 'elf' | 'gcno' | 'gcda' | 'source' | 'justification' | 'archive' | 'unknown';
 
 /** The magic words as libgcov writes them, a 32-bit word in the target's byte order. */
 const GCNO_MAGIC = 0x67636e6f; // "gcno"
@@ -79,5 +82,7 @@ export function classify(path: string, bytes: Uint8Array): InputKind {
   const gcov = gcovFileKind(bytes);
   if (gcov) return gcov;
   if (isSourceName(path)) return 'source';
+  // exclusions with their reasons (see justification.ts), versioned with the sources
+  if (isJustificationFile(path, bytes)) return 'justification';
   return 'unknown';
 }

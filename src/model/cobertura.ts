@@ -25,8 +25,11 @@
  * - rates are Python's `str(covered / total)` ("0.0" without elements), percentages
  *   `int(min(99.9, round(100 * covered / total, 1)))` unless all are covered.
  *
- * gcovr's exclusion markers (`LCOV_EXCL_LINE`, `GCOVR_EXCL_START`, …) are not applied.
+ * Exclusions (applyExclusions) count as gcovr applies its markers: an excluded line is
+ * left out, a line whose branches are excluded has none; functions are never excluded.
+ * lcov's own markers as lcov reads them do not count here (gcovr reads them its way).
  */
+import { branchesExcluded, lineExcluded, toolExclusion } from './apply-exclusions';
 import { normalisePath, pathSegments, type Report, type ReportFile } from './report';
 
 export interface CoberturaOptions {
@@ -139,13 +142,16 @@ function classFor(
     if (calls > 0) fn.covered++;
   }
   const lines: string[] = [];
+  const use = toolExclusion('gcovr');
   for (const l of f.lines) {
+    if (f.excluded && lineExcluded(f, l.lineNumber, use)) continue;
     if (l.count === 0 && isNonCode(sourceLines[l.lineNumber - 1] ?? '')) continue;
     line.total++;
     if (l.count > 0) line.covered++;
+    const branches = f.excluded && branchesExcluded(f, l.lineNumber, use) ? [] : l.branches;
     const b: Stat = {
-      covered: l.branches.filter((x) => (x.count ?? 0) > 0).length,
-      total: l.branches.length,
+      covered: branches.filter((x) => (x.count ?? 0) > 0).length,
+      total: branches.length,
     };
     add(branch, b);
     const head = `            <line number="${l.lineNumber}" hits="${l.count}"`;

@@ -7,7 +7,11 @@
  * - `lcovCaptureTracefile`: what `lcov --capture` (geninfo over gcov's JSON) writes: one
  *   `TN:` block per .gcda, one record per file of that object, no summaries.
  */
-import { normalisePath, type Report } from './report';
+import { branchesExcluded, lineExcluded, toolExclusion, totalsAfter } from './apply-exclusions';
+import { normalisePath, type Report, type ReportFile } from './report';
+
+/** lcov drops what its own markers (and the justifications) exclude, not gcovr's markers. */
+const lcovUse = toolExclusion('lcov');
 
 export interface LcovOptions {
   /** Test name (TN:); lcov's default is empty. */
@@ -18,16 +22,20 @@ export interface LcovOptions {
 export function lcovTracefile(report: Report, opts: LcovOptions = {}): string {
   const out: string[] = [];
   for (const f of report.files) {
+    const ex = f.excluded !== undefined;
+    const t = ex ? totalsAfter(f, lcovUse) : f.totals;
+    const fns = ex ? f.functions.filter((fn) => !lineExcluded(f, fn.startLine, lcovUse)) : f.functions;
+    const lines = ex ? f.lines.filter((l) => !lineExcluded(f, l.lineNumber, lcovUse)) : f.lines;
     out.push(`TN:${opts.testName ?? ''}`, `SF:${f.path}`);
-    for (const fn of f.functions) out.push(`FN:${fn.startLine},${fn.name}`);
-    for (const fn of f.functions) out.push(`FNDA:${fn.executionCount},${fn.name}`);
-    out.push(`FNF:${f.totals.functions.found}`, `FNH:${f.totals.functions.hit}`);
-    for (const l of f.lines)
-      l.branches.forEach((b, i) => out.push(`BRDA:${l.lineNumber},0,${i},${b.count ?? '-'}`));
-    if (f.totals.branches.found > 0)
-      out.push(`BRF:${f.totals.branches.found}`, `BRH:${f.totals.branches.hit}`);
-    for (const l of f.lines) out.push(`DA:${l.lineNumber},${l.count}`);
-    out.push(`LF:${f.totals.lines.found}`, `LH:${f.totals.lines.hit}`, 'end_of_record');
+    for (const fn of fns) out.push(`FN:${fn.startLine},${fn.name}`);
+    for (const fn of fns) out.push(`FNDA:${fn.executionCount},${fn.name}`);
+    out.push(`FNF:${t.functions.found}`, `FNH:${t.functions.hit}`);
+    for (const l of lines)
+      if (!ex || !branchesExcluded(f, l.lineNumber, lcovUse))
+        l.branches.forEach((b, i) => out.push(`BRDA:${l.lineNumber},0,${i},${b.count ?? '-'}`));
+    if (t.branches.found > 0) out.push(`BRF:${t.branches.found}`, `BRH:${t.branches.hit}`);
+    for (const l of lines) out.push(`DA:${l.lineNumber},${l.count}`);
+    out.push(`LF:${t.lines.found}`, `LH:${t.lines.hit}`, 'end_of_record');
   }
   return out.map((l) => l + '\n').join('');
 }
@@ -39,15 +47,22 @@ export function lcovTracefile(report: Report, opts: LcovOptions = {}): string {
  */
 export function lcovCaptureTracefile(report: Report, opts: LcovOptions = {}): string {
   const out: string[] = [];
+  const excluded = new Map<string, ReportFile>();
+  for (const f of report.files) if (f.excluded) excluded.set(f.path, f);
   for (const o of report.objects) {
     if (o.data === undefined || o.json.files.length === 0) continue;
     out.push(`TN:${opts.testName ?? ''}`);
     for (const f of o.json.files) {
-      out.push(`SF:${normalisePath(f.file, o.sourceRoot)}`);
+      const path = normalisePath(f.file, o.sourceRoot);
+      const rf = excluded.get(path);
+      out.push(`SF:${path}`);
       for (const fn of f.functions)
-        out.push(`FN:${fn.start_line},${fn.name}`, `FNDA:${fn.execution_count},${fn.name}`);
+        if (!rf || !lineExcluded(rf, fn.start_line, lcovUse))
+          out.push(`FN:${fn.start_line},${fn.name}`, `FNDA:${fn.execution_count},${fn.name}`);
       for (const l of f.lines) {
+        if (rf && lineExcluded(rf, l.line_number, lcovUse)) continue;
         out.push(`DA:${l.line_number},${l.count}`);
+        if (rf && branchesExcluded(rf, l.line_number, lcovUse)) continue;
         const unreached = l.unexecuted_block && l.count === 0;
         l.branches.forEach((b, i) => out.push(`BRDA:${l.line_number},0,${i},${unreached ? '-' : b.count}`));
       }

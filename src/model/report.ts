@@ -11,6 +11,8 @@ import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
 import { computeCoverage } from './coverage';
 import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
+import type { ExclusionSummary } from './apply-exclusions';
+import type { Exclusion } from './exclusions';
 
 export interface NotesInput {
   /** Path of the .gcno in the dropped build tree (relative or absolute). */
@@ -91,11 +93,16 @@ export interface ReportFile {
   /** By line number. */
   readonly lines: ReportLine[];
   readonly totals: Totals;
+  /** Set by applyExclusions: why lines (or their branches) are excluded, by line number. */
+  readonly excluded?: ReadonlyMap<number, readonly Exclusion[]>;
+  /** Set by applyExclusions: totals without the excluded code (`totals`: all code). */
+  readonly afterExclusions?: Totals;
 }
 
 export interface ReportDirectory {
   readonly path: string;
   readonly totals: Totals;
+  readonly afterExclusions?: Totals;
 }
 
 /** One .gcno and what was made of it. */
@@ -131,6 +138,9 @@ export interface Report {
   readonly totals: Totals;
   /** Per input file: what could not be read or matched; everything else is reported. */
   readonly problems: InputError[];
+  /** Set by applyExclusions. */
+  readonly afterExclusions?: Totals;
+  readonly exclusions?: ExclusionSummary;
 }
 
 // ---------------------------------------------------------------------------------------

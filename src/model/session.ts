@@ -13,6 +13,7 @@ import { classify, type InputKind } from './classify';
 import { gcdaZip } from './gcda-zip';
 import { buildReport, type DataInput, type Report } from './report';
 import { buildRunsView, type RunsBuilt, type RunsChoice } from './runs-view';
+import { excludeInSession } from './session-exclusions';
 import type { StaticInput } from './static-report';
 
 /** SHA-256 of bytes, lower-case hex (Web Crypto: the worker, the page and Node alike). */
@@ -82,7 +83,16 @@ interface Held extends FileView {
   readonly bytes: Uint8Array;
 }
 
-const KINDS: readonly InputKind[] = ['image', 'elf', 'gcno', 'gcda', 'source', 'archive', 'unknown'];
+const KINDS: readonly InputKind[] = [
+  'image',
+  'elf',
+  'gcno',
+  'gcda',
+  'source',
+  'justification',
+  'archive',
+  'unknown',
+];
 
 const toView = (e: InputError): ProblemView => ({
   file: e.file,
@@ -108,6 +118,7 @@ export function summaryText(
   if (counts.gcno > 0) parts.push(`${counts.gcno} .gcno`);
   if (counts.gcda > 0) parts.push(`${counts.gcda} .gcda`);
   if (counts.source > 0) parts.push(plural(counts.source, 'source'));
+  if (counts.justification > 0) parts.push(plural(counts.justification, 'justification file'));
   if (counts.unknown > 0) parts.push(`${counts.unknown} not recognised`);
   return parts.join(', ') || 'no files';
 }
@@ -178,6 +189,8 @@ export class Session {
         );
       if (kind === 'image' || kind === 'elf' || this.held.get(f.path)?.kind === 'image') changed = true;
       if (kind === 'gcno' || kind === 'gcda' || this.held.get(f.path)?.kind === 'gcno') coverage = true;
+      // markers live in the sources, reasons in the justification file: both change the report
+      if (kind === 'justification' || (kind === 'source' && this.built)) coverage = true;
       this.held.set(f.path, {
         path: f.path,
         kind,
@@ -231,7 +244,9 @@ export class Session {
     );
     onProgress({ stage: 'solve', done: gcno.length, total: gcno.length });
     onProgress({ stage: 'index', done: 0, total: report.files.length });
-    this.reportProblems = report.problems;
+    const excluded = excludeInSession(report, this.ofKind('source'), this.ofKind('justification'));
+    this.reportProblems = [...report.problems, ...excluded.problems];
+    this.reportWarnings.push(...excluded.warnings);
     for (const o of report.objects)
       if (o.data === undefined)
         this.reportWarnings.push(`no .gcda for ${o.notes}: counted as never executed`);

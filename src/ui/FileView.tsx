@@ -4,6 +4,7 @@
  * words, its functions, and keys to jump between uncovered lines, branches and conditions.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { ExcludedNote, ExclusionTotals } from './Exclusions';
 import { Highlighter, languageOf, type Token } from './highlight';
 import { TotalsTable } from './Totals';
 import {
@@ -195,6 +196,7 @@ export function FileView({
     }),
     [detail],
   );
+  const excluded = useMemo(() => new Map(detail?.excluded?.map((e) => [e.line, e])), [detail]);
   const rowOf = useCallback(
     (l: number) => (text ? l - 1 : detail ? detail.lines.indexOf(l) : -1),
     [text, detail],
@@ -272,11 +274,13 @@ export function FileView({
       const state = lineState(detail, i);
       const count = i >= 0 ? detail.counts[i]! : undefined;
       const unexec = i >= 0 && (detail.flags[i]! & 1) === 1;
-      const label = `line ${l}${count === undefined ? '' : `, ${LINE_TEXT[state].label}, executed ${count} times`}${unexec ? ', has unexecuted blocks' : ''}`;
+      const ex = excluded.get(l);
+      const label = `line ${l}${count === undefined ? '' : `, ${LINE_TEXT[state].label}, executed ${count} times`}${unexec ? ', has unexecuted blocks' : ''}${ex ? `, excluded: ${ex.text}` : ''}`;
       rows.push(
         <div
           key={l}
-          className={`row line-${state}${current === l ? ' current' : ''}`}
+          className={`row line-${state}${current === l ? ' current' : ''}${ex ? ` excluded-${ex.scope}` : ''}`}
+          data-excluded={ex?.scope}
           style={{ top: r * ROW }}
           data-line={l}
           data-count={count}
@@ -301,6 +305,7 @@ export function FileView({
           <span className="brs">{i >= 0 ? <Branches d={detail} i={i} /> : null}</span>
           <span className="cnds">{i >= 0 ? <Conditions d={detail} i={i} /> : null}</span>
           {highlighter ? <Source tokens={highlighter.tokens(l - 1)} /> : <code className="src" />}
+          {ex ? <ExcludedNote ex={ex} /> : null}
         </div>,
       );
     }
@@ -318,6 +323,14 @@ export function FileView({
       {detail ? (
         <>
           <TotalsTable totals={detail.totals} label={`Coverage of ${name}`} testId="file-totals" />
+          {detail.afterExclusions ? (
+            <ExclusionTotals
+              all={detail.totals}
+              after={detail.afterExclusions}
+              label={`Coverage of ${name} with and without exclusions`}
+              testId="file-exclusion-totals"
+            />
+          ) : null}
           {text ? (
             <p className="hint">
               Source: <code>{detail.sourcePath}</code>. <KeyHelp />

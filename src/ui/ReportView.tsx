@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Count } from '../model/report';
 import { percent } from '../model/summary';
 import { useChart } from './chart-loader';
+import { ExclusionsPanel } from './Exclusions';
 import { FileView } from './FileView';
 export { RunsPanel } from './RunsPanel';
 import { BandMark, TotalsTable } from './Totals';
@@ -174,6 +175,7 @@ export function ReportView({
         files under <code>{summary.root}</code>.
       </p>
       <TotalsTable totals={summary.totals} label="Total coverage" testId="report-totals" />
+      {summary.exclusions ? <ExclusionsPanel view={summary.exclusions} totals={summary.totals} /> : null}
       <p className="hint legend">
         {BAND_TEXT.hi.symbol} high: 90 % or more, {BAND_TEXT.med.symbol} medium: 75 % or more,{' '}
         {BAND_TEXT.lo.symbol} low: below 75 % (genhtml&apos;s limits). Lines: {LINE_TEXT.covered.symbol}{' '}

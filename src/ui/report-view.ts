@@ -6,6 +6,7 @@
  */
 import type { Count, Report, ReportFile, Totals } from '../model/report';
 import { pathSegments } from '../model/report';
+import type { ExcludedLineView, ExclusionsView } from './exclusions-view';
 
 export const KINDS = ['lines', 'functions', 'branches', 'conditions'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -31,6 +32,8 @@ export interface ReportSummary {
   readonly matched: number;
   /** .gcno without any .gcda: counted as never executed. */
   readonly unmatchedNotes: readonly string[];
+  /** Present when markers or a justification file excluded code (exclusions-view.ts). */
+  readonly exclusions?: ExclusionsView;
 }
 
 export interface FunctionRow {
@@ -69,6 +72,9 @@ export interface FileDetail {
   readonly conditionMiss: Uint32Array;
   readonly functions: readonly FunctionRow[];
   readonly totals: Totals;
+  /** Excluded lines with their reasons, and the totals without them (exclusions-view.ts). */
+  readonly excluded?: readonly ExcludedLineView[];
+  readonly afterExclusions?: Totals;
 }
 
 // ---------------------------------------------------------------------------------------
