@@ -1,5 +1,14 @@
 /** `hvcov report`: the coverage of a build from a core image or .gcda files. */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
@@ -7,7 +16,14 @@ import { extractImage } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
 import { coberturaXml } from '../model/cobertura';
 import { lcovTracefile } from '../model/lcov';
-import { buildReport, type DataInput, type NotesInput, type Totals } from '../model/report';
+import { streamGcovJson } from '../model/gcov-json-stream';
+import {
+  buildReport,
+  type DataInput,
+  type NotesInput,
+  type ReportOptions,
+  type Totals,
+} from '../model/report';
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { detectOptions, TARGET_OPTIONS } from './args';
@@ -120,6 +136,18 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     data = walk(dir, '.gcda').map((f) => ({ name: relative(dir, f), bytes: bytesOf(f) }));
   }
 
+  const reportOptions = {
+    ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
+  };
+  if (
+    values['gcov-json'] !== undefined &&
+    values.lcov === undefined &&
+    values.cobertura === undefined &&
+    !values.summary &&
+    limits.every(([, , limit]) => limit === undefined)
+  )
+    return gcovJsonOnly(values['gcov-json'], notes, data, reportOptions, problems, out);
+
   const report = buildReport(notes, data, {
     ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
   });
@@ -159,4 +187,30 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     }
   }
   return below ? 3 : problems.length > 0 ? 1 : 0;
+}
+
+/** Only gcov JSON asked for: written object by object, without the report model. */
+function gcovJsonOnly(
+  path: string,
+  notes: NotesInput[],
+  data: DataInput[],
+  opts: ReportOptions,
+  problems: string[],
+  out: (s: string) => void,
+): number {
+  const fd = openSync(path, 'w');
+  let r;
+  try {
+    // Inputs are dropped from these lists as they are read, so that their bytes can go.
+    r = streamGcovJson(notes, data, opts, (text) => writeSync(fd, text));
+  } finally {
+    closeSync(fd);
+  }
+  for (const p of r.problems) problems.push(`problem: ${p.message}`);
+  out(
+    `report:   ${notes.length} .gcno, ${data.length} .gcda, ${r.matched} matched, ${r.sourceFiles} source files`,
+  );
+  for (const n of r.withoutData) out(`note: no .gcda for ${n}: counted as never executed`);
+  for (const p of problems) out(p);
+  return problems.length > 0 ? 1 : 0;
 }

@@ -298,7 +298,7 @@ interface FileBuilder {
 }
 
 /** gcov's version string: releases since GCC 5 are major.minor.0. */
-const gcovVersionString = (g: Gcno) => `${versionText(g.version)}.0`;
+export const gcovVersionString = (g: Gcno) => `${versionText(g.version)}.0`;
 
 /** The conditions of every line without any: one frozen array, shared. */
 const NO_CONDITIONS: ReportCondition[] = Object.freeze([]) as unknown as ReportCondition[];

@@ -1,0 +1,116 @@
+/**
+ * gcov JSON for a whole build, one object at a time: each .gcno is solved, written as one
+ * JSON line and dropped before the next, without the merged report model. The lines are
+ * the same as the `json` documents of buildReport, in the same order.
+ */
+import { InputError, isInputError } from '../gcov/errors';
+import { readGcda, type Gcda } from '../gcov/gcda-reader';
+import { readGcno, type Gcno } from '../gcov/gcno';
+import { computeCoverage } from './coverage';
+import { writeGcovJsonFiles } from './gcov-json';
+import {
+  gcovVersionString,
+  matchData,
+  normalisePath,
+  type DataInput,
+  type NotesInput,
+  type ReportOptions,
+} from './report';
+
+export interface GcovJsonStreamResult {
+  /** Objects written (each .gcno that could be computed). */
+  readonly objects: number;
+  /** Of those, the ones with matching data. */
+  readonly matched: number;
+  /** Notes written without data (every count 0). */
+  readonly withoutData: string[];
+  /** Distinct source files with at least one line, as the report model counts them. */
+  readonly sourceFiles: number;
+  readonly problems: InputError[];
+}
+
+interface ReadNotes {
+  readonly input: NotesInput;
+  readonly gcno: Gcno;
+}
+interface ReadData {
+  readonly input: DataInput;
+  readonly gcda: Gcda;
+}
+
+export function streamGcovJson(
+  notes: readonly NotesInput[],
+  data: readonly DataInput[],
+  opts: ReportOptions,
+  write: (text: string) => void,
+): GcovJsonStreamResult {
+  const problems: InputError[] = [];
+  const readNotes: (ReadNotes | undefined)[] = [];
+  for (const input of notes)
+    try {
+      readNotes.push({ input, gcno: readGcno(input.bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+    }
+  const readData: ReadData[] = [];
+  for (const input of data)
+    try {
+      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+    }
+  const { pairs, problems: matchProblems } = matchData(readNotes as ReadNotes[], readData);
+  problems.push(...matchProblems);
+  readData.length = 0;
+
+  let objects = 0;
+  let matched = 0;
+  const withoutData: string[] = [];
+  const sources = new Set<string>();
+  for (let i = 0; i < readNotes.length; i++) {
+    const n = readNotes[i]!;
+    // Dropped before the work, so that each object's data can go once it is written.
+    readNotes[i] = undefined;
+    const d = pairs.get(n);
+    pairs.delete(n);
+    const dataFile = d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+    const { gcno } = n;
+    let cov;
+    try {
+      cov = computeCoverage(gcno, d?.gcda, dataFile);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+      continue;
+    }
+    problems.push(...cov.problems);
+    let written = false;
+    writeGcovJsonFiles(
+      cov,
+      { demangle: opts.demangle, conditions: gcno.format.counters.some((k) => k.name === 'conditions') },
+      (text) => {
+        // The document's head goes out with the first piece of its files.
+        if (!written) {
+          written = true;
+          const cwd = gcno.cwd;
+          write(
+            `{"format_version":${JSON.stringify(gcno.format.jsonFormat)},"gcc_version":${JSON.stringify(gcovVersionString(gcno))}` +
+              (cwd !== undefined ? `,"current_working_directory":${JSON.stringify(cwd)}` : '') +
+              `,"data_file":${JSON.stringify(dataFile)},"files":${text}`,
+          );
+        } else write(text);
+      },
+    );
+    write('}\n');
+    objects++;
+    if (d) matched++;
+    else withoutData.push(n.input.name);
+    const root = opts.sourceRoot ?? gcno.cwd ?? '/';
+    for (const f of cov.files)
+      if (f.lines.size > 0 || f.functions.some((fn) => fn.group && fn.lines.size > 0))
+        sources.add(normalisePath(f.file, root));
+  }
+  return { objects, matched, withoutData, sourceFiles: sources.size, problems };
+}
