@@ -51,8 +51,12 @@ ending with it, and must carry the same stamp and checksum).
   --base, --arch, --word-size, --endian, --head, --elf, --head-symbol, --scan
                            image options, as for hvcov extract
 
-Exit status: 0 when everything was read, 1 when some files had problems (each is printed,
-the rest is reported), 2 on errors, 3 when below a --fail-under threshold.`;
+Counters that contradict a function's flow graph (a negative count, a block whose entries
+and exits do not add up, a graph they leave unsolvable) are printed as "warning:" lines
+naming the .gcda, the function and the block; the counts reported are still gcov's.
+
+Exit status: 0 when everything was read, 1 when some files had problems or such warnings
+(each is printed, the rest is reported), 2 on errors, 3 when below a --fail-under threshold.`;
 
 function walk(dir: string, ext: string): string[] {
   const out: string[] = [];
@@ -152,6 +156,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
   });
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
+  for (const p of report.flow) problems.push(`warning: ${p.message}`);
   const used = report.objects.filter((o) => o.data !== undefined).length;
   out(
     `report:   ${notes.length} .gcno, ${data.length} .gcda, ${used} matched, ${report.files.length} source files`,
@@ -207,6 +212,7 @@ function gcovJsonOnly(
     closeSync(fd);
   }
   for (const p of r.problems) problems.push(`problem: ${p.message}`);
+  for (const p of r.flow) problems.push(`warning: ${p.message}`);
   out(
     `report:   ${notes.length} .gcno, ${data.length} .gcda, ${r.matched} matched, ${r.sourceFiles} source files`,
   );

@@ -40,7 +40,16 @@ export interface SolvedFunction {
   readonly blocks: SolvedBlock[];
   readonly arcs: SolvedArc[];
   readonly hasCatch: boolean;
+  /**
+   * Where the counters contradict the graph (code 'flow-conservation'): the graph could not
+   * be solved, a count came out negative, or a block's entries and exits do not add up.
+   * Empty for consistent data. The counts are still those the solver reached.
+   */
+  readonly flow: InputError[];
 }
+
+/** The `flow` of every consistent function: never pushed to. */
+const NO_FLOW_PROBLEMS: InputError[] = Object.freeze([]) as unknown as InputError[];
 
 /** Number of counters (arcs not on the spanning tree) the function has. */
 export const measuredArcCount = (fn: GcnoFunction): number => {
@@ -122,8 +131,8 @@ function workspace(n: number, m: number): Workspace {
 /**
  * Solves the graph. `counters` are the function's arc counters (undefined: no data, all
  * zero); `exitBlock` is EXIT's index (1 since GCC 4.8, see format.exitBlockOne). Throws
- * InputError when the counter count does not fit, the graph is unsolvable or a count
- * would reach 2^53 (JS numbers would no longer be exact).
+ * InputError when the counter count does not fit or a count would reach 2^53 (JS numbers
+ * would no longer be exact). Counters that contradict the graph are reported in `flow`.
  */
 export function solveFunction(
   fn: GcnoFunction,
@@ -299,10 +308,14 @@ export function solveFunction(
           break;
         }
   }
-  if (solvedBlocks !== n || solvedArcs !== nArcs)
-    throw new InputError(file, undefined, 'bad-record', `${fn.name}: graph is unsolvable`);
   // Sums and differences of safe integers are exact while every result stays safe.
   if (!safe) throw countLimitError(file, fn.name);
+  const flow =
+    solvedBlocks !== n || solvedArcs !== nArcs
+      ? [unsolvable(file, fn.name, blocks, blockKnown)]
+      : counters
+        ? conservation(file, fn.name, blocks, arcs, sumIn, sumOut, exitBlock)
+        : NO_FLOW_PROBLEMS;
 
   if (hasCatch) {
     for (const b of blocks) b.exceptional = b.index !== 0;
@@ -318,5 +331,65 @@ export function solveFunction(
       }
     }
   }
-  return { blocks, arcs, hasCatch };
+  return { blocks, arcs, hasCatch, flow };
+}
+
+const flowError = (file: string, reason: string): InputError =>
+  new InputError(file, undefined, 'flow-conservation', reason);
+
+/** A graph the counters leave open: its unknown counts stay 0 (the blocks are named). */
+function unsolvable(file: string, name: string, blocks: SolvedBlock[], blockKnown: Uint8Array): InputError {
+  const open: number[] = [];
+  for (let i = 0; i < blocks.length; i++) if (!blockKnown[i]) open.push(i);
+  const list = open.length > 8 ? `${open.slice(0, 8).join(', ')}, ...` : open.join(', ');
+  return flowError(
+    file,
+    `function '${name}': graph is unsolvable` + (open.length > 0 ? ` (block ${list} without a count)` : ''),
+  );
+}
+
+/**
+ * Every count is known: each one (but a fake arc's) must be non-negative, and each block's count must equal
+ * the sum of its entries (except ENTRY) and of its exits (except EXIT). The first block
+ * where this fails is named (one message per function, the rest follows from it).
+ */
+function conservation(
+  file: string,
+  name: string,
+  blocks: SolvedBlock[],
+  arcs: SolvedArc[],
+  sumIn: number[],
+  sumOut: number[],
+  exitBlock: number,
+): InputError[] {
+  // A fake arc (a call that may not return) can solve below 0 in consistent data: a
+  // setjmp receiver is entered again by longjmp, so its call "returns" more often than made.
+  for (const a of arcs)
+    if (a.count < 0 && !a.fake)
+      return [
+        flowError(
+          file,
+          `function '${name}': arc from block ${a.src} to block ${a.dst} solves to a negative count (${a.count}): the counters contradict the graph`,
+        ),
+      ];
+  for (let i = 0; i < blocks.length; i++) {
+    const c = blocks[i]!.count;
+    const inFlow = i === 0 ? c : sumIn[i]!;
+    const outFlow = i === exitBlock ? c : sumOut[i]!;
+    if (c < 0 || inFlow !== c || outFlow !== c)
+      return [
+        flowError(
+          file,
+          `function '${name}': block ${i} breaks flow conservation (count ${c}, entries ${inFlow}, exits ${outFlow})`,
+        ),
+      ];
+  }
+  if (blocks[0]!.count !== blocks[exitBlock]!.count)
+    return [
+      flowError(
+        file,
+        `function '${name}': ENTRY runs ${blocks[0]!.count} times but EXIT is reached ${blocks[exitBlock]!.count} times`,
+      ),
+    ];
+  return NO_FLOW_PROBLEMS;
 }

@@ -70,6 +70,8 @@ export interface ObjectCoverage {
   readonly gcno: Gcno;
   /** Why (part of) the .gcda was not used. */
   readonly problems: InputError[];
+  /** Functions whose counters contradict their flow graph (see SolvedFunction.flow). */
+  readonly flow: InputError[];
 }
 
 /** Steps of the loop search over a whole object before it is refused as hostile. */
@@ -247,11 +249,13 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   }
 
   const fns: FunctionCoverage[] = [];
+  const flow: InputError[] = [];
   for (const g of gcno.functions) {
     if (g.artificial) continue;
     const d = data.get(g.ident);
     const exit = gcno.format.exitBlockOne ? 1 : g.blockCount - 1;
     const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
+    if (solved.flow.length > 0) flow.push(...solved.flow);
     const n = solved.blocks.length;
     let executed = 0;
     for (let i = 1; i + 1 < n; i++) if (solved.blocks[i]!.count !== 0) executed++;
@@ -346,5 +350,5 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     file.functions.sort(
       (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,
     );
-  return { files, gcno, problems };
+  return { files, gcno, problems, flow };
 }

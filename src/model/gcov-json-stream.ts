@@ -27,6 +27,8 @@ export interface GcovJsonStreamResult {
   /** Distinct source files with at least one line, as the report model counts them. */
   readonly sourceFiles: number;
   readonly problems: InputError[];
+  /** Per function: counters that contradict the flow graph, as Report.flow. */
+  readonly flow: InputError[];
 }
 
 interface ReadNotes {
@@ -45,6 +47,7 @@ export function streamGcovJson(
   write: (text: string) => void,
 ): GcovJsonStreamResult {
   const problems: InputError[] = [];
+  const flow: InputError[] = [];
   const readNotes: (ReadNotes | undefined)[] = [];
   for (const input of notes)
     try {
@@ -86,6 +89,7 @@ export function streamGcovJson(
       continue;
     }
     problems.push(...cov.problems);
+    flow.push(...cov.flow);
     let written = false;
     writeGcovJsonFiles(
       cov,
@@ -112,5 +116,5 @@ export function streamGcovJson(
       if (f.lines.size > 0 || f.functions.some((fn) => fn.group && fn.lines.size > 0))
         sources.add(normalisePath(f.file, root));
   }
-  return { objects, matched, withoutData, sourceFiles: sources.size, problems };
+  return { objects, matched, withoutData, sourceFiles: sources.size, problems, flow };
 }

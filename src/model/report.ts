@@ -131,6 +131,8 @@ export interface Report {
   readonly totals: Totals;
   /** Per input file: what could not be read or matched; everything else is reported. */
   readonly problems: InputError[];
+  /** Per function: counters that contradict the flow graph (code 'flow-conservation'). */
+  readonly flow: InputError[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -441,6 +443,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
   problems.push(...matchProblems);
 
   const objects: ReportObject[] = [];
+  const flow: InputError[] = [];
   const builders = new Map<string, FileBuilder>();
   for (const n of readNotes) {
     const d = pairs.get(n);
@@ -448,6 +451,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     try {
       const cov = computeCoverage(n.gcno, d?.gcda, d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'));
       problems.push(...cov.problems);
+      flow.push(...cov.flow);
       json = gcovJsonFiles(cov, {
         demangle: opts.demangle,
         conditions: n.gcno.format.counters.some((k) => k.name === 'conditions'),
@@ -495,5 +499,5 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
   const directories = [...dirs.entries()]
     .map(([path, t]) => ({ path, totals: t }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { objects, files, directories, totals, problems };
+  return { objects, files, directories, totals, problems, flow };
 }
