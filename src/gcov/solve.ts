@@ -82,7 +82,8 @@ const NO_FLOW_PROBLEMS: InputError[] = Object.freeze([]) as unknown as InputErro
 /** Number of counters (arcs not on the spanning tree) the function has. */
 export const measuredArcCount = (fn: GcnoFunction): number => {
   let n = 0;
-  for (const a of fn.arcs) if (!(a.flags & ARC_FLAG.ON_TREE)) n++;
+  const arcs = fn.arcs;
+  for (let k = 2; k < arcs.length; k += 3) if (!(arcs[k]! & ARC_FLAG.ON_TREE)) n++;
   return n;
 };
 
@@ -106,7 +107,7 @@ export function safeCounts(values: readonly bigint[]): number[] | undefined {
   return out;
 }
 
-const nArcsOf = (fn: GcnoFunction) => fn.arcs.length;
+const nArcsOf = (fn: GcnoFunction) => fn.arcs.length / 3;
 
 /** Scratch arrays of the solver, kept between calls and grown as needed. */
 interface Workspace {
@@ -174,16 +175,19 @@ export function solveFunction(
   const w = workspace(n, nArcsOf(fn));
   const outDeg = w.outDeg;
   const inDeg = w.inDeg;
-  for (const a of fn.arcs) {
-    if (a.src >= n || a.dst >= n)
+  const gArcs = fn.arcs;
+  for (let k = 0; k < gArcs.length; k += 3) {
+    const src = gArcs[k]!;
+    const dst = gArcs[k + 1]!;
+    if (src >= n || dst >= n)
       throw new InputError(
         file,
         undefined,
         'bad-record',
-        `${fn.name}: arc ${a.src}->${a.dst} outside ${n} blocks`,
+        `${fn.name}: arc ${src}->${dst} outside ${n} blocks`,
       );
-    outDeg[a.src]!++;
-    inDeg[a.dst]!++;
+    outDeg[src]!++;
+    inDeg[dst]!++;
   }
   const blocks: SolvedBlock[] = new Array<SolvedBlock>(n);
   for (let i = 0; i < n; i++)
@@ -215,23 +219,25 @@ export function solveFunction(
     if (!values) throw countLimitError(file, fn.name);
   }
 
-  const nArcs = fn.arcs.length;
+  const nArcs = gArcs.length / 3;
   const arcs: SolvedArc[] = new Array<SolvedArc>(nArcs);
   const known = w.known;
   let next = 0;
   let hasCatch = false;
   for (let index = 0; index < nArcs; index++) {
-    const a = fn.arcs[index]!;
-    const onTree = (a.flags & ARC_FLAG.ON_TREE) !== 0;
-    const arc = new SolvedArc(index, a.src, a.dst, a.flags, !onTree && values ? values[next]! : 0);
-    if (a.flags & ARC_FLAG.FAKE && a.src !== 0) blocks[a.src]!.isCallSite = true;
+    const src = gArcs[3 * index]!;
+    const dst = gArcs[3 * index + 1]!;
+    const flags = gArcs[3 * index + 2]!;
+    const onTree = (flags & ARC_FLAG.ON_TREE) !== 0;
+    const arc = new SolvedArc(index, src, dst, flags, !onTree && values ? values[next]! : 0);
+    if (flags & ARC_FLAG.FAKE && src !== 0) blocks[src]!.isCallSite = true;
     if (!onTree) {
       next++;
       known[index] = 1;
     }
     arcs[index] = arc;
-    blocks[a.src]!.succ[outDeg[a.src]!++] = arc;
-    blocks[a.dst]!.pred[inDeg[a.dst]!++] = arc;
+    blocks[src]!.succ[outDeg[src]!++] = arc;
+    blocks[dst]!.pred[inDeg[dst]!++] = arc;
   }
   // Throw arcs: the other exits of a block whose call may not return.
   for (const b of blocks) {

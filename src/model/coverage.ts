@@ -173,6 +173,12 @@ function finishLine(line: LineCoverage, budget: { steps: number; file: string })
     for (const a of b.pred) if (a.src !== b.index) count += a.count;
     for (const a of b.succ) if (a.dst === b.index) count += a.count;
   } else {
+    let nArcs = 0;
+    for (const b of lineBlocks) nArcs += b.succ.length;
+    const arcs = new Array<SolvedArc>(nArcs);
+    nArcs = 0;
+    for (const b of lineBlocks) for (const a of b.succ) arcs[nArcs++] = a;
+    line.arcs = arcs;
     const onLine = new Set(lineBlocks);
     const byFn = new Map<SolvedBlock[], SolvedBlock[]>();
     for (const b of lineBlocks) {
@@ -330,13 +336,11 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
         if (top && attach) {
           // A line of one block shares the block's exits (never changed after solving);
           // more blocks make a new list (push would leave spare room, or change succ).
+          // (the exits of a line of several blocks are gathered once, in finishLine).
           if (top.blocks.length === 0) {
             top.blocks = [b];
             top.arcs = b.succ;
-          } else {
-            top.blocks.push(b);
-            top.arcs = top.arcs.concat(b.succ);
-          }
+          } else top.blocks.push(b);
           if (conds) top.conditions = top.conditions.concat(conds);
         }
       }
