@@ -246,12 +246,15 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   for (const fn of gcno.functions) {
     let last = fn.source;
     fileOf(last);
-    for (const locs of fn.blockLocations)
-      for (const l of locs)
-        if (l.file !== last) {
-          last = l.file;
+    const blockLocations = fn.blockLocations;
+    for (let i = 0; i < blockLocations.length; i++) {
+      const locs = blockLocations[i]!;
+      for (let k = 0; k < locs.length; k++)
+        if (locs[k]!.file !== last) {
+          last = locs[k]!.file;
           fileOf(last);
         }
+    }
   }
 
   const fns: FunctionCoverage[] = [];
@@ -313,20 +316,34 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     const { group } = f;
     const { startLine, endLine } = f.gcno;
     let lf: FileCoverage | undefined;
-    for (const b of f.solved.blocks) {
+    // The line met last: consecutive blocks are mostly on the same line.
+    let lastLine: LineCoverage | undefined;
+    let lastMap: Map<number, LineCoverage> | undefined;
+    const blocks = f.solved.blocks;
+    const blockLocations = f.gcno.blockLocations;
+    for (let bi = 0; bi < blocks.length; bi++) {
+      const b = blocks[bi]!;
       const attach = b.index !== 0 && b.index + 1 !== n;
       const conds = conditionsOf.size > 0 ? conditionsOf.get(b.index) : undefined;
       const unexecuted = !b.exceptional && b.count === 0;
-      for (const loc of f.gcno.blockLocations[b.index]!) {
+      const locs = blockLocations[b.index]!;
+      for (let li = 0; li < locs.length; li++) {
+        const loc = locs[li]!;
         if (lf?.file !== loc.file) lf = fileOf(loc.file);
         // The block belongs to the highest line of each of its locations (not the line
         // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
         let top: LineCoverage | undefined;
         let maxLine = lf.maxLine;
-        for (const ln of loc.lines) {
+        const lines = loc.lines;
+        for (let k = 0; k < lines.length; k++) {
+          const ln = lines[k]!;
           if (ln > maxLine) maxLine = ln;
           const own = group && ln >= startLine && ln <= endLine;
-          const line = lineOf(own ? f.lines : lf.lines, ln);
+          const map = own ? f.lines : lf.lines;
+          const line =
+            lastMap === map && lastLine!.lineNumber === ln
+              ? lastLine!
+              : (lastLine = lineOf((lastMap = map), ln));
           line.exists = true;
           if (unexecuted) line.unexecutedBlock = true;
           if (!Number.isSafeInteger((line.count += b.count))) throw countLimitError(gcno.file, `line ${ln}`);
