@@ -206,7 +206,7 @@ function gcovJsonOnly(
   const fd = openSync(path, 'w');
   let r;
   try {
-    // Inputs are dropped from these lists as they are read, so that their bytes can go.
+    // The inputs' bytes are let go as they are read (see streamGcovJson).
     r = streamGcovJson(notes, data, opts, (text) => writeSync(fd, text));
   } finally {
     closeSync(fd);

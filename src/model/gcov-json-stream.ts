@@ -40,30 +40,43 @@ interface ReadData {
   readonly gcda: Gcda;
 }
 
+/** What stands for an input once its bytes have been read. */
+const READ = new Uint8Array(0);
+
+/**
+ * Writes every object's gcov JSON line. Each input's bytes are let go once parsed: its
+ * entry in `notes` or `data` is replaced by one with the same name and no bytes.
+ */
 export function streamGcovJson(
-  notes: readonly NotesInput[],
-  data: readonly DataInput[],
+  notes: NotesInput[],
+  data: DataInput[],
   opts: ReportOptions,
   write: (text: string) => void,
 ): GcovJsonStreamResult {
   const problems: InputError[] = [];
   const flow: InputError[] = [];
   const readNotes: (ReadNotes | undefined)[] = [];
-  for (const input of notes)
+  for (let i = 0; i < notes.length; i++) {
+    const input = notes[i]!;
+    notes[i] = { name: input.name, bytes: READ };
     try {
-      readNotes.push({ input, gcno: readGcno(input.bytes, input.name) });
+      readNotes.push({ input: notes[i]!, gcno: readGcno(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
     }
+  }
   const readData: ReadData[] = [];
-  for (const input of data)
+  for (let i = 0; i < data.length; i++) {
+    const input = data[i]!;
+    data[i] = { ...input, bytes: READ };
     try {
-      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
+      readData.push({ input: data[i]!, gcda: readGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
     }
+  }
   const { pairs, problems: matchProblems } = matchData(readNotes as ReadNotes[], readData);
   problems.push(...matchProblems);
   readData.length = 0;
