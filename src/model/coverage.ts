@@ -246,14 +246,13 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   for (const fn of gcno.functions) {
     let last = fn.source;
     fileOf(last);
-    const blockLocations = fn.blockLocations;
-    for (let i = 0; i < blockLocations.length; i++) {
-      const locs = blockLocations[i]!;
-      for (let k = 0; k < locs.length; k++)
-        if (locs[k]!.file !== last) {
-          last = locs[k]!.file;
-          fileOf(last);
-        }
+    const table = fn.lineTable;
+    for (let p = 0; p < table.length; p += 2 + table[p + 1]!) {
+      const file = fn.lineFiles[table[p]!]!;
+      if (file !== last) {
+        last = file;
+        fileOf(last);
+      }
     }
   }
 
@@ -320,23 +319,24 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     let lastLine: LineCoverage | undefined;
     let lastMap: Map<number, LineCoverage> | undefined;
     const blocks = f.solved.blocks;
-    const blockLocations = f.gcno.blockLocations;
+    const { lineStart, lineTable, lineFiles } = f.gcno;
     for (let bi = 0; bi < blocks.length; bi++) {
       const b = blocks[bi]!;
       const attach = b.index !== 0 && b.index + 1 !== n;
       const conds = conditionsOf.size > 0 ? conditionsOf.get(b.index) : undefined;
       const unexecuted = !b.exceptional && b.count === 0;
-      const locs = blockLocations[b.index]!;
-      for (let li = 0; li < locs.length; li++) {
-        const loc = locs[li]!;
-        if (lf?.file !== loc.file) lf = fileOf(loc.file);
+      for (let p = lineStart[b.index]!, stop = lineStart[b.index + 1]!; p < stop;) {
+        const locFile = lineFiles[lineTable[p]!]!;
+        const nLines = lineTable[p + 1]!;
+        p += 2;
+        if (lf?.file !== locFile) lf = fileOf(locFile);
         // The block belongs to the highest line of each of its locations (not the line
         // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
         let top: LineCoverage | undefined;
         let maxLine = lf.maxLine;
-        const lines = loc.lines;
-        for (let k = 0; k < lines.length; k++) {
-          const ln = lines[k]!;
+        const linesEnd = p + nLines;
+        for (; p < linesEnd; p++) {
+          const ln = lineTable[p]!;
           if (ln > maxLine) maxLine = ln;
           const own = group && ln >= startLine && ln <= endLine;
           const map = own ? f.lines : lf.lines;
