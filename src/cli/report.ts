@@ -1,5 +1,14 @@
 /** `hvcov report`: the coverage of a build from a core image or .gcda files. */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
@@ -10,7 +19,15 @@ import { coberturaXml } from '../model/cobertura';
 import { exclusionSummary } from '../model/exclusion-summary';
 import { parseJustifications } from '../model/justification';
 import { lcovTracefile } from '../model/lcov';
-import { buildReport, type DataInput, type NotesInput, type Report, type Totals } from '../model/report';
+import { streamGcovJson } from '../model/gcov-json-stream';
+import {
+  buildReport,
+  type DataInput,
+  type NotesInput,
+  type Report,
+  type ReportOptions,
+  type Totals,
+} from '../model/report';
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { detectOptions, TARGET_OPTIONS } from './args';
@@ -52,8 +69,12 @@ ${EVIDENCE_HELP}
   --base, --arch, --word-size, --endian, --head, --elf, --head-symbol, --scan
                            image options, as for hvcov extract
 
-Exit status: 0 when everything was read, 1 when some files had problems (each is printed,
-the rest is reported), 2 on errors, 3 when below a --fail-under threshold.`;
+Counters that contradict a function's flow graph (a negative count, a block whose entries
+and exits do not add up, a graph they leave unsolvable) are printed as "warning:" lines
+naming the .gcda, the function and the block; the counts reported are still gcov's.
+
+Exit status: 0 when everything was read, 1 when some files had problems or such warnings
+(each is printed, the rest is reported), 2 on errors, 3 when below a --fail-under threshold.`;
 
 function walk(dir: string, ext: string): string[] {
   const out: string[] = [];
@@ -133,7 +154,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   const problems: string[] = [];
   const reportOpts =
     values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {};
-  let report: Report;
+  let report: Report | undefined;
   if (images > 1 || values.run !== undefined || values.diff) {
     // the package's manifest names one image; several runs would leave some unhashed
     if (values.package !== undefined)
@@ -171,12 +192,22 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     for (const w of result.warnings) out(`warning: ${w}`);
     for (const p of result.problems) problems.push(`skipped: ${p.message}`);
     data = result.files.map((f) => ({ name: f.path, bytes: f.bytes, image, target }));
-    report = buildReport(notes, data, reportOpts);
   } else {
     const dir = values.gcda!;
     data = walk(dir, '.gcda').map((f) => ({ name: relative(dir, f), bytes: bytesOf(f) }));
-    report = buildReport(notes, data, reportOpts);
   }
+  // gcov JSON alone needs no merged model and no sources: one object at a time
+  if (
+    report === undefined &&
+    values['gcov-json'] !== undefined &&
+    [values.lcov, values.cobertura, values.package, values.markdown, values.exclusions].every(
+      (v) => v === undefined,
+    ) &&
+    !values.summary &&
+    limits.every(([, , limit]) => limit === undefined)
+  )
+    return gcovJsonOnly(values['gcov-json'], notes, data, reportOpts, problems, out);
+  report ??= buildReport(notes, data, reportOpts);
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
   const readSource = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
   const justified =
@@ -193,6 +224,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     problems.push(
       `stale: justification ${st.justification.id ?? `#${st.index + 1}`} (${st.justification.file}): ${st.reason}`,
     );
+  for (const p of report.flow) problems.push(`warning: ${p.message}`);
   const used = report.objects.filter((o) => o.data !== undefined).length;
   if (images <= 1 && !values.run)
     out(
@@ -230,4 +262,31 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     }
   }
   return below ? 3 : problems.length > 0 ? 1 : 0;
+}
+
+/** Only gcov JSON asked for: written object by object, without the report model. */
+function gcovJsonOnly(
+  path: string,
+  notes: NotesInput[],
+  data: DataInput[],
+  opts: ReportOptions,
+  problems: string[],
+  out: (s: string) => void,
+): number {
+  const fd = openSync(path, 'w');
+  let r;
+  try {
+    // The inputs' bytes are let go as they are read (see streamGcovJson).
+    r = streamGcovJson(notes, data, opts, (text) => writeSync(fd, text));
+  } finally {
+    closeSync(fd);
+  }
+  for (const p of r.problems) problems.push(`problem: ${p.message}`);
+  for (const p of r.flow) problems.push(`warning: ${p.message}`);
+  out(
+    `report:   ${notes.length} .gcno, ${data.length} .gcda, ${r.matched} matched, ${r.sourceFiles} source files`,
+  );
+  for (const n of r.withoutData) out(`note: no .gcda for ${n}: counted as never executed`);
+  for (const p of problems) out(p);
+  return problems.length > 0 ? 1 : 0;
 }

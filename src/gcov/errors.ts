@@ -17,7 +17,9 @@ export type ProblemCode =
   | 'checksum'
   | 'unsupported'
   | 'bad-argument'
-  | 'limit';
+  | 'limit'
+  /** Counters that contradict the flow graph (see solveFunction). */
+  | 'flow-conservation';
 
 export class InputError extends Error {
   override readonly name = 'InputError';

@@ -20,17 +20,12 @@ export const ARC_FLAG = {
   FALSE: 16,
 } as const;
 
-export interface GcnoArc {
-  readonly src: number;
-  readonly dst: number;
-  readonly flags: number;
-}
-
-/** Source lines of one block, grouped by file: consecutive lines in one file are one location. */
-export interface BlockLocation {
-  readonly file: string;
-  readonly lines: number[];
-}
+/**
+ * The arcs of a function as (source block, destination block, flags) triples, in the
+ * order of the ARCS records: one typed array instead of an object per arc (large programs
+ * have ~10^5 arcs, and typed arrays stay out of the garbage collector's copying).
+ */
+export type GcnoArcs = Uint32Array;
 
 export interface GcnoFunction {
   readonly ident: number;
@@ -45,9 +40,17 @@ export interface GcnoFunction {
   readonly endColumn: number;
   readonly blockCount: number;
   /** Arcs in the order of the ARCS records (source block, then position in the record). */
-  readonly arcs: GcnoArc[];
-  /** Per block, its locations in the order of its LINES record. */
-  readonly blockLocations: BlockLocation[][];
+  readonly arcs: GcnoArcs;
+  /**
+   * The source lines of each block, from the LINES records, as numbers rather than an object
+   * per location (large programs have ~10^5). Block b's locations are
+   * `lineTable[lineStart[b] .. lineStart[b + 1])`, in the order of its records; each is a
+   * file (an index into `lineFiles`), a count k and k line numbers. Consecutive lines in one
+   * file are one location; a file named without lines is a location of 0 lines.
+   */
+  readonly lineStart: Uint32Array;
+  readonly lineTable: Uint32Array;
+  readonly lineFiles: string[];
   /** CONDS (GCC 14+): per record entry, the first block and number of terms. */
   readonly conditions: { block: number; terms: number }[];
 }
@@ -64,6 +67,10 @@ export interface Gcno {
   readonly hasUnexecutedBlocks: boolean;
   readonly functions: GcnoFunction[];
 }
+
+/** The arcs (and the lines) of a function without any. */
+const NO_ARCS: GcnoArcs = new Uint32Array(0);
+const NO_LINES = new Uint32Array(0);
 
 const utf8 = new TextDecoder();
 /** Names met so far: a .gcno repeats its file names in every LINES record. */
@@ -185,7 +192,46 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   const hasUnexecutedBlocks = format.gcnoUnexecutedFlag ? cur.u32('unexecuted-blocks flag') !== 0 : false;
   const functions: GcnoFunction[] = [];
   let fn: GcnoFunction | undefined;
-  const scratch: number[] = [];
+  // The current function's LINES records: their locations as they come, and per record
+  // (block, start, end) in that list; put in block order when the next function starts.
+  let table = new Uint32Array(1024);
+  let words = 0;
+  const records: number[] = [];
+  const put = (v: number) => {
+    if (words === table.length) {
+      const grown = new Uint32Array(2 * table.length);
+      grown.set(table);
+      table = grown;
+    }
+    table[words++] = v;
+  };
+  const closeLines = () => {
+    if (fn && records.length > 0) {
+      const n = fn.blockCount;
+      const start = new Uint32Array(n + 1);
+      for (let r = 0; r < records.length; r += 3)
+        start[records[r]! + 1]! += records[r + 2]! - records[r + 1]!;
+      for (let b = 0; b < n; b++) start[b + 1]! += start[b]!;
+      const sorted = new Uint32Array(start[n]!);
+      const at = start.slice(0, n);
+      for (let r = 0; r < records.length; r += 3) {
+        const b = records[r]!;
+        sorted.set(table.subarray(records[r + 1]!, records[r + 2]!), at[b]!);
+        at[b]! += records[r + 2]! - records[r + 1]!;
+      }
+      (fn as { lineStart: Uint32Array }).lineStart = start;
+      (fn as { lineTable: Uint32Array }).lineTable = sorted;
+    }
+    words = 0;
+    records.length = 0;
+  };
+  // The current function's arcs, copied to a right-sized array when the next one starts.
+  let arcBuf = new Uint32Array(3 * 256);
+  let arcWords = 0;
+  const closeArcs = () => {
+    if (fn && arcWords > 0) (fn as { arcs: GcnoArcs }).arcs = arcBuf.slice(0, arcWords);
+    arcWords = 0;
+  };
   while (cur.pos + 8 <= bytes.length) {
     const at = cur.pos;
     const tag = cur.u32('tag');
@@ -194,6 +240,8 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
     const end = cur.pos + size;
     if (tag === TAG.FUNCTION) {
+      closeArcs();
+      closeLines();
       const ident = cur.u32();
       const linenoChecksum = cur.u32();
       const cfgChecksum = cur.u32();
@@ -216,8 +264,10 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
         endLine,
         endColumn,
         blockCount: 0,
-        arcs: [],
-        blockLocations: [],
+        arcs: NO_ARCS,
+        lineStart: NO_LINES,
+        lineTable: NO_LINES,
+        lineFiles: [],
         conditions: [],
       };
       functions.push(fn);
@@ -227,9 +277,8 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       const n = cur.u32('block count');
       if (n > MAX_BLOCKS) throw new InputError(file, at, 'absurd-count', `${n} blocks in one function`);
       (fn as { blockCount: number }).blockCount = n;
-      // Blocks without a LINES record share one frozen empty list.
-      const none = Object.freeze([]) as unknown as BlockLocation[];
-      for (let i = 0; i < n; i++) fn.blockLocations.push(none);
+      // Every block without lines until a LINES record comes.
+      (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
     } else if (fn && tag === TAG.ARCS) {
       const src = cur.u32('arc source');
       if (src >= fn.blockCount)
@@ -239,39 +288,43 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
         const flags = cur.u32();
         if (dst >= fn.blockCount)
           throw new InputError(file, at, 'bad-record', `arc destination block ${dst} out of range`);
-        fn.arcs.push({ src, dst, flags });
+        if (arcWords + 3 > arcBuf.length) {
+          const grown = new Uint32Array(2 * arcBuf.length);
+          grown.set(arcBuf);
+          arcBuf = grown;
+        }
+        arcBuf[arcWords++] = src;
+        arcBuf[arcWords++] = dst;
+        arcBuf[arcWords++] = flags;
       }
     } else if (fn && tag === TAG.LINES) {
       const block = cur.u32('block');
       if (block >= fn.blockCount)
         throw new InputError(file, at, 'bad-record', `lines of block ${block} out of range`);
-      // Lists are made at their final size (a list grown by push keeps spare room).
-      const locs: BlockLocation[] = [];
-      let currentFile: string | undefined;
-      let count = 0;
-      const flush = () => {
-        if (currentFile !== undefined) {
-          const lines = new Array<number>(count);
-          for (let i = 0; i < count; i++) lines[i] = scratch[i]!;
-          locs.push({ file: currentFile, lines });
-        }
-        count = 0;
+      const from = words;
+      const files = fn.lineFiles;
+      // Where the current location's line count is, -1 before the first one.
+      let countAt = -1;
+      const open = (source: string) => {
+        let k = files.indexOf(source);
+        if (k < 0) k = files.push(source) - 1;
+        put(k);
+        countAt = words;
+        put(0);
       };
       while (cur.pos < end) {
         const line = cur.u32('line');
         if (line !== 0) {
-          currentFile ??= fn.source;
-          scratch[count++] = line;
+          if (countAt < 0) open(fn.source);
+          put(line);
+          table[countAt]!++;
           continue;
         }
         const name = cur.string('file name');
         if (name === undefined || name === '') break;
-        flush();
-        currentFile = name;
+        open(name);
       }
-      flush();
-      const have = fn.blockLocations[block]!;
-      fn.blockLocations[block] = have.length > 0 ? have.concat(locs) : locs.slice();
+      records.push(block, from, words);
     } else if (fn && tag === TAG.CONDS) {
       while (cur.pos + 8 <= end) {
         const block = cur.u32();
@@ -284,5 +337,7 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     }
     cur.pos = end;
   }
+  closeArcs();
+  closeLines();
   return { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
 }

@@ -6,21 +6,49 @@
 import { InputError } from './errors';
 import { ARC_FLAG, type GcnoFunction } from './gcno';
 
-export interface SolvedArc {
-  readonly index: number;
-  readonly src: number;
-  readonly dst: number;
-  readonly flags: number;
-  /** Exact: counts are kept below 2^53 (see solveFunction). */
-  count: number;
-  readonly fake: boolean;
-  readonly fallthrough: boolean;
-  /** The sole non-fake exit of its block. */
-  unconditional: boolean;
+/** SolvedArc.state bits: what solving found out about the arc. */
+const UNCONDITIONAL = 1;
+const THROW = 2;
+
+/**
+ * One arc with its count. A class with the .gcno flags kept as one word and read through
+ * getters: large programs have ~10^5 arcs, and six fields instead of eleven halve their
+ * memory and the garbage collector's copying.
+ */
+export class SolvedArc {
+  constructor(
+    readonly index: number,
+    readonly src: number,
+    readonly dst: number,
+    readonly flags: number,
+    /** Exact: counts are kept below 2^53 (see solveFunction). */
+    public count: number,
+    private state = 0,
+  ) {}
+  get fake(): boolean {
+    return (this.flags & ARC_FLAG.FAKE) !== 0;
+  }
+  get fallthrough(): boolean {
+    return (this.flags & ARC_FLAG.FALLTHROUGH) !== 0;
+  }
   /** A fake arc from a block other than ENTRY: the call in the source block may not return. */
-  readonly callNonReturn: boolean;
+  get callNonReturn(): boolean {
+    return (this.flags & ARC_FLAG.FAKE) !== 0 && this.src !== 0;
+  }
+  /** The sole non-fake exit of its block. */
+  get unconditional(): boolean {
+    return (this.state & UNCONDITIONAL) !== 0;
+  }
+  set unconditional(v: boolean) {
+    this.state = v ? this.state | UNCONDITIONAL : this.state & ~UNCONDITIONAL;
+  }
   /** A non-fake, non-fallthrough exit of a call site block. */
-  isThrow: boolean;
+  get isThrow(): boolean {
+    return (this.state & THROW) !== 0;
+  }
+  set isThrow(v: boolean) {
+    this.state = v ? this.state | THROW : this.state & ~THROW;
+  }
 }
 
 export interface SolvedBlock {
@@ -40,12 +68,22 @@ export interface SolvedFunction {
   readonly blocks: SolvedBlock[];
   readonly arcs: SolvedArc[];
   readonly hasCatch: boolean;
+  /**
+   * Where the counters contradict the graph (code 'flow-conservation'): the graph could not
+   * be solved, a count came out negative, or a block's entries and exits do not add up.
+   * Empty for consistent data. The counts are still those the solver reached.
+   */
+  readonly flow: InputError[];
 }
+
+/** The `flow` of every consistent function: never pushed to. */
+const NO_FLOW_PROBLEMS: InputError[] = Object.freeze([]) as unknown as InputError[];
 
 /** Number of counters (arcs not on the spanning tree) the function has. */
 export const measuredArcCount = (fn: GcnoFunction): number => {
   let n = 0;
-  for (const a of fn.arcs) if (!(a.flags & ARC_FLAG.ON_TREE)) n++;
+  const arcs = fn.arcs;
+  for (let k = 2; k < arcs.length; k += 3) if (!(arcs[k]! & ARC_FLAG.ON_TREE)) n++;
   return n;
 };
 
@@ -69,7 +107,7 @@ export function safeCounts(values: readonly bigint[]): number[] | undefined {
   return out;
 }
 
-const nArcsOf = (fn: GcnoFunction) => fn.arcs.length;
+const nArcsOf = (fn: GcnoFunction) => fn.arcs.length / 3;
 
 /** Scratch arrays of the solver, kept between calls and grown as needed. */
 interface Workspace {
@@ -122,8 +160,8 @@ function workspace(n: number, m: number): Workspace {
 /**
  * Solves the graph. `counters` are the function's arc counters (undefined: no data, all
  * zero); `exitBlock` is EXIT's index (1 since GCC 4.8, see format.exitBlockOne). Throws
- * InputError when the counter count does not fit, the graph is unsolvable or a count
- * would reach 2^53 (JS numbers would no longer be exact).
+ * InputError when the counter count does not fit or a count would reach 2^53 (JS numbers
+ * would no longer be exact). Counters that contradict the graph are reported in `flow`.
  */
 export function solveFunction(
   fn: GcnoFunction,
@@ -137,16 +175,19 @@ export function solveFunction(
   const w = workspace(n, nArcsOf(fn));
   const outDeg = w.outDeg;
   const inDeg = w.inDeg;
-  for (const a of fn.arcs) {
-    if (a.src >= n || a.dst >= n)
+  const gArcs = fn.arcs;
+  for (let k = 0; k < gArcs.length; k += 3) {
+    const src = gArcs[k]!;
+    const dst = gArcs[k + 1]!;
+    if (src >= n || dst >= n)
       throw new InputError(
         file,
         undefined,
         'bad-record',
-        `${fn.name}: arc ${a.src}->${a.dst} outside ${n} blocks`,
+        `${fn.name}: arc ${src}->${dst} outside ${n} blocks`,
       );
-    outDeg[a.src]!++;
-    inDeg[a.dst]!++;
+    outDeg[src]!++;
+    inDeg[dst]!++;
   }
   const blocks: SolvedBlock[] = new Array<SolvedBlock>(n);
   for (let i = 0; i < n; i++)
@@ -178,35 +219,25 @@ export function solveFunction(
     if (!values) throw countLimitError(file, fn.name);
   }
 
-  const nArcs = fn.arcs.length;
+  const nArcs = gArcs.length / 3;
   const arcs: SolvedArc[] = new Array<SolvedArc>(nArcs);
   const known = w.known;
   let next = 0;
   let hasCatch = false;
   for (let index = 0; index < nArcs; index++) {
-    const a = fn.arcs[index]!;
-    const fake = (a.flags & ARC_FLAG.FAKE) !== 0;
-    const onTree = (a.flags & ARC_FLAG.ON_TREE) !== 0;
-    const arc: SolvedArc = {
-      index,
-      src: a.src,
-      dst: a.dst,
-      flags: a.flags,
-      count: !onTree && values ? values[next]! : 0,
-      fake,
-      fallthrough: (a.flags & ARC_FLAG.FALLTHROUGH) !== 0,
-      unconditional: false,
-      callNonReturn: fake && a.src !== 0,
-      isThrow: false,
-    };
-    if (arc.callNonReturn) blocks[a.src]!.isCallSite = true;
+    const src = gArcs[3 * index]!;
+    const dst = gArcs[3 * index + 1]!;
+    const flags = gArcs[3 * index + 2]!;
+    const onTree = (flags & ARC_FLAG.ON_TREE) !== 0;
+    const arc = new SolvedArc(index, src, dst, flags, !onTree && values ? values[next]! : 0);
+    if (flags & ARC_FLAG.FAKE && src !== 0) blocks[src]!.isCallSite = true;
     if (!onTree) {
       next++;
       known[index] = 1;
     }
     arcs[index] = arc;
-    blocks[a.src]!.succ[outDeg[a.src]!++] = arc;
-    blocks[a.dst]!.pred[inDeg[a.dst]!++] = arc;
+    blocks[src]!.succ[outDeg[src]!++] = arc;
+    blocks[dst]!.pred[inDeg[dst]!++] = arc;
   }
   // Throw arcs: the other exits of a block whose call may not return.
   for (const b of blocks) {
@@ -299,10 +330,14 @@ export function solveFunction(
           break;
         }
   }
-  if (solvedBlocks !== n || solvedArcs !== nArcs)
-    throw new InputError(file, undefined, 'bad-record', `${fn.name}: graph is unsolvable`);
   // Sums and differences of safe integers are exact while every result stays safe.
   if (!safe) throw countLimitError(file, fn.name);
+  const flow =
+    solvedBlocks !== n || solvedArcs !== nArcs
+      ? [unsolvable(file, fn.name, blocks, blockKnown)]
+      : counters
+        ? conservation(file, fn.name, blocks, arcs, sumIn, sumOut, exitBlock)
+        : NO_FLOW_PROBLEMS;
 
   if (hasCatch) {
     for (const b of blocks) b.exceptional = b.index !== 0;
@@ -318,5 +353,65 @@ export function solveFunction(
       }
     }
   }
-  return { blocks, arcs, hasCatch };
+  return { blocks, arcs, hasCatch, flow };
+}
+
+const flowError = (file: string, reason: string): InputError =>
+  new InputError(file, undefined, 'flow-conservation', reason);
+
+/** A graph the counters leave open: its unknown counts stay 0 (the blocks are named). */
+function unsolvable(file: string, name: string, blocks: SolvedBlock[], blockKnown: Uint8Array): InputError {
+  const open: number[] = [];
+  for (let i = 0; i < blocks.length; i++) if (!blockKnown[i]) open.push(i);
+  const list = open.length > 8 ? `${open.slice(0, 8).join(', ')}, ...` : open.join(', ');
+  return flowError(
+    file,
+    `function '${name}': graph is unsolvable` + (open.length > 0 ? ` (block ${list} without a count)` : ''),
+  );
+}
+
+/**
+ * Every count is known: each one (but a fake arc's) must be non-negative, and each block's count must equal
+ * the sum of its entries (except ENTRY) and of its exits (except EXIT). The first block
+ * where this fails is named (one message per function, the rest follows from it).
+ */
+function conservation(
+  file: string,
+  name: string,
+  blocks: SolvedBlock[],
+  arcs: SolvedArc[],
+  sumIn: number[],
+  sumOut: number[],
+  exitBlock: number,
+): InputError[] {
+  // A fake arc (a call that may not return) can solve below 0 in consistent data: a
+  // setjmp receiver is entered again by longjmp, so its call "returns" more often than made.
+  for (const a of arcs)
+    if (a.count < 0 && !a.fake)
+      return [
+        flowError(
+          file,
+          `function '${name}': arc from block ${a.src} to block ${a.dst} solves to a negative count (${a.count}): the counters contradict the graph`,
+        ),
+      ];
+  for (let i = 0; i < blocks.length; i++) {
+    const c = blocks[i]!.count;
+    const inFlow = i === 0 ? c : sumIn[i]!;
+    const outFlow = i === exitBlock ? c : sumOut[i]!;
+    if (c < 0 || inFlow !== c || outFlow !== c)
+      return [
+        flowError(
+          file,
+          `function '${name}': block ${i} breaks flow conservation (count ${c}, entries ${inFlow}, exits ${outFlow})`,
+        ),
+      ];
+  }
+  if (blocks[0]!.count !== blocks[exitBlock]!.count)
+    return [
+      flowError(
+        file,
+        `function '${name}': ENTRY runs ${blocks[0]!.count} times but EXIT is reached ${blocks[exitBlock]!.count} times`,
+      ),
+    ];
+  return NO_FLOW_PROBLEMS;
 }

@@ -70,6 +70,8 @@ export interface ObjectCoverage {
   readonly gcno: Gcno;
   /** Why (part of) the .gcda was not used. */
   readonly problems: InputError[];
+  /** Functions whose counters contradict their flow graph (see SolvedFunction.flow). */
+  readonly flow: InputError[];
 }
 
 /** Steps of the loop search over a whole object before it is refused as hostile. */
@@ -171,6 +173,12 @@ function finishLine(line: LineCoverage, budget: { steps: number; file: string })
     for (const a of b.pred) if (a.src !== b.index) count += a.count;
     for (const a of b.succ) if (a.dst === b.index) count += a.count;
   } else {
+    let nArcs = 0;
+    for (const b of lineBlocks) nArcs += b.succ.length;
+    const arcs = new Array<SolvedArc>(nArcs);
+    nArcs = 0;
+    for (const b of lineBlocks) for (const a of b.succ) arcs[nArcs++] = a;
+    line.arcs = arcs;
     const onLine = new Set(lineBlocks);
     const byFn = new Map<SolvedBlock[], SolvedBlock[]>();
     for (const b of lineBlocks) {
@@ -238,20 +246,24 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   for (const fn of gcno.functions) {
     let last = fn.source;
     fileOf(last);
-    for (const locs of fn.blockLocations)
-      for (const l of locs)
-        if (l.file !== last) {
-          last = l.file;
-          fileOf(last);
-        }
+    const table = fn.lineTable;
+    for (let p = 0; p < table.length; p += 2 + table[p + 1]!) {
+      const file = fn.lineFiles[table[p]!]!;
+      if (file !== last) {
+        last = file;
+        fileOf(last);
+      }
+    }
   }
 
   const fns: FunctionCoverage[] = [];
+  const flow: InputError[] = [];
   for (const g of gcno.functions) {
     if (g.artificial) continue;
     const d = data.get(g.ident);
     const exit = gcno.format.exitBlockOne ? 1 : g.blockCount - 1;
     const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
+    if (solved.flow.length > 0) flow.push(...solved.flow);
     const n = solved.blocks.length;
     let executed = 0;
     for (let i = 1; i + 1 < n; i++) if (solved.blocks[i]!.count !== 0) executed++;
@@ -303,20 +315,35 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     const { group } = f;
     const { startLine, endLine } = f.gcno;
     let lf: FileCoverage | undefined;
-    for (const b of f.solved.blocks) {
+    // The line met last: consecutive blocks are mostly on the same line.
+    let lastLine: LineCoverage | undefined;
+    let lastMap: Map<number, LineCoverage> | undefined;
+    const blocks = f.solved.blocks;
+    const { lineStart, lineTable, lineFiles } = f.gcno;
+    for (let bi = 0; bi < blocks.length; bi++) {
+      const b = blocks[bi]!;
       const attach = b.index !== 0 && b.index + 1 !== n;
       const conds = conditionsOf.size > 0 ? conditionsOf.get(b.index) : undefined;
       const unexecuted = !b.exceptional && b.count === 0;
-      for (const loc of f.gcno.blockLocations[b.index]!) {
-        if (lf?.file !== loc.file) lf = fileOf(loc.file);
+      for (let p = lineStart[b.index]!, stop = lineStart[b.index + 1]!; p < stop;) {
+        const locFile = lineFiles[lineTable[p]!]!;
+        const nLines = lineTable[p + 1]!;
+        p += 2;
+        if (lf?.file !== locFile) lf = fileOf(locFile);
         // The block belongs to the highest line of each of its locations (not the line
         // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
         let top: LineCoverage | undefined;
         let maxLine = lf.maxLine;
-        for (const ln of loc.lines) {
+        const linesEnd = p + nLines;
+        for (; p < linesEnd; p++) {
+          const ln = lineTable[p]!;
           if (ln > maxLine) maxLine = ln;
           const own = group && ln >= startLine && ln <= endLine;
-          const line = lineOf(own ? f.lines : lf.lines, ln);
+          const map = own ? f.lines : lf.lines;
+          const line =
+            lastMap === map && lastLine!.lineNumber === ln
+              ? lastLine!
+              : (lastLine = lineOf((lastMap = map), ln));
           line.exists = true;
           if (unexecuted) line.unexecutedBlock = true;
           if (!Number.isSafeInteger((line.count += b.count))) throw countLimitError(gcno.file, `line ${ln}`);
@@ -326,13 +353,11 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
         if (top && attach) {
           // A line of one block shares the block's exits (never changed after solving);
           // more blocks make a new list (push would leave spare room, or change succ).
+          // (the exits of a line of several blocks are gathered once, in finishLine).
           if (top.blocks.length === 0) {
             top.blocks = [b];
             top.arcs = b.succ;
-          } else {
-            top.blocks.push(b);
-            top.arcs = top.arcs.concat(b.succ);
-          }
+          } else top.blocks.push(b);
           if (conds) top.conditions = top.conditions.concat(conds);
         }
       }
@@ -346,5 +371,5 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     file.functions.sort(
       (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,
     );
-  return { files, gcno, problems };
+  return { files, gcno, problems, flow };
 }

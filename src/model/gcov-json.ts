@@ -207,8 +207,15 @@ function functionJson(f: FunctionCoverage, { demangle, pathsKind }: Ctx): GcovJs
   };
 }
 
-function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
-  const lines: GcovJsonLine[] = [];
+/**
+ * Calls `emit` for every line of the file gcov prints, in its order, with the name of the
+ * function gcov shows it in (group functions' own lines first, at their start line).
+ */
+function visitLines(
+  file: FileCoverage,
+  ctx: Ctx,
+  emit: (line: LineCoverage, fnName: string | undefined) => void,
+): void {
   const startsAt = new Map<number, FunctionCoverage[]>();
   for (const f of file.functions) {
     const list = startsAt.get(f.gcno.startLine);
@@ -244,15 +251,20 @@ function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
         }
         for (const i of [...f.lines.keys()].sort((x, y) => x - y)) {
           const l = f.lines.get(i)!;
-          if (l.exists) lines.push(lineJson(l, f.name, ctx));
+          if (l.exists) emit(l, f.name);
         }
       }
     const l = file.lines.get(n);
     const last = open.at(-1);
-    if (l?.exists) lines.push(lineJson(l, last?.name, ctx));
+    if (l?.exists) emit(l, last?.name);
     if (ctx.namesEnd && last && last.gcno.endLine === n) open.pop();
     next = n + 1;
   }
+}
+
+function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
+  const lines: GcovJsonLine[] = [];
+  visitLines(file, ctx, (l, name) => lines.push(lineJson(l, name, ctx)));
   return {
     file: file.file,
     functions: file.functions.map((f) => functionJson(f, ctx)),
@@ -260,13 +272,130 @@ function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
   };
 }
 
+const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
+  v2: cov.gcno.format.jsonFormat === '2',
+  conditions: opts.conditions ?? false,
+  demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
+  pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
+  namesEnd: cov.gcno.format.namesEndAtEndLine,
+});
+
 export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): GcovJsonFile[] {
-  const ctx: Ctx = {
-    v2: cov.gcno.format.jsonFormat === '2',
-    conditions: opts.conditions ?? false,
-    demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
-    pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
-    namesEnd: cov.gcno.format.namesEndAtEndLine,
-  };
+  const ctx = contextOf(cov, opts);
   return cov.files.map((f) => fileJson(f, ctx));
+}
+
+/**
+ * The same `files` array as JSON text, written in pieces to `write` without building the
+ * objects: the text equals JSON.stringify(gcovJsonFiles(cov, opts)), key order included.
+ */
+export function writeGcovJsonFiles(
+  cov: ObjectCoverage,
+  opts: GcovJsonOptions,
+  write: (text: string) => void,
+): void {
+  const ctx = contextOf(cov, opts);
+  const out = new TextSink(write);
+  out.add('[');
+  cov.files.forEach((f, i) => {
+    if (i > 0) out.add(',');
+    writeFile(f, ctx, out);
+  });
+  out.add(']');
+  out.flush();
+}
+
+// ---------------------------------------------------------------------------------------
+// Text writer: the JSON of a large object is written in pieces instead of being built as
+// objects and stringified whole (less memory, less garbage).
+
+/** Collects text and hands it on in pieces of about 64 KiB. */
+class TextSink {
+  private text = '';
+  constructor(private readonly write: (text: string) => void) {}
+  add(s: string): void {
+    this.text += s;
+    if (this.text.length >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.text.length > 0) this.write(this.text);
+    this.text = '';
+  }
+}
+
+/** JSON text of names, cached: a function name is repeated on each of its lines. */
+const quoted = new Map<string, string>();
+function quote(s: string): string {
+  let q = quoted.get(s);
+  if (q === undefined) {
+    if (quoted.size >= 1 << 16) quoted.clear();
+    quoted.set(s, (q = JSON.stringify(s)));
+  }
+  return q;
+}
+
+/** lineJson as text, the keys in the same order. */
+function lineText(line: LineCoverage, fnName: string | undefined, ctx: Ctx): string {
+  const { v2 } = ctx;
+  let t = '{"line_number":' + line.lineNumber;
+  if (fnName !== undefined) t += ',"function_name":' + quote(fnName);
+  t += ',"count":' + line.count + ',"unexecuted_block":' + line.unexecutedBlock;
+  if (v2) {
+    t += ',"block_ids":[';
+    const blocks = line.blocks;
+    for (let i = 0; i < blocks.length; i++) t += (i > 0 ? ',' : '') + blocks[i]!.index;
+    t += ']';
+  }
+  t += ',"branches":[';
+  let branches = 0;
+  let calls = '';
+  for (const a of line.arcs) {
+    if (!a.unconditional && !a.callNonReturn) {
+      t +=
+        (branches++ > 0 ? ',{"count":' : '{"count":') +
+        a.count +
+        ',"throw":' +
+        a.isThrow +
+        ',"fallthrough":' +
+        a.fallthrough +
+        (v2 ? ',"source_block_id":' + a.src + ',"destination_block_id":' + a.dst + '}' : '}');
+    } else if (v2 && a.callNonReturn) {
+      let src: SolvedBlock | undefined;
+      for (const b of line.blocks)
+        if (b.index === a.src) {
+          src = b;
+          break;
+        }
+      calls +=
+        (calls.length > 0 ? ',{"source_block_id":' : '{"source_block_id":') +
+        a.src +
+        ',"destination_block_id":' +
+        a.dst +
+        ',"returned":' +
+        ((src?.count ?? 0) - a.count) +
+        '}';
+    }
+  }
+  t += ']';
+  if (v2)
+    t +=
+      ',"calls":[' +
+      calls +
+      '],"conditions":' +
+      (ctx.conditions && line.conditions.length > 0
+        ? JSON.stringify(line.conditions.map(conditionJson))
+        : '[]');
+  return t + '}';
+}
+
+function writeFile(file: FileCoverage, ctx: Ctx, out: TextSink): void {
+  out.add('{"file":' + JSON.stringify(file.file) + ',"functions":[');
+  file.functions.forEach((f, i) => out.add((i > 0 ? ',' : '') + JSON.stringify(functionJson(f, ctx))));
+  out.add('],"lines":[');
+  let first = true;
+  visitLines(file, ctx, (l, name) => {
+    out.add(first ? lineText(l, name, ctx) : ',' + lineText(l, name, ctx));
+    first = false;
+  });
+  out.add(']}');
 }

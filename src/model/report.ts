@@ -141,6 +141,8 @@ export interface Report {
   /** Set by applyExclusions. */
   readonly afterExclusions?: Totals;
   readonly exclusions?: ExclusionSummary;
+  /** Per function: counters that contradict the flow graph (code 'flow-conservation'). */
+  readonly flow: InputError[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -308,7 +310,7 @@ interface FileBuilder {
 }
 
 /** gcov's version string: releases since GCC 5 are major.minor.0. */
-const gcovVersionString = (g: Gcno) => `${versionText(g.version)}.0`;
+export const gcovVersionString = (g: Gcno) => `${versionText(g.version)}.0`;
 
 /** The conditions of every line without any: one frozen array, shared. */
 const NO_CONDITIONS: ReportCondition[] = Object.freeze([]) as unknown as ReportCondition[];
@@ -451,6 +453,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
   problems.push(...matchProblems);
 
   const objects: ReportObject[] = [];
+  const flow: InputError[] = [];
   const builders = new Map<string, FileBuilder>();
   for (const n of readNotes) {
     const d = pairs.get(n);
@@ -458,6 +461,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     try {
       const cov = computeCoverage(n.gcno, d?.gcda, d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'));
       problems.push(...cov.problems);
+      flow.push(...cov.flow);
       json = gcovJsonFiles(cov, {
         demangle: opts.demangle,
         conditions: n.gcno.format.counters.some((k) => k.name === 'conditions'),
@@ -505,5 +509,5 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
   const directories = [...dirs.entries()]
     .map(([path, t]) => ({ path, totals: t }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { objects, files, directories, totals, problems };
+  return { objects, files, directories, totals, problems, flow };
 }

@@ -1,0 +1,133 @@
+/**
+ * gcov JSON for a whole build, one object at a time: each .gcno is solved, written as one
+ * JSON line and dropped before the next, without the merged report model. The lines are
+ * the same as the `json` documents of buildReport, in the same order.
+ */
+import { InputError, isInputError } from '../gcov/errors';
+import { readGcda, type Gcda } from '../gcov/gcda-reader';
+import { readGcno, type Gcno } from '../gcov/gcno';
+import { computeCoverage } from './coverage';
+import { writeGcovJsonFiles } from './gcov-json';
+import {
+  gcovVersionString,
+  matchData,
+  normalisePath,
+  type DataInput,
+  type NotesInput,
+  type ReportOptions,
+} from './report';
+
+export interface GcovJsonStreamResult {
+  /** Objects written (each .gcno that could be computed). */
+  readonly objects: number;
+  /** Of those, the ones with matching data. */
+  readonly matched: number;
+  /** Notes written without data (every count 0). */
+  readonly withoutData: string[];
+  /** Distinct source files with at least one line, as the report model counts them. */
+  readonly sourceFiles: number;
+  readonly problems: InputError[];
+  /** Per function: counters that contradict the flow graph, as Report.flow. */
+  readonly flow: InputError[];
+}
+
+interface ReadNotes {
+  readonly input: NotesInput;
+  readonly gcno: Gcno;
+}
+interface ReadData {
+  readonly input: DataInput;
+  readonly gcda: Gcda;
+}
+
+/** What stands for an input once its bytes have been read. */
+const READ = new Uint8Array(0);
+
+/**
+ * Writes every object's gcov JSON line. Each input's bytes are let go once parsed: its
+ * entry in `notes` or `data` is replaced by one with the same name and no bytes.
+ */
+export function streamGcovJson(
+  notes: NotesInput[],
+  data: DataInput[],
+  opts: ReportOptions,
+  write: (text: string) => void,
+): GcovJsonStreamResult {
+  const problems: InputError[] = [];
+  const flow: InputError[] = [];
+  const readNotes: (ReadNotes | undefined)[] = [];
+  for (let i = 0; i < notes.length; i++) {
+    const input = notes[i]!;
+    notes[i] = { name: input.name, bytes: READ };
+    try {
+      readNotes.push({ input: notes[i]!, gcno: readGcno(input.bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+    }
+  }
+  const readData: ReadData[] = [];
+  for (let i = 0; i < data.length; i++) {
+    const input = data[i]!;
+    data[i] = { ...input, bytes: READ };
+    try {
+      readData.push({ input: data[i]!, gcda: readGcda(input.bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+    }
+  }
+  const { pairs, problems: matchProblems } = matchData(readNotes as ReadNotes[], readData);
+  problems.push(...matchProblems);
+  readData.length = 0;
+
+  let objects = 0;
+  let matched = 0;
+  const withoutData: string[] = [];
+  const sources = new Set<string>();
+  for (let i = 0; i < readNotes.length; i++) {
+    const n = readNotes[i]!;
+    // Dropped before the work, so that each object's data can go once it is written.
+    readNotes[i] = undefined;
+    const d = pairs.get(n);
+    pairs.delete(n);
+    const dataFile = d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+    const { gcno } = n;
+    let cov;
+    try {
+      cov = computeCoverage(gcno, d?.gcda, dataFile);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+      continue;
+    }
+    problems.push(...cov.problems);
+    flow.push(...cov.flow);
+    let written = false;
+    writeGcovJsonFiles(
+      cov,
+      { demangle: opts.demangle, conditions: gcno.format.counters.some((k) => k.name === 'conditions') },
+      (text) => {
+        // The document's head goes out with the first piece of its files.
+        if (!written) {
+          written = true;
+          const cwd = gcno.cwd;
+          write(
+            `{"format_version":${JSON.stringify(gcno.format.jsonFormat)},"gcc_version":${JSON.stringify(gcovVersionString(gcno))}` +
+              (cwd !== undefined ? `,"current_working_directory":${JSON.stringify(cwd)}` : '') +
+              `,"data_file":${JSON.stringify(dataFile)},"files":${text}`,
+          );
+        } else write(text);
+      },
+    );
+    write('}\n');
+    objects++;
+    if (d) matched++;
+    else withoutData.push(n.input.name);
+    const root = opts.sourceRoot ?? gcno.cwd ?? '/';
+    for (const f of cov.files)
+      if (f.lines.size > 0 || f.functions.some((fn) => fn.group && fn.lines.size > 0))
+        sources.add(normalisePath(f.file, root));
+  }
+  return { objects, matched, withoutData, sourceFiles: sources.size, problems, flow };
+}
