@@ -1,6 +1,9 @@
 /**
  * The .gcda files as one zip, laid out as libgcov would have written them under a prefix.
- * Entry names come from outputPath, so none can escape the archive root.
+ * Entry names come from the paths recorded in the image, which nothing vouches for: each
+ * is made relative with no `..` (outputPath), loses a drive letter and control characters,
+ * is cut to what a zip entry and a file system take, and two that end up equal are kept
+ * apart, so no entry can escape the root it is unpacked in or overwrite another.
  */
 import { zipSync, type Zippable } from 'fflate';
 import type { GcdaFile } from '../gcov/gcda-writer';
@@ -9,8 +12,48 @@ import { outputPath } from '../gcov/paths';
 /** Fixed entry time, so the same data always gives the same zip. */
 const ZIP_TIME = new Date(Date.UTC(2000, 0, 1));
 
+/** Longest path segment most file systems take, in UTF-8 bytes. */
+const MAX_SEGMENT = 255;
+/** Longest entry name; a zip stores its length in 16 bits. */
+const MAX_NAME = 4096;
+
+const utf8 = new TextEncoder();
+
+/** `s` cut to at most `max` UTF-8 bytes, on a character boundary. */
+function cut(s: string, max: number): string {
+  if (utf8.encode(s).length <= max) return s;
+  let out = '';
+  let n = 0;
+  for (const ch of s) {
+    const len = utf8.encode(ch).length;
+    if (n + len > max) break;
+    out += ch;
+    n += len;
+  }
+  return out;
+}
+
+/** The zip entry name for a recorded .gcda path (`strip` as GCOV_PREFIX_STRIP). */
+export function gcdaEntryName(recorded: string, strip = 0): string {
+  const parts = outputPath(recorded, strip)
+    .split('/')
+    .map((seg) => cut(seg.replace(/[\x00-\x1f\x7f]/g, '_'), MAX_SEGMENT));
+  if (/^[A-Za-z]:$/.test(parts[0] ?? '') && parts.length > 1) parts.shift();
+  let name = parts.join('/');
+  if (name.length > MAX_NAME)
+    name = cut(name.slice(name.length - MAX_NAME), MAX_NAME).replace(/^[^/]*\//, '');
+  return name || 'unnamed.gcda';
+}
+
 export function gcdaZip(files: readonly Pick<GcdaFile, 'path' | 'bytes'>[], strip = 0): Uint8Array {
-  const tree: Zippable = {};
-  for (const f of files) tree[outputPath(f.path, strip)] = [f.bytes, { mtime: ZIP_TIME }];
+  // no prototype: a file named __proto__ or constructor is an entry like any other
+  const tree = Object.create(null) as Zippable;
+  for (const f of files) {
+    const name = gcdaEntryName(f.path, strip);
+    let unique = name;
+    // a later file never replaces an earlier one of the same name
+    for (let n = 2; Object.hasOwn(tree, unique); n++) unique = `${name}.${n}`;
+    tree[unique] = [f.bytes, { mtime: ZIP_TIME }];
+  }
   return zipSync(tree, { level: 6, mtime: ZIP_TIME });
 }
