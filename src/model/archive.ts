@@ -10,6 +10,8 @@
 import { unzipSync } from 'fflate';
 import { InputError } from '../gcov/errors';
 import { safeRelativePath } from '../gcov/paths';
+import { isOutOfMemory } from './out-of-memory';
+import { formatSize } from './sizes';
 
 export interface ArchiveLimits {
   /** Most entries taken from one archive (directories and links not counted). */
@@ -26,28 +28,6 @@ export const MAX_DEPTH = 4;
 /** Longest entry name taken (characters); longer ones are skipped as damaged. */
 export const MAX_NAME = 4096;
 
-const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
-
-/** "1 GiB", "1.5 MiB", "12 bytes": for limits and sizes in messages. */
-export function formatSize(n: number): string {
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : Number(v.toFixed(v >= 100 ? 0 : 1))} ${UNITS[u]}`;
-}
-
-/** "2G", "512M", "1.5GiB", "100000": bytes (binary units), or undefined when not a size. */
-export function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|b|bytes)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const unit = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : 0;
-  const v = Math.floor(Number(m[1]) * 1024 ** unit);
-  return Number.isSafeInteger(v) && v > 0 ? v : undefined;
-}
-
 const limitHint = 'raise it with --max-unpacked / --max-entries, or in the app under Limits';
 
 /** What one archive and everything nested in it have used of the limits so far. */
@@ -63,7 +43,7 @@ const newBudget = (): Budget => ({ entries: 0, bytes: 0 });
  * `\\` as `/`, `.`/`..` resolved without climbing out, control characters as `_`.
  */
 export function entryPath(raw: string): string {
-  return safeRelativePath(raw.replace(/^[A-Za-z]:/, '')).replace(/[\x00-\x1f\x7f]/g, '_');
+  return safeRelativePath(raw.replace(/^[A-Za-z]:/, '')).replace(/\p{Cc}/gu, '_');
 }
 
 function namedPath(raw: string, file: string, at: number | undefined, problems: InputError[]): string {
@@ -338,6 +318,7 @@ export function readZip(
       },
     });
   } catch (e) {
+    if (isOutOfMemory(e)) throw e;
     throw new InputError(
       file,
       undefined,

@@ -37,8 +37,10 @@ function cut(s: string, max: number): string {
 export function gcdaEntryName(recorded: string, strip = 0): string {
   const parts = outputPath(recorded, strip)
     .split('/')
-    .map((seg) => cut(seg.replace(/[\x00-\x1f\x7f]/g, '_'), MAX_SEGMENT));
-  if (/^[A-Za-z]:$/.test(parts[0] ?? '') && parts.length > 1) parts.shift();
+    .map((seg) => cut(seg.replace(/\p{Cc}/gu, '_'), MAX_SEGMENT));
+  // a drive letter ("C:", "C:name") would make the entry absolute on Windows
+  parts[0] = parts[0]!.replace(/^[A-Za-z]:/, '');
+  if (parts[0] === '') parts.shift();
   let name = parts.join('/');
   if (name.length > MAX_NAME)
     name = cut(name.slice(name.length - MAX_NAME), MAX_NAME).replace(/^[^/]*\//, '');
@@ -51,9 +53,11 @@ export function gcdaZip(files: readonly Pick<GcdaFile, 'path' | 'bytes'>[], stri
   for (const f of files) {
     const name = gcdaEntryName(f.path, strip);
     let unique = name;
-    // a later file never replaces an earlier one of the same name
-    for (let n = 2; Object.hasOwn(tree, unique); n++) unique = `${name}.${n}`;
+    // a later file never replaces an earlier one of the same name; the zip writer keeps
+    // its entries in a plain object, where "__proto__" is no ordinary key
+    for (let n = 2; Object.hasOwn(tree, unique) || unique === '__proto__'; n++) unique = `${name}.${n}`;
     tree[unique] = [f.bytes, { mtime: ZIP_TIME }];
   }
-  return zipSync(tree, { level: 6, mtime: ZIP_TIME });
+  // made on Unix (os 3): Info-ZIP's unzip would otherwise read UTF-8 names as a DOS code page
+  return zipSync(tree, { level: 6, mtime: ZIP_TIME, os: 3 });
 }
