@@ -1,6 +1,6 @@
 /** `hvcov report`: the coverage of a build from a core image or .gcda files. */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
 import { extractImage } from '../gcov/extract';
@@ -11,6 +11,7 @@ import { buildReport, type DataInput, type NotesInput, type Totals } from '../mo
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { detectOptions, TARGET_OPTIONS } from './args';
+import { archiveLimits, bytesOf, filesOf, imageOf, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
 
 export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE | --gcda DIR) [outputs] [options]
 
@@ -18,9 +19,11 @@ Coverage of a build: every .gcno under --build, with its data from a core image 
 a folder of .gcda files (each .gcda goes to the .gcno whose path shares the longest
 ending with it, and must carry the same stamp and checksum).
 
-  --build DIR              folder with the .gcno files (the object tree of the build)
-  --image IMAGE            core image to take the .gcda data from (as hvcov extract)
-  --gcda DIR               folder with .gcda files instead
+  --build DIR              folder with the .gcno files (the object tree of the build),
+                           or a .zip, .tar or .tar.gz of it
+  --image IMAGE            core image to take the .gcda data from (as hvcov extract),
+                           gzip-compressed or not
+  --gcda DIR               folder (or archive) with .gcda files instead
   --gcov-json FILE         gcov's JSON (gcov --json-format -b), one line per .gcno
   --lcov FILE              lcov tracefile
   --cobertura FILE         Cobertura XML as gcovr writes it, for the files under --source-root
@@ -34,24 +37,10 @@ ending with it, and must carry the same stamp and checksum).
   --fail-under-condition P exit 3 when condition coverage is below P percent
   --base, --arch, --word-size, --endian, --head, --elf, --head-symbol, --scan
                            image options, as for hvcov extract
+${LIMITS_HELP}
 
 Exit status: 0 when everything was read, 1 when some files had problems (each is printed,
 the rest is reported), 2 on errors, 3 when below a --fail-under threshold.`;
-
-function walk(dir: string, ext: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p, ext));
-    else if (name.endsWith(ext)) out.push(p);
-  }
-  return out.sort();
-}
-
-const bytesOf = (path: string): Uint8Array => {
-  const b = readFileSync(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-};
 
 function threshold(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;
@@ -66,6 +55,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     args: argv,
     options: {
       ...TARGET_OPTIONS,
+      ...LIMIT_OPTIONS,
       build: { type: 'string' },
       image: { type: 'string' },
       gcda: { type: 'string' },
@@ -96,19 +86,19 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   ];
 
   const build = values.build;
-  const notes: NotesInput[] = walk(build, '.gcno').map((f) => ({
-    name: relative(build, f),
-    bytes: bytesOf(f),
-  }));
+  const archive = archiveLimits(values);
+  const problems: string[] = [];
+  const tree = await filesOf(build, '.gcno', archive);
+  for (const p of tree.problems) problems.push(`problem: ${p.message}`);
+  const notes: NotesInput[] = tree.files;
   if (notes.length === 0)
     throw new InputError(build, undefined, 'not-found', 'no .gcno files in the build folder');
 
   let data: DataInput[];
-  const problems: string[] = [];
   if (values.image !== undefined) {
     const opts = detectOptions(values);
     if (values.elf) opts.elf = { bytes: bytesOf(values.elf), name: values.elf };
-    const result = extractImage(bytesOf(values.image), values.image, opts);
+    const result = extractImage(await imageOf(values.image, archive), values.image, opts);
     out(describe(result, values.image));
     const d = result.detection;
     const target = `${targetText(d.target)}${d.arch ? ` (${d.arch})` : ''}`;
@@ -116,8 +106,9 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     for (const p of result.problems) problems.push(`skipped: ${p.message}`);
     data = result.files.map((f) => ({ name: f.path, bytes: f.bytes, image: values.image, target }));
   } else {
-    const dir = values.gcda!;
-    data = walk(dir, '.gcda').map((f) => ({ name: relative(dir, f), bytes: bytesOf(f) }));
+    const gcda = await filesOf(values.gcda!, '.gcda', archive);
+    for (const p of gcda.problems) problems.push(`problem: ${p.message}`);
+    data = gcda.files;
   }
 
   const report = buildReport(notes, data, {
