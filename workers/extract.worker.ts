@@ -7,6 +7,8 @@
 import * as Comlink from 'comlink';
 import { coberturaXml } from '../src/model/cobertura';
 import { lcovTracefile } from '../src/model/lcov';
+import type { ArchiveLimits } from '../src/model/limits';
+import { isOutOfMemory } from '../src/model/out-of-memory';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
 import { staticReportHtml } from '../src/model/static-report';
 import {
@@ -125,8 +127,18 @@ const api = {
   },
   /** A download of the report, UTF-8 encoded. */
   async export(kind: ExportKind, now: number): Promise<Uint8Array> {
-    const bytes = new TextEncoder().encode(await exportText(kind, now));
+    let bytes: Uint8Array;
+    try {
+      bytes = new TextEncoder().encode(await exportText(kind, now));
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+      throw new Error(`not enough memory for writing the ${kind} download of this report`, { cause: e });
+    }
     return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  /** The bounds on what each archive given from now on may unpack to. */
+  setLimits(limits: ArchiveLimits): void {
+    session.setLimits(limits);
   },
   clear(): void {
     session.clear();

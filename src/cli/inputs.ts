@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../gcov/errors';
 import { archiveKind, DEFAULT_LIMITS, gunzip, unpackArchive, type ArchiveLimits } from '../model/archive';
-import { formatSize, parseSize } from '../model/sizes';
+import { formatSize, parseSize } from '../model/limits';
 
 export const LIMIT_OPTIONS = {
   'max-unpacked': { type: 'string' },

@@ -11,22 +11,9 @@ import { unzipSync } from 'fflate';
 import { InputError } from '../gcov/errors';
 import { safeRelativePath } from '../gcov/paths';
 import { isOutOfMemory } from './out-of-memory';
-import { formatSize } from './sizes';
+import { DEFAULT_LIMITS, MAX_DEPTH, MAX_NAME, formatSize, type ArchiveLimits } from './limits';
 
-export interface ArchiveLimits {
-  /** Most entries taken from one archive (directories and links not counted). */
-  readonly maxEntries: number;
-  /** Most bytes unpacked from one archive, all entries together (and a gzip stream's output). */
-  readonly maxTotalBytes: number;
-}
-
-export const DEFAULT_LIMITS: ArchiveLimits = { maxEntries: 100_000, maxTotalBytes: 1 << 30 };
-
-/** Archives inside archives are unpacked this many levels deep; deeper ones are kept as files. */
-export const MAX_DEPTH = 4;
-
-/** Longest entry name taken (characters); longer ones are skipped as damaged. */
-export const MAX_NAME = 4096;
+export { DEFAULT_LIMITS, MAX_DEPTH, MAX_NAME, type ArchiveLimits } from './limits';
 
 const limitHint = 'raise it with --max-unpacked / --max-entries, or in the app under Limits';
 

@@ -4,7 +4,7 @@
  * uncaught RangeError that would leave the page waiting.
  */
 import { InputError } from '../gcov/errors';
-import { formatSize } from './sizes';
+import { formatSize } from './limits';
 
 /** A failed allocation as V8, SpiderMonkey and JavaScriptCore report it. */
 export function isOutOfMemory(e: unknown): boolean {

@@ -9,6 +9,8 @@ import { fromDataTransfer, fromFileList, type Picked } from './collect';
 import type { ExportKind } from '../../workers/extract.worker';
 import { Cancelled, Engine } from './engine';
 import { loadExample } from './example';
+import { Limits } from './Limits';
+import { DEFAULT_LIMITS, type ArchiveLimits } from '../model/limits';
 import type { ReportSummary } from './report-view';
 
 /**
@@ -194,6 +196,7 @@ export function App() {
   const [progress, setProgress] = useState<Progress | undefined>();
   const [message, setMessage] = useState<string>('');
   const [strip, setStrip] = useState(0);
+  const [limits, setLimits] = useState<ArchiveLimits>(DEFAULT_LIMITS);
   const exampleStarted = useRef(false);
 
   useEffect(() => {
@@ -300,6 +303,13 @@ export function App() {
       </header>
 
       <DropZone onPicked={onPicked} disabled={busy} />
+      <Limits
+        limits={limits}
+        onChange={(l) => {
+          setLimits(l);
+          eng().setLimits(l);
+        }}
+      />
 
       <div className="buttons">
         <button type="button" onClick={openExample} disabled={busy}>

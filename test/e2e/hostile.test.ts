@@ -9,7 +9,7 @@
  * script and a request to another origin are refused.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { zipSync } from 'fflate';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, formatSize } from '../../src/model/limits';
 import { buildHostile, PAYLOADS, SOURCE_MARKERS, type HostileBuild } from '../helpers/hostile';
 
 const ARGS = [
@@ -253,5 +254,57 @@ describe('the Content-Security-Policy', () => {
     await view.getByTestId('report-totals').waitFor();
     await expectInert(view, v);
     await offline.close();
+  });
+});
+
+describe('limits and huge inputs', () => {
+  it('states the archive limits where files are dropped and applies changed ones', async () => {
+    const page = await context.newPage();
+    const w = await watch(page);
+    await page.goto(`${origin}/`);
+    const note = page.getByTestId('limits');
+    expect(await note.textContent()).toContain(
+      `at most ${formatSize(DEFAULT_LIMITS.maxTotalBytes)} and ${DEFAULT_LIMITS.maxEntries.toLocaleString('en')} files`,
+    );
+    await note.getByText('Limits').click();
+    await note.getByLabel('Most files per archive').fill('3');
+    await note.getByText('at most 1 GiB and 3 files').waitFor();
+    const entries: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 10; i++) entries[`src/f${i}.c`] = new TextEncoder().encode(`int f${i};\n`);
+    const zip = join(work, 'many.zip');
+    writeFileSync(zip, zipSync(entries));
+    await page.setInputFiles('#files-input', zip);
+    const problem = page.locator('li.problem').filter({ hasText: 'many.zip: more than 3 entries' });
+    await problem.waitFor();
+    expect(await page.getByTestId('summary').textContent()).toBe('3 sources');
+    // the size limit, in MiB
+    await note.getByLabel('Most unpacked per archive (MiB)').fill('1');
+    await note.getByText('at most 1 MiB and 3 files').waitFor();
+    await expectInert(page, w);
+    await page.close();
+  });
+
+  it('shows progress while reading a folder of 20,000 files, and cancels it', async () => {
+    const many = join(work, 'many');
+    for (let d = 0; d < 200; d++) {
+      const dir = join(many, `d${d}`);
+      mkdirSync(dir, { recursive: true });
+      for (let f = 0; f < 100; f++) writeFileSync(join(dir, `f${f}.c`), `int v${d}_${f};\n`);
+    }
+    const page = await context.newPage();
+    const w = await watch(page);
+    await page.goto(`${origin}/`);
+    await page.setInputFiles('#folder-input', many);
+    const bar = page.getByRole('group', { name: 'Progress' });
+    await bar.getByText(/of 20000/).waitFor();
+    await bar.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Cancelled. The worker was restarted').waitFor();
+    expect(await bar.count()).toBe(0);
+    expect(await page.getByTestId('summary').count()).toBe(0);
+    // the page answers and takes files again
+    await page.setInputFiles('#files-input', join(many, 'd0', 'f0.c'));
+    await page.getByTestId('summary').filter({ hasText: '1 source' }).waitFor();
+    await expectInert(page, w);
+    await page.close();
   });
 });

@@ -23,7 +23,7 @@ import {
 } from '../../src/model/archive';
 import { gcdaEntryName, gcdaZip } from '../../src/model/gcda-zip';
 import { isOutOfMemory } from '../../src/model/out-of-memory';
-import { formatSize, parseSize } from '../../src/model/sizes';
+import { formatSize, parseSize } from '../../src/model/limits';
 import { Session } from '../../src/model/session';
 import { walkFiles } from '../helpers/fixtures';
 
