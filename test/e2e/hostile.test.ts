@@ -115,7 +115,16 @@ const eventAttributes = (page: Page): Promise<string[]> =>
     ),
   );
 
+/** Links whose target would run script when followed. */
+const scriptLinks = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('a[href], area[href], [src], [action], [formaction]')]
+      .map((e) => e.getAttribute('href') ?? e.getAttribute('src') ?? e.getAttribute('action') ?? '')
+      .filter((u) => /^\s*(javascript|vbscript|data):/i.test(u)),
+  );
+
 async function expectInert(page: Page, w: Watch): Promise<void> {
+  expect(await scriptLinks(page)).toEqual([]);
   expect(w.dialogs).toEqual([]);
   expect(w.errors).toEqual([]);
   expect(await w.pwned()).toBeUndefined();
