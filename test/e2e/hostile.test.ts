@@ -303,6 +303,9 @@ describe('limits and huge inputs', () => {
     const page = await context.newPage();
     const w = await watch(page);
     await page.goto(`${origin}/`);
+    const limits = page.getByTestId('limits');
+    await limits.getByText('Limits').click();
+    await limits.getByLabel('Most files per archive').fill('2');
     await page.setInputFiles('#folder-input', many);
     const bar = page.getByRole('group', { name: 'Progress' });
     await bar.getByText(/of 20000/).waitFor();
@@ -310,9 +313,19 @@ describe('limits and huge inputs', () => {
     await page.getByText('Cancelled. The worker was restarted').waitFor();
     expect(await bar.count()).toBe(0);
     expect(await page.getByTestId('summary').count()).toBe(0);
-    // the page answers and takes files again
-    await page.setInputFiles('#files-input', join(many, 'd0', 'f0.c'));
-    await page.getByTestId('summary').filter({ hasText: '1 source' }).waitFor();
+    // the page answers and takes files again, the new worker with the limits set before
+    const zip = join(work, 'three.zip');
+    writeFileSync(
+      zip,
+      zipSync({
+        'a.c': readFileSync(join(many, 'd0', 'f0.c')),
+        'b.c': new Uint8Array(1),
+        'c.c': new Uint8Array(1),
+      }),
+    );
+    await page.setInputFiles('#files-input', zip);
+    await page.locator('li.problem').filter({ hasText: 'three.zip: more than 2 entries' }).waitFor();
+    expect(await page.getByTestId('summary').textContent()).toBe('2 sources');
     await expectInert(page, w);
     await page.close();
   });
