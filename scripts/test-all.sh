@@ -11,6 +11,7 @@ bash scripts/install-deps.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+bash scripts/check-supply.sh
 npm run --silent build:cli
 
 step "format, lint, types"

@@ -7,6 +7,8 @@
 import * as Comlink from 'comlink';
 import { coberturaXml } from '../src/model/cobertura';
 import { lcovTracefile } from '../src/model/lcov';
+import type { ArchiveLimits } from '../src/model/limits';
+import { isOutOfMemory } from '../src/model/out-of-memory';
 import { Session, type InputFile, type Progress, type Summary } from '../src/model/session';
 import type { NamedBytes } from '../src/model/evidence';
 import type { RunsChoice, RunsSummary } from '../src/model/runs-view';
@@ -133,13 +135,23 @@ const api = {
   },
   /** A download of the report, UTF-8 encoded. */
   async export(kind: ExportKind, now: number): Promise<Uint8Array> {
-    const bytes = new TextEncoder().encode(await exportText(kind, now));
+    let bytes: Uint8Array;
+    try {
+      bytes = new TextEncoder().encode(await exportText(kind, now));
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+      throw new Error(`not enough memory for writing the ${kind} download of this report`, { cause: e });
+    }
     return Comlink.transfer(bytes, [bytes.buffer]);
   },
   /** The evidence package (zip) of the current report; `now` is the page's clock. */
   async evidence(now: number, justification?: NamedBytes): Promise<Uint8Array> {
     const { zip } = await sessionEvidence(session, now, justification);
     return Comlink.transfer(zip, [zip.buffer]);
+  },
+  /** The bounds on what each archive given from now on may unpack to. */
+  setLimits(limits: ArchiveLimits): void {
+    session.setLimits(limits);
   },
   clear(): void {
     session.clear();

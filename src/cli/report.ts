@@ -1,15 +1,6 @@
 /** `hvcov report`: the coverage of a build from a core image or .gcda files. */
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
 import { extractImage } from '../gcov/extract';
@@ -32,6 +23,7 @@ import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { detectOptions, TARGET_OPTIONS } from './args';
 import { EVIDENCE_HELP, EVIDENCE_OPTIONS, writeEvidence } from './evidence';
+import { archiveLimits, bytesOf, filesOf, imageOf, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
 
 export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE... | --run NAME=IMAGE... | --gcda DIR) [outputs] [options]
 
@@ -39,9 +31,11 @@ Coverage of a build: every .gcno under --build, with its data from a core image 
 a folder of .gcda files (each .gcda goes to the .gcno whose path shares the longest
 ending with it, and must carry the same stamp and checksum).
 
-  --build DIR              folder with the .gcno files (the object tree of the build)
-  --image IMAGE            core image to take the .gcda data from (as hvcov extract)
-  --gcda DIR               folder with .gcda files instead
+  --build DIR              folder with the .gcno files (the object tree of the build),
+                           or a .zip, .tar or .tar.gz of it
+  --image IMAGE            core image to take the .gcda data from (as hvcov extract),
+                           gzip-compressed or not
+  --gcda DIR               folder (or archive) with .gcda files instead
   --run NAME=IMAGE         a named run (an image, or a folder of .gcda files); several are merged (arcs add, conditions
                            OR, as gcov-tool merge), warning when one run is given twice
   --diff                   snapshots instead: the last image against the first, B − A per line,
@@ -66,6 +60,7 @@ ending with it, and must carry the same stamp and checksum).
   --fail-under-branch P    exit 3 when branch coverage is below P percent
   --fail-under-condition P exit 3 when condition coverage is below P percent
 ${EVIDENCE_HELP}
+${LIMITS_HELP}
   --base, --arch, --word-size, --endian, --head, --elf, --head-symbol, --scan
                            image options, as for hvcov extract
 
@@ -75,21 +70,6 @@ naming the .gcda, the function and the block; the counts reported are still gcov
 
 Exit status: 0 when everything was read, 1 when some files had problems or such warnings
 (each is printed, the rest is reported), 2 on errors, 3 when below a --fail-under threshold.`;
-
-function walk(dir: string, ext: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p, ext));
-    else if (name.endsWith(ext)) out.push(p);
-  }
-  return out.sort();
-}
-
-const bytesOf = (path: string): Uint8Array => {
-  const b = readFileSync(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-};
 
 function threshold(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;
@@ -105,6 +85,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     options: {
       ...TARGET_OPTIONS,
       ...EVIDENCE_OPTIONS,
+      ...LIMIT_OPTIONS,
       build: { type: 'string' },
       image: { type: 'string', multiple: true },
       run: { type: 'string', multiple: true },
@@ -143,15 +124,15 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   ];
 
   const build = values.build;
-  const notes: NotesInput[] = walk(build, '.gcno').map((f) => ({
-    name: relative(build, f),
-    bytes: bytesOf(f),
-  }));
+  const archive = archiveLimits(values);
+  const problems: string[] = [];
+  const tree = await filesOf(build, '.gcno', archive);
+  for (const p of tree.problems) problems.push(`problem: ${p.message}`);
+  const notes: NotesInput[] = tree.files;
   if (notes.length === 0)
     throw new InputError(build, undefined, 'not-found', 'no .gcno files in the build folder');
 
   let data: DataInput[] = [];
-  const problems: string[] = [];
   const reportOpts =
     values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {};
   let report: Report | undefined;
@@ -185,7 +166,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     const image = values.image[0]!;
     const opts = detectOptions(values);
     if (values.elf) opts.elf = { bytes: bytesOf(values.elf), name: values.elf };
-    const result = extractImage(bytesOf(image), image, opts);
+    const result = extractImage(await imageOf(image, archive), image, opts);
     out(describe(result, image));
     const d = result.detection;
     const target = `${targetText(d.target)}${d.arch ? ` (${d.arch})` : ''}`;
@@ -194,7 +175,9 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     data = result.files.map((f) => ({ name: f.path, bytes: f.bytes, image, target }));
   } else {
     const dir = values.gcda!;
-    data = walk(dir, '.gcda').map((f) => ({ name: relative(dir, f), bytes: bytesOf(f) }));
+    const gcda = await filesOf(dir, '.gcda', archive);
+    for (const p of gcda.problems) problems.push(`problem: ${p.message}`);
+    data = gcda.files;
   }
   // gcov JSON alone needs no merged model and no sources: one object at a time
   if (

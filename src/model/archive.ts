@@ -1,21 +1,60 @@
 /**
  * Archives a user drops: tar (ustar, GNU long names, pax path records), gzip (through the
- * platform's DecompressionStream) and zip (fflate). Every entry name is made relative and
- * `..`-free, so nothing unpacked can land outside the archive's own root; total size and
- * entry count are bounded, and a damaged archive yields what could be read plus problems.
+ * platform's DecompressionStream) and zip (fflate), and archives inside them. Every entry
+ * name is made relative and `..`-free (no drive letter, no control character), so nothing
+ * unpacked can land outside the archive's own root; the entry count and the bytes unpacked
+ * are bounded for an archive and everything nested in it together (a gzip stream is
+ * inflated in chunks and stopped at the bound, a zip entry never inflates past its declared
+ * size), and a damaged archive yields what could be read plus problems.
  */
 import { unzipSync } from 'fflate';
 import { InputError } from '../gcov/errors';
 import { safeRelativePath } from '../gcov/paths';
+import { isOutOfMemory } from './out-of-memory';
+import { DEFAULT_LIMITS, MAX_DEPTH, MAX_NAME, formatSize, type ArchiveLimits } from './limits';
 
-export interface ArchiveLimits {
-  /** Most entries taken from one archive (directories and links not counted). */
-  readonly maxEntries: number;
-  /** Most bytes unpacked from one archive, all entries together (and a gzip stream's output). */
-  readonly maxTotalBytes: number;
+export { DEFAULT_LIMITS, MAX_DEPTH, MAX_NAME, type ArchiveLimits } from './limits';
+
+const limitHint = 'raise it with --max-unpacked / --max-entries, or in the app under Limits';
+
+/** What one archive and everything nested in it have used of the limits so far. */
+interface Budget {
+  entries: number;
+  bytes: number;
 }
 
-export const DEFAULT_LIMITS: ArchiveLimits = { maxEntries: 100_000, maxTotalBytes: 1 << 30 };
+const newBudget = (): Budget => ({ entries: 0, bytes: 0 });
+
+/**
+ * An entry's name as a path under the archive root: a drive letter or UNC prefix dropped,
+ * `\\` as `/`, `.`/`..` resolved without climbing out, control characters as `_`.
+ */
+export function entryPath(raw: string): string {
+  return safeRelativePath(raw.replace(/^[A-Za-z]:/, '')).replace(/\p{Cc}/gu, '_');
+}
+
+function namedPath(raw: string, file: string, at: number | undefined, problems: InputError[]): string {
+  if (raw.length > MAX_NAME) {
+    problems.push(
+      new InputError(
+        file,
+        at,
+        'bad-string',
+        `entry named "${raw.slice(0, 80)}…" (${raw.length} characters): skipped`,
+      ),
+    );
+    return '';
+  }
+  const path = entryPath(raw);
+  if (path === '')
+    problems.push(new InputError(file, at, 'bad-string', `entry named "${raw}": no file name`));
+  return path;
+}
+
+const countLimit = (limits: ArchiveLimits): string =>
+  `more than ${limits.maxEntries} entries (the limit, nested archives included; ${limitHint})`;
+const sizeLimit = (limits: ArchiveLimits): string =>
+  `more than ${formatSize(limits.maxTotalBytes)} unpacked (the limit, nested archives included; ${limitHint})`;
 
 export interface ArchiveEntry {
   /** Relative, `/`-separated, without `.` or `..` segments. */
@@ -116,10 +155,10 @@ export function readTar(
   bytes: Uint8Array,
   file: string,
   limits: ArchiveLimits = DEFAULT_LIMITS,
+  budget: Budget = newBudget(),
 ): ArchiveResult {
   const entries: ArchiveEntry[] = [];
   const problems: InputError[] = [];
-  let total = 0;
   let at = 0;
   let longName: string | undefined;
   let paxPath: string | undefined;
@@ -170,29 +209,18 @@ export function readTar(
       continue;
     }
     if (type !== '0' && type !== '\0' && type !== '7') continue; // devices, FIFOs, vendor types
-    const path = safeRelativePath(raw);
-    if (path === '') {
-      problems.push(new InputError(file, h, 'bad-string', `entry named "${raw}": no file name`));
-      continue;
-    }
-    if (entries.length >= limits.maxEntries) {
-      problems.push(
-        new InputError(file, h, 'limit', `more than ${limits.maxEntries} entries: the rest ignored`),
-      );
+    const path = namedPath(raw, file, h, problems);
+    if (path === '') continue;
+    if (budget.entries >= limits.maxEntries) {
+      problems.push(new InputError(file, h, 'limit', `${countLimit(limits)}: ${path} and the rest ignored`));
       break;
     }
-    if (total + size > limits.maxTotalBytes) {
-      problems.push(
-        new InputError(
-          file,
-          h,
-          'limit',
-          `more than ${limits.maxTotalBytes} bytes unpacked: ${path} and the rest ignored`,
-        ),
-      );
+    if (budget.bytes + size > limits.maxTotalBytes) {
+      problems.push(new InputError(file, h, 'limit', `${sizeLimit(limits)}: ${path} and the rest ignored`));
       break;
     }
-    total += size;
+    budget.entries++;
+    budget.bytes += size;
     entries.push({ path, bytes: data });
   }
   if (at + BLOCK > bytes.length && at < bytes.length)
@@ -221,7 +249,12 @@ export async function gunzip(
       total += value.length;
       if (total > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw new InputError(file, undefined, 'limit', `unpacks to more than ${maxBytes} bytes`);
+        throw new InputError(
+          file,
+          undefined,
+          'limit',
+          `unpacks to more than ${formatSize(maxBytes)} (the limit, nested archives included; ${limitHint})`,
+        );
       }
       parts.push(value);
     }
@@ -243,10 +276,11 @@ export function readZip(
   bytes: Uint8Array,
   file: string,
   limits: ArchiveLimits = DEFAULT_LIMITS,
+  budget: Budget = newBudget(),
 ): ArchiveResult {
   const problems: InputError[] = [];
-  let count = 0;
-  let declared = 0;
+  let count = budget.entries;
+  let declared = budget.bytes;
   let stopped = false;
   let unpacked: Record<string, Uint8Array>;
   try {
@@ -260,9 +294,7 @@ export function readZip(
               file,
               undefined,
               'limit',
-              count >= limits.maxEntries
-                ? `more than ${limits.maxEntries} entries: the rest ignored`
-                : `more than ${limits.maxTotalBytes} bytes unpacked: ${f.name} and the rest ignored`,
+              `${count >= limits.maxEntries ? countLimit(limits) : sizeLimit(limits)}: ${f.name} and the rest ignored`,
             ),
           );
           return false;
@@ -273,6 +305,7 @@ export function readZip(
       },
     });
   } catch (e) {
+    if (isOutOfMemory(e)) throw e;
     throw new InputError(
       file,
       undefined,
@@ -281,43 +314,98 @@ export function readZip(
     );
   }
   const entries: ArchiveEntry[] = [];
-  let total = 0;
   for (const [name, data] of Object.entries(unpacked)) {
-    const path = safeRelativePath(name);
-    if (path === '') {
-      problems.push(new InputError(file, undefined, 'bad-string', `entry named "${name}": no file name`));
-      continue;
-    }
-    total += data.length;
-    if (total > limits.maxTotalBytes) {
+    const path = namedPath(name, file, undefined, problems);
+    if (path === '') continue;
+    // inflating stops at the declared size, so this only guards the sum
+    if (budget.bytes + data.length > limits.maxTotalBytes) {
       problems.push(
-        new InputError(file, undefined, 'limit', `${name} unpacks past ${limits.maxTotalBytes} bytes`),
+        new InputError(file, undefined, 'limit', `${sizeLimit(limits)}: ${name} and the rest ignored`),
       );
       break;
     }
+    budget.entries++;
+    budget.bytes += data.length;
     entries.push({ path, bytes: data });
+  }
+  return { entries, problems };
+}
+
+const ARCHIVE_SUFFIX = /\.(zip|tar|tgz|tar\.gz|gz)$/i;
+
+/** One archive's own entries (nested archives not opened). */
+async function unpackOne(
+  bytes: Uint8Array,
+  file: string,
+  limits: ArchiveLimits,
+  budget: Budget,
+): Promise<ArchiveResult> {
+  const kind = archiveKind(bytes, file);
+  if (kind === 'zip') return readZip(bytes, file, limits, budget);
+  if (kind === 'tar') return readTar(bytes, file, limits, budget);
+  if (kind === 'gzip') {
+    const inner = await gunzip(bytes, file, limits.maxTotalBytes - budget.bytes);
+    if (archiveKind(inner, file.replace(/\.(tgz|gz)$/i, '.tar')) === 'tar')
+      return readTar(inner, file, limits, budget);
+    const base = entryPath(file.replace(/\.gz$/i, '')).split('/').pop() || 'unpacked';
+    budget.entries++;
+    budget.bytes += inner.length;
+    return { entries: [{ path: base, bytes: inner }], problems: [] };
+  }
+  throw new InputError(file, 0, 'bad-magic', 'not a zip, tar or gzip archive');
+}
+
+async function unpackNested(
+  bytes: Uint8Array,
+  file: string,
+  limits: ArchiveLimits,
+  budget: Budget,
+  depth: number,
+): Promise<ArchiveResult> {
+  const own = await unpackOne(bytes, file, limits, budget);
+  const entries: ArchiveEntry[] = [];
+  const problems = [...own.problems];
+  for (const e of own.entries) {
+    if (archiveKind(e.bytes, e.path) === undefined) {
+      entries.push(e);
+      continue;
+    }
+    const inner = `${file}/${e.path}`;
+    if (depth + 1 >= MAX_DEPTH) {
+      problems.push(
+        new InputError(
+          inner,
+          undefined,
+          'limit',
+          `an archive nested more than ${MAX_DEPTH} deep: kept as it is`,
+        ),
+      );
+      entries.push(e);
+      continue;
+    }
+    try {
+      const r = await unpackNested(e.bytes, inner, limits, budget, depth + 1);
+      const dir = e.path.replace(ARCHIVE_SUFFIX, '');
+      for (const x of r.entries) entries.push({ path: `${dir}/${x.path}`, bytes: x.bytes });
+      problems.push(...r.problems);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(err);
+      if (err.code !== 'limit') entries.push(e);
+    }
   }
   return { entries, problems };
 }
 
 /**
  * Any supported archive: zip, tar, gzip-compressed tar, or a single gzip-compressed file
- * (named after the archive without .gz). Throws InputError when nothing can be read.
+ * (named after the archive without .gz), with the archives inside it unpacked in place
+ * (`inner.zip`'s entries under `inner/`). Throws InputError when nothing can be read.
  */
 export async function unpackArchive(
   bytes: Uint8Array,
   file: string,
   limits: ArchiveLimits = DEFAULT_LIMITS,
 ): Promise<ArchiveResult> {
-  const kind = archiveKind(bytes, file);
-  if (kind === 'zip') return readZip(bytes, file, limits);
-  if (kind === 'tar') return readTar(bytes, file, limits);
-  if (kind === 'gzip') {
-    const inner = await gunzip(bytes, file, limits.maxTotalBytes);
-    if (archiveKind(inner, file.replace(/\.(tgz|gz)$/i, '.tar')) === 'tar')
-      return readTar(inner, file, limits);
-    const base = safeRelativePath(file.replace(/\.gz$/i, '')).split('/').pop() || 'unpacked';
-    return { entries: [{ path: base, bytes: inner }], problems: [] };
-  }
-  throw new InputError(file, 0, 'bad-magic', 'not a zip, tar or gzip archive');
+  return unpackNested(bytes, file, limits, newBudget(), 0);
 }

@@ -11,6 +11,7 @@ import { versionText } from '../gcov/version';
 import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from './archive';
 import { classify, type InputKind } from './classify';
 import { gcdaZip } from './gcda-zip';
+import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { buildReport, type DataInput, type Report } from './report';
 import { buildRunsView, type RunsBuilt, type RunsChoice } from './runs-view';
 import { excludeInSession } from './session-exclusions';
@@ -141,7 +142,12 @@ export class Session {
   private runsChoice: RunsChoice = { mode: 'merge', partial: false };
   private runsBuilt: RunsBuilt | undefined;
 
-  constructor(private readonly limits: ArchiveLimits = DEFAULT_LIMITS) {}
+  constructor(private limits: ArchiveLimits = DEFAULT_LIMITS) {}
+
+  /** The bounds on what one archive may unpack to, for archives given from now on. */
+  setLimits(limits: ArchiveLimits): void {
+    this.limits = limits;
+  }
 
   /** Adds files (a file with a path already held replaces it), unpacks archives, re-extracts. */
   async add(
@@ -168,8 +174,9 @@ export class Session {
         const dir = f.path.replace(/\.(zip|tar|tgz|tar\.gz|gz)$/i, '');
         for (const e of r.entries) flat.push({ path: `${dir}/${e.path}`, bytes: e.bytes, from: f.path });
       } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        this.inputProblems.push(e);
+        if (isOutOfMemory(e)) this.inputProblems.push(outOfMemory(f.path, 'unpacking', f.bytes.length));
+        else if (e instanceof InputError) this.inputProblems.push(e);
+        else throw e;
       }
     }
     let changed = false;
@@ -199,9 +206,36 @@ export class Session {
         ...(f.from ? { from: f.from } : {}),
       });
     }
-    if (changed) this.extract(onProgress);
-    if (changed || coverage) this.buildCoverage(onProgress);
+    if (changed)
+      this.guarded(
+        () => this.extract(onProgress),
+        (e) => this.extractProblems.push(e),
+        'decoding the image',
+      );
+    if (changed || coverage)
+      this.guarded(
+        () => this.buildCoverage(onProgress),
+        (e) => this.reportProblems.push(e),
+        'building the report',
+      );
     return this.summary();
+  }
+
+  /**
+   * Runs a step; an allocation it fails becomes a problem (naming the image, or every
+   * input's total size) and the step's result is dropped, the rest is kept.
+   */
+  private guarded(step: () => void, problem: (e: InputError) => void, what: string): void {
+    try {
+      step();
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+      const image = this.imagePath !== undefined ? this.held.get(this.imagePath) : undefined;
+      const size = image?.size ?? [...this.held.values()].reduce((n, f) => n + f.size, 0);
+      if (what === 'decoding the image') this.result = undefined;
+      else this.built = undefined;
+      problem(outOfMemory(image?.path ?? 'the inputs', what, size));
+    }
   }
 
   /**

@@ -12,6 +12,8 @@ import { EvidenceDownload } from './EvidenceDownload';
 import type { NamedBytes } from '../model/evidence';
 import { loadExample } from './example';
 import type { RunsChoice, RunsSummary } from '../model/runs-view';
+import { Limits } from './Limits';
+import { DEFAULT_LIMITS, type ArchiveLimits } from '../model/limits';
 import type { ReportSummary } from './report-view';
 
 /**
@@ -201,6 +203,7 @@ export function App() {
   const [progress, setProgress] = useState<Progress | undefined>();
   const [message, setMessage] = useState<string>('');
   const [strip, setStrip] = useState(0);
+  const [limits, setLimits] = useState<ArchiveLimits>(DEFAULT_LIMITS);
   const exampleStarted = useRef(false);
 
   useEffect(() => {
@@ -333,6 +336,13 @@ export function App() {
       </header>
 
       <DropZone onPicked={onPicked} disabled={busy} />
+      <Limits
+        limits={limits}
+        onChange={(l) => {
+          setLimits(l);
+          eng().setLimits(l);
+        }}
+      />
 
       <div className="buttons">
         <button type="button" onClick={openExample} disabled={busy}>

@@ -6,6 +6,8 @@ import * as Comlink from 'comlink';
 import type { ExportKind, ExtractWorkerApi } from '../../workers/extract.worker';
 import type { NamedBytes } from '../model/evidence';
 import type { RunsChoice, RunsSummary } from '../model/runs-view';
+import { formatSize, type ArchiveLimits } from '../model/limits';
+import { isOutOfMemory } from '../model/out-of-memory';
 import type { InputFile, Progress, Summary } from '../model/session';
 import type { Picked } from './collect';
 import type { FileDetail, ReportSummary } from './report-view';
@@ -17,6 +19,20 @@ export class Cancelled extends Error {
   }
 }
 
+/** A picked file's bytes; a file the browser cannot hold in memory is named with its size. */
+async function readAll(p: Picked): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await p.file.arrayBuffer());
+  } catch (e) {
+    if (isOutOfMemory(e) || (e instanceof DOMException && e.name === 'NotReadableError'))
+      throw new Error(
+        `not enough memory to read ${p.path} (${formatSize(p.file.size)}): give it on its own, or use the hvcov command line`,
+        { cause: e },
+      );
+    throw e;
+  }
+}
+
 export class Engine {
   private worker!: Worker;
   private api!: Comlink.Remote<ExtractWorkerApi>;
@@ -24,6 +40,8 @@ export class Engine {
   private abort: ((e: Error) => void) | undefined;
   /** Bumped by cancel(), so work still on the page side (reading files) stops too. */
   private generation = 0;
+  /** Set again on every new worker, so a cancel keeps them. */
+  private limits: ArchiveLimits | undefined;
 
   constructor() {
     this.start();
@@ -35,6 +53,13 @@ export class Engine {
       name: 'hvcov-extract',
     });
     this.api = Comlink.wrap<ExtractWorkerApi>(this.worker);
+    if (this.limits) void this.api.setLimits(this.limits);
+  }
+
+  /** The bounds on what each archive given from now on may unpack to. */
+  setLimits(limits: ArchiveLimits): void {
+    this.limits = limits;
+    void this.api.setLimits(limits);
   }
 
   /** `call`, or a Cancelled rejection as soon as cancel() is called while it is pending. */
@@ -63,7 +88,7 @@ export class Engine {
     let done = 0;
     for (const p of picked) {
       onProgress({ stage: 'unpack', done: done++, total: picked.length, label: `reading ${p.path}` });
-      inputs.push({ path: p.path, bytes: new Uint8Array(await p.file.arrayBuffer()) });
+      inputs.push({ path: p.path, bytes: await readAll(p) });
       if (gen !== this.generation) throw new Cancelled();
     }
     return this.addBytes(inputs, onProgress);

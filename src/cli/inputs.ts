@@ -1,0 +1,97 @@
+/**
+ * What `hvcov report` reads from the command line: a folder, or an archive of one (zip,
+ * tar, tar.gz; archives inside unpacked too), within the limits given by --max-unpacked
+ * and --max-entries; and a core image, gzip-compressed or not.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { InputError } from '../gcov/errors';
+import { archiveKind, DEFAULT_LIMITS, gunzip, unpackArchive, type ArchiveLimits } from '../model/archive';
+import { formatSize, parseSize } from '../model/limits';
+
+export const LIMIT_OPTIONS = {
+  'max-unpacked': { type: 'string' },
+  'max-entries': { type: 'string' },
+} as const;
+
+export const LIMITS_HELP = `  --max-unpacked SIZE      most bytes one archive, nested archives included, may unpack to
+                           (default ${formatSize(DEFAULT_LIMITS.maxTotalBytes)}; e.g. 512M, 4G)
+  --max-entries N          most files one archive, nested archives included, may hold
+                           (default ${DEFAULT_LIMITS.maxEntries})`;
+
+export function archiveLimits(v: { 'max-unpacked'?: string; 'max-entries'?: string }): ArchiveLimits {
+  let maxTotalBytes = DEFAULT_LIMITS.maxTotalBytes;
+  let maxEntries = DEFAULT_LIMITS.maxEntries;
+  if (v['max-unpacked'] !== undefined) {
+    const n = parseSize(v['max-unpacked']);
+    if (n === undefined)
+      throw new InputError(
+        'command line',
+        undefined,
+        'bad-argument',
+        `--max-unpacked ${v['max-unpacked']}: a size such as 800M or 2G`,
+      );
+    maxTotalBytes = n;
+  }
+  if (v['max-entries'] !== undefined) {
+    const n = Number(v['max-entries']);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new InputError(
+        'command line',
+        undefined,
+        'bad-argument',
+        `--max-entries ${v['max-entries']}: a whole number from 1`,
+      );
+    maxEntries = n;
+  }
+  return { maxEntries, maxTotalBytes };
+}
+
+function walk(dir: string, ext: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p, ext));
+    else if (name.endsWith(ext)) out.push(p);
+  }
+  return out.sort();
+}
+
+export const bytesOf = (path: string): Uint8Array => {
+  const b = readFileSync(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+};
+
+export interface TreeFile {
+  /** Relative to the folder, or the entry's path in the archive. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/** The files ending in `ext` under a folder or in an archive, with what the archive got wrong. */
+export async function filesOf(
+  path: string,
+  ext: string,
+  limits: ArchiveLimits,
+): Promise<{ files: TreeFile[]; problems: InputError[] }> {
+  if (statSync(path).isDirectory())
+    return {
+      files: walk(path, ext).map((f) => ({ name: relative(path, f), bytes: bytesOf(f) })),
+      problems: [],
+    };
+  const bytes = bytesOf(path);
+  if (archiveKind(bytes, path) === undefined)
+    throw new InputError(path, 0, 'bad-magic', 'neither a folder nor a zip, tar or gzip archive');
+  const r = await unpackArchive(bytes, path, limits);
+  const files = r.entries
+    .filter((e) => e.path.endsWith(ext))
+    .map((e) => ({ name: e.path, bytes: e.bytes }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { files, problems: r.problems };
+}
+
+/** A core image's bytes; a gzip-compressed one is inflated within the --max-unpacked limit. */
+export async function imageOf(path: string, limits: ArchiveLimits): Promise<Uint8Array> {
+  const bytes = bytesOf(path);
+  return archiveKind(bytes, path) === 'gzip' ? gunzip(bytes, path, limits.maxTotalBytes) : bytes;
+}
