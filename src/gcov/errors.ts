@@ -17,7 +17,9 @@ export type ProblemCode =
   | 'checksum'
   | 'unsupported'
   | 'bad-argument'
-  | 'limit';
+  | 'limit'
+  /** A file we wrote does not read back as what the image holds (extraction's self-check). */
+  | 'self-check';
 
 export class InputError extends Error {
   override readonly name = 'InputError';
