@@ -7,6 +7,7 @@ import { detect, type Detection, type DetectOptions } from './detect';
 import { crc32Unsigned } from './crc32';
 import { programSummary, sizeBound, writeGcda, writeGcdaParts, type GcdaFile } from './gcda-writer';
 import { verifyGcda, type ImageView } from './gcda-verify';
+import { tornCounters, tornText, type TornCounter } from './torn';
 import { walkInfoList, type InfoRecord } from './walker';
 
 const NO_BYTES = new Uint8Array(0);
@@ -24,8 +25,10 @@ export interface ExtractResult {
   readonly files: readonly GcdaFile[];
   /** Skipped records and other problems; empty when every record was written. */
   readonly problems: readonly InputError[];
-  /** Findings that do not stop a record from being written. */
+  /** Findings that do not stop a record from being written (torn counters among them). */
   readonly warnings: readonly string[];
+  /** Counters that look torn (32-bit targets; see torn.ts), written as read. */
+  readonly torn: readonly TornCounter[];
   readonly stats: ExtractStats;
 }
 
@@ -72,6 +75,7 @@ export function extractImage(
   const prog = programSummary(records, mem);
   const files: GcdaFile[] = [];
   const byPath = new Map<string, InfoRecord>();
+  const torn: TornCounter[] = [];
 
   let scratch = new Uint8Array(0);
   let joined = new Uint8Array(0);
@@ -108,6 +112,11 @@ export function extractImage(
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
         );
     }
+    if (mem.wordSize === 4)
+      for (const t of tornCounters(rec, mem)) {
+        torn.push(t);
+        warnings.push(tornText(t));
+      }
     let into: Uint8Array | undefined;
     if (!keepFiles) {
       const need = sizeBound(rec);
@@ -155,5 +164,5 @@ export function extractImage(
     stats.functions += slots.length - placeholders;
     stats.counters += rec.counterCount;
   }
-  return { detection, records, files, problems, warnings, stats };
+  return { detection, records, files, problems, warnings, torn, stats };
 }
