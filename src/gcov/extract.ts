@@ -5,7 +5,7 @@
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { crc32Unsigned } from './crc32';
-import { programSummary, sizeBound, writeGcda, writeGcdaParts, type GcdaFile } from './gcda-writer';
+import { programSummary, sizeBound, VIEW_MIN, writeGcda, writeGcdaParts, type GcdaFile } from './gcda-writer';
 import { verifyGcda, type ImageView } from './gcda-verify';
 import { tornCounters, tornText, type TornCounter } from './torn';
 import { walkInfoList, type InfoRecord } from './walker';
@@ -48,6 +48,8 @@ export interface ExtractOptions {
   keepFiles?: boolean;
   parts?: boolean;
   verify?: boolean;
+  /** With `parts`: counter runs from this many bytes are views on the image (default VIEW_MIN). */
+  viewMin?: number;
   tamper?: (pieces: readonly Uint8Array[]) => void;
 }
 
@@ -56,7 +58,7 @@ export function extractImage(
   file: string,
   opts: DetectOptions = {},
   onFile?: (f: GcdaFile) => void,
-  { keepFiles = true, parts = false, verify = true, tamper }: ExtractOptions = {},
+  { keepFiles = true, parts = false, verify = true, viewMin = VIEW_MIN, tamper }: ExtractOptions = {},
 ): ExtractResult {
   const detection = detect(bytes, file, opts);
   const mem = detection.memory;
@@ -125,7 +127,12 @@ export function extractImage(
     }
     const made: GcdaFile =
       into !== undefined && parts
-        ? { path: rec.filename, bytes: NO_BYTES, parts: writeGcdaParts(rec, mem, prog, into), record: rec }
+        ? {
+            path: rec.filename,
+            bytes: NO_BYTES,
+            parts: writeGcdaParts(rec, mem, prog, into, viewMin),
+            record: rec,
+          }
         : { path: rec.filename, bytes: writeGcda(rec, mem, prog, into), record: rec };
     if (tamper) tamper(made.parts ?? [made.bytes]);
     if (verify) {
