@@ -1,6 +1,7 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hex } from '../gcov/errors';
@@ -65,7 +66,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   let writer: FileWriter | undefined;
   try {
     const size = fstatSync(image).size;
-    const parallel = root !== undefined && size >= PARALLEL_MIN;
+    const parallel = root !== undefined && size >= PARALLEL_MIN && coreIsFree();
     writer = root === undefined ? undefined : new FileWriter(parallel);
     bytes = readAll(image, parallel ? sharedBytes(size) : new Uint8Array(size));
   } finally {
@@ -105,6 +106,17 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
 
 /** Image size from which the --out path writes from two threads (a worker costs ~40 ms of CPU to start). */
 const PARALLEL_MIN = 16 << 20;
+
+/**
+ * A second thread only pays when a core is idle: on a busy machine it just adds its start-up
+ * and hand-over costs. HVCOV_WRITE_THREADS=1 or 2 decides instead.
+ */
+function coreIsFree(): boolean {
+  const forced = process.env.HVCOV_WRITE_THREADS;
+  if (forced === '1' || forced === '2') return forced === '2';
+  const cores = availableParallelism();
+  return cores > 1 && loadavg()[0]! <= cores - 1;
+}
 
 /** Reads the whole open file into `into` (its size). */
 function readAll(fd: number, into: Uint8Array): Uint8Array {

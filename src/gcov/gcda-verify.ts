@@ -4,6 +4,7 @@
  * every counter), so a file never silently differs from the image. Counters are compared
  * in place, word by word, without decoding them.
  */
+import type { WordReader } from './bytes';
 import { InputError, hex } from './errors';
 import { TAG } from './format';
 import { scanGcda } from './gcda-reader';
@@ -87,12 +88,16 @@ export function verifyGcda(
         j = nk;
       } else {
         const L = rec.layout;
-        const got = [cur.u32(), cur.u32(), cur.u32()];
-        const want = [ir.u32(fo + L.fnIdent), ir.u32(fo + L.fnLinenoChecksum), ir.u32(fo + L.fnCfgChecksum)];
-        if (r.size !== 12 || got.some((v, k) => v !== want[k]))
+        const a = cur.u32();
+        const b = cur.u32();
+        const c = cur.u32();
+        const ia = ir.u32(fo + L.fnIdent);
+        const ib = ir.u32(fo + L.fnLinenoChecksum);
+        const ic = ir.u32(fo + L.fnCfgChecksum);
+        if (r.size !== 12 || a !== ia || b !== ib || c !== ic)
           fail(
             r.at,
-            `functions[${slot}]: ident, lineno and cfg checksums ${got.map(hex).join(', ')}; expected ${want.map(hex).join(', ')}`,
+            `functions[${slot}]: ident, lineno and cfg checksums ${[a, b, c].map(hex).join(', ')}; expected ${[ia, ib, ic].map(hex).join(', ')}`,
           );
         j = 0;
       }
@@ -107,11 +112,9 @@ export function verifyGcda(
     const num = rec.ctrNum[fi * nk + j]!;
     const values = rec.ctrValues[fi * nk + j]!;
     const sites = rec.topn.size === 0 ? undefined : rec.topn.get(siteKey(fi, j));
-    const what = `functions[${fi}] ${rec.format.counters[kind]!.name} counters`;
+    const what = (): string => `functions[${fi}] ${rec.format.counters[kind]!.name} counters`;
     j++;
-    // the counter at file offset `at` and the image's 64-bit value at `m`
-    const same = (at: number, m: number): boolean =>
-      fr.u32(at) === ir.u64lo(m) && fr.u32(at + 4) === ir.u64hi(m);
+    const same = (at: number, m: number): boolean => sameCounter(fr, at, ir, m);
     const sameValue = (at: number, hi: number, lo: number): boolean =>
       fr.u32(at) === lo && fr.u32(at + 4) === hi;
     if (view) {
@@ -129,7 +132,7 @@ export function verifyGcda(
       )
         fail(
           r.body,
-          `${what}: written from image offset ${hex(view.image)}, ${view.length} bytes; expected ${hex(values)}, ${num * 8} bytes`,
+          `${what()}: written from image offset ${hex(view.image)}, ${view.length} bytes; expected ${hex(values)}, ${num * 8} bytes`,
         );
       return;
     }
@@ -137,30 +140,30 @@ export function verifyGcda(
       let pairs = 0;
       for (const s of sites) pairs += s.nodes.length;
       if (r.counters !== 2 * sites.length + 2 * pairs)
-        fail(r.at, `${what}: ${r.counters} values, expected ${2 * sites.length + 2 * pairs}`);
+        fail(r.at, `${what()}: ${r.counters} values, expected ${2 * sites.length + 2 * pairs}`);
       let at = r.body;
       for (const s of sites) {
         if (!same(at, s.total) || !sameValue(at + 8, 0, s.nodes.length))
-          fail(at, `${what}: TOPN site differs from the image at ${mem.describe(s.total)}`);
+          fail(at, `${what()}: TOPN site differs from the image at ${mem.describe(s.total)}`);
         at += 16;
         for (const n of s.nodes) {
           if (!same(at, n) || !same(at + 8, n + 8))
-            fail(at, `${what}: TOPN entry differs from the image at ${mem.describe(n)}`);
+            fail(at, `${what()}: TOPN entry differs from the image at ${mem.describe(n)}`);
           at += 16;
         }
       }
       return;
     }
-    if (r.counters !== num) fail(r.at, `${what}: ${r.counters} values, expected ${num}`);
+    if (r.counters !== num) fail(r.at, `${what()}: ${r.counters} values, expected ${num}`);
     if (r.size === 0) {
       // written as all zero (compacted): so must the image be
-      for (let i = 0; i < num; i++)
-        if (ir.u64lo(values + i * 8) !== 0 || ir.u64hi(values + i * 8) !== 0)
-          fail(r.at, `${what}: written as all zero but counter ${i} is not`);
+      const m = mem.wordIndex(values);
+      const i = m >= 0 ? firstNonZero(mem.words32, m, num) : firstNonZeroAt(ir, values, num);
+      if (i >= 0) fail(r.at, `${what()}: written as all zero but counter ${i} is not`);
       return;
     }
     const merge = rec.format.counters[kind]!.merge;
-    if (merge === 'topn' || merge === 'icall_topn') return checkGroups(r.body, values, num, what);
+    if (merge === 'topn' || merge === 'icall_topn') return checkGroups(r.body, values, num, what());
     const m0 = mem.wordIndex(values);
     if (fileWords !== undefined && m0 >= 0) {
       // file: low word then high word per counter; memory: the target's 64-bit layout
@@ -168,7 +171,7 @@ export function verifyGcda(
       if (i >= 0)
         fail(
           r.body + 8 * i,
-          `${what}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
+          `${what()}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
         );
       return;
     }
@@ -176,7 +179,7 @@ export function verifyGcda(
       if (!same(r.body + 8 * i, values + 8 * i))
         fail(
           r.body + 8 * i,
-          `${what}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
+          `${what()}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
         );
 
     /** Pre-GCC 11 TOPN groups: libgcov tidies the pairs, so each written pair must be (0, 0) or one of the image's. */
@@ -245,5 +248,21 @@ function firstDifference(
   for (let i = 0; i < num; i++) {
     if (fw[f + 2 * i] !== mw[m + 2 * i + 1] || fw[f + 2 * i + 1] !== mw[m + 2 * i]) return i;
   }
+  return -1;
+}
+
+/** The counter at file offset `at` (low word, high word) is the image's 64-bit value at `m`. */
+function sameCounter(fr: WordReader, at: number, ir: WordReader, m: number): boolean {
+  return fr.u32(at) === ir.u64lo(m) && fr.u32(at + 4) === ir.u64hi(m);
+}
+
+/** Index of the first non-zero of `num` counters from word m, or -1. */
+function firstNonZero(mw: Uint32Array, m: number, num: number): number {
+  for (let k = 0; k < 2 * num; k++) if (mw[m + k] !== 0) return k >>> 1;
+  return -1;
+}
+
+function firstNonZeroAt(ir: WordReader, at: number, num: number): number {
+  for (let i = 0; i < num; i++) if (ir.u64lo(at + i * 8) !== 0 || ir.u64hi(at + i * 8) !== 0) return i;
   return -1;
 }
