@@ -112,11 +112,8 @@ export function verifyGcda(
     const num = rec.ctrNum[fi * nk + j]!;
     const values = rec.ctrValues[fi * nk + j]!;
     const sites = rec.topn.size === 0 ? undefined : rec.topn.get(siteKey(fi, j));
-    const what = (): string => `functions[${fi}] ${rec.format.counters[kind]!.name} counters`;
+
     j++;
-    const same = (at: number, m: number): boolean => sameCounter(fr, at, ir, m);
-    const sameValue = (at: number, hi: number, lo: number): boolean =>
-      fr.u32(at) === lo && fr.u32(at + 4) === hi;
     if (view) {
       // the file holds the image's bytes here: right if they are exactly these counters
       const merge = rec.format.counters[kind]!.merge;
@@ -132,7 +129,7 @@ export function verifyGcda(
       )
         fail(
           r.body,
-          `${what()}: written from image offset ${hex(view.image)}, ${view.length} bytes; expected ${hex(values)}, ${num * 8} bytes`,
+          `${what(rec, fi, kind)}: written from image offset ${hex(view.image)}, ${view.length} bytes; expected ${hex(values)}, ${num * 8} bytes`,
         );
       return;
     }
@@ -140,30 +137,31 @@ export function verifyGcda(
       let pairs = 0;
       for (const s of sites) pairs += s.nodes.length;
       if (r.counters !== 2 * sites.length + 2 * pairs)
-        fail(r.at, `${what()}: ${r.counters} values, expected ${2 * sites.length + 2 * pairs}`);
+        fail(r.at, `${what(rec, fi, kind)}: ${r.counters} values, expected ${2 * sites.length + 2 * pairs}`);
       let at = r.body;
       for (const s of sites) {
-        if (!same(at, s.total) || !sameValue(at + 8, 0, s.nodes.length))
-          fail(at, `${what()}: TOPN site differs from the image at ${mem.describe(s.total)}`);
+        if (!sameCounter(fr, at, ir, s.total) || fr.u32(at + 8) !== s.nodes.length || fr.u32(at + 12) !== 0)
+          fail(at, `${what(rec, fi, kind)}: TOPN site differs from the image at ${mem.describe(s.total)}`);
         at += 16;
         for (const n of s.nodes) {
-          if (!same(at, n) || !same(at + 8, n + 8))
-            fail(at, `${what()}: TOPN entry differs from the image at ${mem.describe(n)}`);
+          if (!sameCounter(fr, at, ir, n) || !sameCounter(fr, at + 8, ir, n + 8))
+            fail(at, `${what(rec, fi, kind)}: TOPN entry differs from the image at ${mem.describe(n)}`);
           at += 16;
         }
       }
       return;
     }
-    if (r.counters !== num) fail(r.at, `${what()}: ${r.counters} values, expected ${num}`);
+    if (r.counters !== num) fail(r.at, `${what(rec, fi, kind)}: ${r.counters} values, expected ${num}`);
     if (r.size === 0) {
       // written as all zero (compacted): so must the image be
       const m = mem.wordIndex(values);
       const i = m >= 0 ? firstNonZero(mem.words32, m, num) : firstNonZeroAt(ir, values, num);
-      if (i >= 0) fail(r.at, `${what()}: written as all zero but counter ${i} is not`);
+      if (i >= 0) fail(r.at, `${what(rec, fi, kind)}: written as all zero but counter ${i} is not`);
       return;
     }
     const merge = rec.format.counters[kind]!.merge;
-    if (merge === 'topn' || merge === 'icall_topn') return checkGroups(r.body, values, num, what());
+    if (merge === 'topn' || merge === 'icall_topn')
+      return checkGroups(fr, ir, r.body, values, num, what(rec, fi, kind), fail);
     const m0 = mem.wordIndex(values);
     if (fileWords !== undefined && m0 >= 0) {
       // file: low word then high word per counter; memory: the target's 64-bit layout
@@ -171,36 +169,16 @@ export function verifyGcda(
       if (i >= 0)
         fail(
           r.body + 8 * i,
-          `${what()}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
+          `${what(rec, fi, kind)}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
         );
       return;
     }
     for (let i = 0; i < num; i++)
-      if (!same(r.body + 8 * i, values + 8 * i))
+      if (!sameCounter(fr, r.body + 8 * i, ir, values + 8 * i))
         fail(
           r.body + 8 * i,
-          `${what()}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
+          `${what(rec, fi, kind)}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
         );
-
-    /** Pre-GCC 11 TOPN groups: libgcov tidies the pairs, so each written pair must be (0, 0) or one of the image's. */
-    function checkGroups(body: number, at: number, n: number, label: string): void {
-      for (let g = 0; g + TOPN_GROUP <= n; g += TOPN_GROUP) {
-        const fg = body + g * 8;
-        const mg = at + g * 8;
-        if (!same(fg, mg)) fail(fg, `${label}: TOPN group ${g / TOPN_GROUP} total differs from the image`);
-        for (let p = 0; p < 4; p++) {
-          const fp = fg + 8 + 16 * p;
-          const zero = sameValue(fp, 0, 0) && sameValue(fp + 8, 0, 0);
-          let found = zero;
-          for (let q = 0; q < 4 && !found; q++)
-            found = same(fp, mg + 8 + 16 * q) && same(fp + 8, mg + 16 + 16 * q);
-          if (!found) fail(fp, `${label}: TOPN group ${g / TOPN_GROUP} pair ${p} is not in the image`);
-        }
-      }
-      for (let i = n - (n % TOPN_GROUP); i < n; i++)
-        if (!same(body + 8 * i, at + 8 * i))
-          fail(body + 8 * i, `${label}: counter ${i} differs from the image`);
-    }
   });
   if (head.version.word !== rec.version.word)
     fail(4, `version ${hex(head.version.word)}, expected ${hex(rec.version.word)}`);
@@ -265,4 +243,34 @@ function firstNonZero(mw: Uint32Array, m: number, num: number): number {
 function firstNonZeroAt(ir: WordReader, at: number, num: number): number {
   for (let i = 0; i < num; i++) if (ir.u64lo(at + i * 8) !== 0 || ir.u64hi(at + i * 8) !== 0) return i;
   return -1;
+}
+
+const what = (rec: InfoRecord, fi: number, kind: number): string =>
+  `functions[${fi}] ${rec.format.counters[kind]!.name} counters`;
+
+/** Pre-GCC 11 TOPN groups: libgcov tidies the pairs, so each written pair must be (0, 0) or one of the image's. */
+function checkGroups(
+  fr: WordReader,
+  ir: WordReader,
+  body: number,
+  at: number,
+  n: number,
+  label: string,
+  fail: (at: number, reason: string) => never,
+): void {
+  const same = (f: number, m: number): boolean => sameCounter(fr, f, ir, m);
+  for (let g = 0; g + TOPN_GROUP <= n; g += TOPN_GROUP) {
+    const fg = body + g * 8;
+    const mg = at + g * 8;
+    if (!same(fg, mg)) fail(fg, `${label}: TOPN group ${g / TOPN_GROUP} total differs from the image`);
+    for (let p = 0; p < 4; p++) {
+      const fp = fg + 8 + 16 * p;
+      let found = fr.u32(fp) === 0 && fr.u32(fp + 4) === 0 && fr.u32(fp + 8) === 0 && fr.u32(fp + 12) === 0;
+      for (let q = 0; q < 4 && !found; q++)
+        found = same(fp, mg + 8 + 16 * q) && same(fp + 8, mg + 16 + 16 * q);
+      if (!found) fail(fp, `${label}: TOPN group ${g / TOPN_GROUP} pair ${p} is not in the image`);
+    }
+  }
+  for (let i = n - (n % TOPN_GROUP); i < n; i++)
+    if (!same(body + 8 * i, at + 8 * i)) fail(body + 8 * i, `${label}: counter ${i} differs from the image`);
 }
