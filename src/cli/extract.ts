@@ -1,6 +1,7 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
-import { closeSync, constants, mkdirSync, openSync, readFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hex } from '../gcov/errors';
@@ -9,6 +10,7 @@ import { targetText } from '../gcov/memory';
 import { outputPath } from '../gcov/paths';
 import { versionText } from '../gcov/version';
 import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
+import { FileWriter, sharedBytes } from './write-pool';
 
 export const EXTRACT_HELP = `hvcov extract IMAGE (--out DIR | --zip FILE) [options]
 
@@ -26,6 +28,7 @@ GCOV_PREFIX=DIR GCOV_PREFIX_STRIP=N), or into one zip.
   --elf FILE         the program's ELF: target, link address, list head by symbol
   --head-symbol NAME symbol of the list head (default: hypervisor_header, gcov_info_head, __gcov_root)
   --scan             find gcov_info records anywhere in the image
+  --no-verify        skip the self-check (each file read back and compared with the image)
   --quiet            print only problems
 
 Exit status: 0 when every record was written, 1 when some were skipped, 2 on errors.`;
@@ -37,6 +40,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
     options: {
       ...TARGET_OPTIONS,
       ...OUTPUT_OPTIONS,
+      'no-verify': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -55,30 +59,36 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   const imagePath = positionals[0]!;
   const opts = detectOptions(values);
   if (values.elf) opts.elf = { bytes: await readBytes(values.elf), name: values.elf };
-  const bytes = await readBytes(imagePath);
-  // Each file is written as soon as it is made: synchronous writes, since a thread-pool
-  // round trip per call costs more than the write itself for thousands of small files.
-  const made = new Set<string>();
   const root = values.out;
+  // Large images on the --out path: a second thread writes files while this one makes them
+  const image = openSync(imagePath, 'r');
+  let bytes: Uint8Array;
+  let writer: FileWriter | undefined;
+  try {
+    const size = fstatSync(image).size;
+    const parallel = root !== undefined && size >= PARALLEL_MIN && coreIsFree();
+    writer = root === undefined ? undefined : new FileWriter(parallel);
+    bytes = readAll(image, parallel ? sharedBytes(size) : new Uint8Array(size));
+  } finally {
+    closeSync(image);
+  }
+  writer?.setImage(bytes);
   const rootSlash = root === undefined ? '' : join(root, '/');
-  const result = extractImage(
-    bytes,
-    imagePath,
-    opts,
-    root === undefined
-      ? undefined
-      : (f) => {
-          // outputPath is already relative and normalised: append it to the root (joined once)
-          const dest = rootSlash + outputPath(f.path, strip);
-          const dir = dest.slice(0, dest.lastIndexOf('/'));
-          if (!made.has(dir)) {
-            mkdirSync(dir, { recursive: true });
-            made.add(dir);
-          }
-          writeParts(dest, f.parts ?? [f.bytes]);
-        },
-    { keepFiles: values.zip !== undefined, parts: values.zip === undefined },
-  );
+  let result: ExtractResult;
+  try {
+    result = extractImage(
+      bytes,
+      imagePath,
+      opts,
+      writer === undefined
+        ? undefined
+        : // outputPath is already relative and normalised: append it to the root (joined once)
+          (f) => writer.write(rootSlash + outputPath(f.path, strip), f.parts ?? [f.bytes]),
+      { keepFiles: values.zip !== undefined, parts: values.zip === undefined, verify: !values['no-verify'] },
+    );
+  } finally {
+    await writer?.close();
+  }
   if (!values.quiet) out(describe(result, imagePath));
   if (values.zip) {
     // loaded only here: the zip code is not needed on the --out path
@@ -94,27 +104,29 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   return result.problems.length === 0 ? 0 : 1;
 }
 
-/** 'w' as numbers: openSync parses a flags string on every call. */
-const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+/** Image size from which the --out path writes from two threads (a worker costs ~40 ms of CPU to start). */
+const PARALLEL_MIN = 16 << 20;
 
-/** Writes the pieces in order into a new file: one writev, continued if it writes less. */
-export function writeParts(dest: string, parts: readonly Uint8Array[]): void {
-  const fd = openSync(dest, WRITE_FLAGS, 0o666);
-  try {
-    let total = 0;
-    for (const p of parts) total += p.length;
-    let done = parts.length === 1 ? 0 : writevSync(fd, parts as Uint8Array[]);
-    if (done === total) return;
-    // rare (a signal, a full disk, more pieces than IOV_MAX): the rest piece by piece
-    let start = 0;
-    for (const p of parts) {
-      const end = start + p.length;
-      while (done < end) done += writeSync(fd, p, done - start, end - done);
-      start = end;
-    }
-  } finally {
-    closeSync(fd);
+/**
+ * A second thread only pays when a core is idle: on a busy machine it just adds its start-up
+ * and hand-over costs. HVCOV_WRITE_THREADS=1 or 2 decides instead.
+ */
+function coreIsFree(): boolean {
+  const forced = process.env.HVCOV_WRITE_THREADS;
+  if (forced === '1' || forced === '2') return forced === '2';
+  const cores = availableParallelism();
+  return cores > 1 && loadavg()[0]! <= cores - 1;
+}
+
+/** Reads the whole open file into `into` (its size). */
+function readAll(fd: number, into: Uint8Array): Uint8Array {
+  let at = 0;
+  while (at < into.length) {
+    const n = readSync(fd, into, at, into.length - at, at);
+    if (n === 0) return into.subarray(0, at); // the file shrank meanwhile
+    at += n;
   }
+  return into;
 }
 
 /** A file's bytes as a view on the buffer Node read, without a copy. */

@@ -19,7 +19,9 @@ export type ProblemCode =
   | 'bad-argument'
   | 'limit'
   /** Counters that contradict the flow graph (see solveFunction). */
-  | 'flow-conservation';
+  | 'flow-conservation'
+  /** A file we wrote does not read back as what the image holds (extraction's self-check). */
+  | 'self-check';
 
 export class InputError extends Error {
   override readonly name = 'InputError';

@@ -5,7 +5,9 @@
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { crc32Unsigned } from './crc32';
-import { programSummary, sizeBound, writeGcda, writeGcdaParts, type GcdaFile } from './gcda-writer';
+import { programSummary, sizeBound, VIEW_MIN, writeGcda, writeGcdaParts, type GcdaFile } from './gcda-writer';
+import { verifyGcda, type ImageView } from './gcda-verify';
+import { tornCounters, tornText, type TornCounter } from './torn';
 import { walkInfoList, type InfoRecord } from './walker';
 
 const NO_BYTES = new Uint8Array(0);
@@ -23,8 +25,10 @@ export interface ExtractResult {
   readonly files: readonly GcdaFile[];
   /** Skipped records and other problems; empty when every record was written. */
   readonly problems: readonly InputError[];
-  /** Findings that do not stop a record from being written. */
+  /** Findings that do not stop a record from being written (torn counters among them). */
   readonly warnings: readonly string[];
+  /** Counters that look torn (32-bit targets; see torn.ts), written as read. */
+  readonly torn: readonly TornCounter[];
   readonly stats: ExtractStats;
 }
 
@@ -34,13 +38,27 @@ export interface ExtractResult {
  * reused buffer: `onFile` must then use the bytes before it returns. With `parts: true`
  * as well, each file comes as `parts` (its `bytes` are empty): pieces to write in order,
  * the large counter runs of little-endian targets being views on `bytes` (no copy).
+ *
+ * With `verify` (the default) each file is read back and compared with the image before
+ * `onFile` sees it (see gcda-verify.ts); a file that differs is not handed out but becomes
+ * a problem ('self-check'). `tamper` is a test seam: it may alter the produced pieces
+ * before the check.
  */
+export interface ExtractOptions {
+  keepFiles?: boolean;
+  parts?: boolean;
+  verify?: boolean;
+  /** With `parts`: counter runs from this many bytes are views on the image (default VIEW_MIN). */
+  viewMin?: number;
+  tamper?: (pieces: readonly Uint8Array[]) => void;
+}
+
 export function extractImage(
   bytes: Uint8Array,
   file: string,
   opts: DetectOptions = {},
   onFile?: (f: GcdaFile) => void,
-  { keepFiles = true, parts = false }: { keepFiles?: boolean; parts?: boolean } = {},
+  { keepFiles = true, parts = false, verify = true, viewMin = VIEW_MIN, tamper }: ExtractOptions = {},
 ): ExtractResult {
   const detection = detect(bytes, file, opts);
   const mem = detection.memory;
@@ -59,8 +77,11 @@ export function extractImage(
   const prog = programSummary(records, mem);
   const files: GcdaFile[] = [];
   const byPath = new Map<string, InfoRecord>();
+  const torn: TornCounter[] = [];
 
   let scratch = new Uint8Array(0);
+  let joined = new Uint8Array(0);
+  const views: ImageView[] = [];
   const stats: ExtractStats = { objects: 0, functions: 0, placeholders: 0, counters: 0 };
   for (const rec of records) {
     const other = byPath.get(rec.filename);
@@ -93,6 +114,11 @@ export function extractImage(
           `${rec.filename}: checksum ${rec.checksum.toString(16)} does not match its functions (${expect.toString(16)}); the record may be damaged`,
         );
     }
+    if (mem.wordSize === 4)
+      for (const t of tornCounters(rec, mem)) {
+        torn.push(t);
+        warnings.push(tornText(t));
+      }
     let into: Uint8Array | undefined;
     if (!keepFiles) {
       const need = sizeBound(rec);
@@ -101,8 +127,40 @@ export function extractImage(
     }
     const made: GcdaFile =
       into !== undefined && parts
-        ? { path: rec.filename, bytes: NO_BYTES, parts: writeGcdaParts(rec, mem, prog, into), record: rec }
+        ? {
+            path: rec.filename,
+            bytes: NO_BYTES,
+            parts: writeGcdaParts(rec, mem, prog, into, viewMin),
+            record: rec,
+          }
         : { path: rec.filename, bytes: writeGcda(rec, mem, prog, into), record: rec };
+    if (tamper) tamper(made.parts ?? [made.bytes]);
+    if (verify) {
+      let whole = made.bytes;
+      views.length = 0;
+      if (made.parts) {
+        // the pieces as one file in one buffer reused from file to file, except pieces that
+        // are the image's own bytes (counter runs): those are left as gaps, see verifyGcda
+        let n = 0;
+        for (const p of made.parts) n += p.length;
+        if (joined.length < n) joined = new Uint8Array(Math.max(n, joined.length * 2));
+        n = 0;
+        for (const p of made.parts) {
+          if (p.buffer === mem.bytes.buffer)
+            views.push({ at: n, length: p.length, image: p.byteOffset - mem.bytes.byteOffset });
+          else joined.set(p, n);
+          n += p.length;
+        }
+        whole = joined.subarray(0, n);
+      }
+      try {
+        verifyGcda(whole, rec.filename, rec, mem, prog, views);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        problems.push(e);
+        continue;
+      }
+    }
     if (keepFiles) files.push(made);
     onFile?.(made);
     stats.objects++;
@@ -113,5 +171,5 @@ export function extractImage(
     stats.functions += slots.length - placeholders;
     stats.counters += rec.counterCount;
   }
-  return { detection, records, files, problems, warnings, stats };
+  return { detection, records, files, problems, warnings, torn, stats };
 }

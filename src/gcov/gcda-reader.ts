@@ -4,7 +4,8 @@
  */
 import { InputError, hex } from './errors';
 import { MAGIC, TAG, type GcovFormat } from './format';
-import { openGcovFile, recordBytes } from './gcno';
+import { openGcovFile, recordBytes, type GcovCursor } from './gcno';
+import type { WordReader } from './bytes';
 import type { GccVersion } from './version';
 
 export interface GcdaFunction {
@@ -30,14 +31,44 @@ export interface Gcda {
 /** Upper bound on counters in one record, against absurd (compacted) lengths. */
 export const MAX_COUNTERS = 1 << 22;
 
-export function readGcda(bytes: Uint8Array, file: string): Gcda {
+/** One record as scanGcda meets it (one object, reused from record to record). */
+export interface GcdaRecord {
+  /** Offset of the tag word. */
+  at: number;
+  tag: number;
+  /** Offset of the first word after the length word. */
+  body: number;
+  /** Body size in bytes (0 for a compacted all-zero counter record). */
+  size: number;
+  /** Counter kind index for a counter record, else -1. */
+  kind: number;
+  /** Counters in a counter record (compacted ones included), else 0. */
+  counters: number;
+}
+
+export interface GcdaHeader {
+  readonly version: GccVersion;
+  readonly format: GcovFormat;
+  readonly little: boolean;
+  readonly stamp: number;
+  readonly checksum: number | undefined;
+  readonly reader: WordReader;
+}
+
+/**
+ * Walks a .gcda record by record with checked lengths, without reading counter values:
+ * readGcda builds its model on it; extraction's self-check compares counters in place.
+ * `visit` may read the record's body through `cur` (at the body); the walk goes on after it.
+ */
+export function scanGcda(
+  bytes: Uint8Array,
+  file: string,
+  visit: (r: GcdaRecord, cur: GcovCursor) => void,
+): GcdaHeader {
   const { cur, version, format, little } = openGcovFile(bytes, file, MAGIC.GCDA);
   const stamp = cur.u32('stamp');
   const checksum = format.infoChecksum ? cur.u32('checksum') : undefined;
-  let runs = 0;
-  let sumMax = 0n;
-  const functions = new Map<number, GcdaFunction>();
-  let fn: GcdaFunction | undefined;
+  const rec: GcdaRecord = { at: 0, tag: 0, body: 0, size: 0, kind: -1, counters: 0 };
   while (cur.pos + 8 <= bytes.length) {
     const at = cur.pos;
     const tag = cur.u32('tag');
@@ -47,34 +78,56 @@ export function readGcda(bytes: Uint8Array, file: string): Gcda {
       tag >= TAG.COUNTER_BASE &&
       tag < TAG.COUNTER_BASE + (format.counters.length << 17) &&
       ((tag - TAG.COUNTER_BASE) & 0x1ffff) === 0;
+    rec.at = at;
+    rec.tag = tag;
+    rec.body = cur.pos;
+    rec.kind = isCounter ? (tag - TAG.COUNTER_BASE) >>> 17 : -1;
     if (isCounter && signed < 0 && format.zeroCompaction) {
       const n = -signed / (format.lengthInBytes ? 8 : 2);
       if (!Number.isInteger(n) || n > MAX_COUNTERS)
         throw new InputError(file, at, 'bad-record', `bad compacted counter length ${signed}`);
-      if (fn) fn.counters.set((tag - TAG.COUNTER_BASE) >>> 17, new Array<bigint>(n).fill(0n));
+      rec.size = 0;
+      rec.counters = n;
+      visit(rec, cur);
       continue;
     }
     const size = recordBytes(format, length);
     if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
-    const end = cur.pos + size;
-    if (tag === TAG.OBJECT_SUMMARY) {
+    rec.size = size;
+    rec.counters = 0;
+    if (isCounter) {
+      const n = size / 8;
+      if (!Number.isInteger(n) || n > MAX_COUNTERS)
+        throw new InputError(file, at, 'bad-record', `counter record of ${size} bytes`);
+      rec.counters = n;
+    }
+    visit(rec, cur);
+    cur.pos = rec.body + size;
+  }
+  return { version, format, little, stamp, checksum, reader: cur.r };
+}
+
+export function readGcda(bytes: Uint8Array, file: string): Gcda {
+  let runs = 0;
+  let sumMax = 0n;
+  const functions = new Map<number, GcdaFunction>();
+  let fn: GcdaFunction | undefined;
+  const head = scanGcda(bytes, file, (rec, cur) => {
+    if (rec.tag === TAG.OBJECT_SUMMARY) {
       runs = cur.u32('runs');
-      sumMax = format.summary === 'object' ? BigInt(cur.u32('sum_max')) : 0n;
-    } else if (tag === TAG.FUNCTION) {
-      if (length === 0) fn = undefined;
+      sumMax = cur.format!.summary === 'object' ? BigInt(cur.u32('sum_max')) : 0n;
+    } else if (rec.tag === TAG.FUNCTION) {
+      if (rec.size === 0) fn = undefined;
       else {
         fn = { ident: cur.u32(), linenoChecksum: cur.u32(), cfgChecksum: cur.u32(), counters: new Map() };
         functions.set(fn.ident, fn);
       }
-    } else if (isCounter) {
-      const n = size / 8;
-      if (!Number.isInteger(n) || n > MAX_COUNTERS)
-        throw new InputError(file, at, 'bad-record', `counter record of ${size} bytes`);
+    } else if (rec.kind >= 0) {
       const values: bigint[] = [];
-      for (let i = 0; i < n; i++) values.push(cur.u64());
-      if (fn) fn.counters.set((tag - TAG.COUNTER_BASE) >>> 17, values);
+      for (let i = 0; i < rec.counters; i++) values.push(rec.size === 0 ? 0n : cur.u64());
+      if (fn) fn.counters.set(rec.kind, values);
     }
-    cur.pos = end;
-  }
+  });
+  const { version, format, little, stamp, checksum } = head;
   return { version, format, little, stamp, checksum, runs, sumMax, functions };
 }

@@ -179,7 +179,7 @@ export function writeGcdaParts(
 }
 
 /** Counter runs this long or longer are referenced by writeGcdaParts, shorter ones copied (a view costs an allocation). */
-export const VIEW_MIN = 4096;
+export const VIEW_MIN = 512;
 
 function writeGcdaTo(
   rec: InfoRecord,
