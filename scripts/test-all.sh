@@ -29,6 +29,6 @@ bash scripts/gen-fixtures.sh build/fixtures
 step "conformance tests (fresh fixtures, real gcov)"
 HVCOV_CONFORMANCE=1 HVCOV_FIXTURES="$PWD/build/fixtures" npx vitest run
 
-step "app build"
-npx vite build --logLevel warn
+step "app build and end-to-end tests in chromium"
+# test/e2e/global-setup.ts builds the app (production) once for every e2e file
 npx vitest run --config vitest.e2e.config.ts

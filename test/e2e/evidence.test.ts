@@ -8,13 +8,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gotoApp, launchBrowser, serveApp, type Served } from '../helpers/browser';
 import type { Manifest } from '../../src/model/evidence';
 import { loadFixture, walkFiles } from '../helpers/fixtures';
 
@@ -22,20 +21,9 @@ const CONFIG = 'gcc12-armhf-O0';
 const fx = loadFixture(CONFIG);
 const NOW = Date.UTC(2025, 9, 11, 12, 13, 14);
 const ISO = new Date(NOW).toISOString().replace('.000Z', 'Z');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-let server: PreviewServer;
-let origin: string;
+let served: Served;
 let browser: Browser;
 let context: BrowserContext;
 let work: string;
@@ -43,20 +31,7 @@ let tree: string;
 let justification: string;
 
 beforeAll(async () => {
-  const root = process.cwd();
-  execFileSync('bash', ['scripts/make-example.sh', CONFIG], { cwd: root, stdio: 'inherit' });
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  execFileSync('npm', ['run', 'build:cli'], { cwd: root, stdio: 'inherit' });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
-  });
-  origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
+  served = await serveApp();
   work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-evidence-'));
   tree = join(work, 'tree');
   mkdirSync(tree);
@@ -65,14 +40,13 @@ beforeAll(async () => {
   cpSync(join(fx.dir, 'src'), join(tree, 'src'), { recursive: true });
   justification = join(work, 'justifications.txt');
   writeFileSync(justification, 'setup.c: error paths need a failing allocator\n');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-  context = await browser.newContext({ acceptDownloads: true });
+  ({ browser, context } = await launchBrowser());
 });
 
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  await served?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -80,7 +54,7 @@ describe(`the evidence package on ${CONFIG}`, () => {
   it('downloads a package whose every hash checks, with libgcov’s .gcda, equal to the CLI’s', async () => {
     const page = await context.newPage();
     await page.clock.setFixedTime(NOW);
-    await page.goto(`${origin}/`);
+    await gotoApp(page, served.origin);
     await page.setInputFiles('#folder-input', tree);
     await page.getByTestId('summary').filter({ hasText: 'sources' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('report-totals').waitFor();

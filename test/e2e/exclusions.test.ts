@@ -7,15 +7,12 @@
  * reason is shown on its lines, a marker's text on its line, and excluded code that ran is
  * flagged.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Totals } from '../../src/model/report';
+import { dropFiles, launchBrowser, serveApp, type Served } from '../helpers/browser';
 import {
   SOURCES,
   buildFixture,
@@ -27,44 +24,21 @@ import {
   removeBuilds,
 } from '../helpers/exclusions-build';
 
-let server: PreviewServer;
-let origin: string;
+let served: Served;
+let browser: Browser;
 let context: BrowserContext;
-let work: string;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  const root = process.cwd();
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
-  });
-  origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
-  work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-excl-'));
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  served = await serveApp();
+  ({ browser, context } = await launchBrowser());
   context.on('request', (r) => void requests.push(r.url()));
 });
 
 afterAll(async () => {
   await context?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
-  if (work) rmSync(work, { recursive: true, force: true });
+  await browser?.close();
+  await served?.close();
   removeBuilds();
 });
 
@@ -93,16 +67,11 @@ describe('exclusions in the app', () => {
 
     const page = await context.newPage();
     page.on('pageerror', (e) => void requests.push(`pageerror:${e.message}`));
-    await page.goto(`${origin}/`);
-    const files = names.map((name) => ({ name, b64: readFileSync(join(dir, name)).toString('base64') }));
-    await page.evaluate((files) => {
-      const dt = new DataTransfer();
-      for (const f of files)
-        dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
-      const zone = document.querySelector('[data-testid="drop-zone"]')!;
-      for (const type of ['dragenter', 'dragover', 'drop'])
-        zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, files);
+    await page.goto(`${served.origin}/`);
+    await dropFiles(
+      page,
+      names.map((name) => ({ name, bytes: readFileSync(join(dir, name)) })),
+    );
     await page
       .getByTestId('summary')
       .filter({ hasText: '1 justification file' })
@@ -152,7 +121,7 @@ describe('exclusions in the app', () => {
           .find((r) => r.includes('/uart.c\n'))!,
       ),
     );
-    expect(requests.filter((r) => !r.startsWith(origin))).toEqual([]);
+    expect(requests.filter((r) => !r.startsWith(served.origin))).toEqual([]);
     await page.close();
   });
 });

@@ -8,62 +8,34 @@
  * its report and gives its downloads with no CSP violation, while an injected inline
  * script and a request to another origin are refused.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { zipSync } from 'fflate';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, formatSize } from '../../src/model/limits';
+import { dropFiles, gotoApp, launchBrowser, serveApp, type Served } from '../helpers/browser';
 import { buildHostile, PAYLOADS, SOURCE_MARKERS, type HostileBuild } from '../helpers/hostile';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let server: PreviewServer;
-let origin: string;
+let served: Served;
 let browser: Browser;
 let context: BrowserContext;
 let work: string;
 let hostile: HostileBuild;
 
 beforeAll(async () => {
-  const root = process.cwd();
-  execFileSync('bash', ['scripts/make-example.sh'], { cwd: root, stdio: 'inherit' });
-  // the production build, as `npm start` serves it (vitest sets NODE_ENV=test)
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
-  });
-  origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
+  served = await serveApp();
   work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-hostile-'));
   hostile = buildHostile(work);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-  context = await browser.newContext({ acceptDownloads: true });
+  ({ browser, context } = await launchBrowser());
 });
 
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  await served?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -154,7 +126,7 @@ describe('hostile names and text', () => {
   it('shows them as text in the app and in its static report, and runs none of them', async () => {
     const page = await context.newPage();
     const w = await watch(page);
-    await page.goto(`${origin}/`);
+    await gotoApp(page, served.origin);
     await page.setInputFiles('#folder-input', hostile.root);
     await page.getByTestId('summary').filter({ hasText: 'sources' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('report-totals').waitFor();
@@ -194,17 +166,8 @@ describe('hostile names and text', () => {
     const zipName = '<img src=x onerror=alert(11)>.zip';
     const page = await context.newPage();
     const w = await watch(page);
-    await page.goto(`${origin}/`);
-    await page.evaluate(
-      ({ name, b64 }) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
-        const zone = document.querySelector('[data-testid="drop-zone"]')!;
-        for (const type of ['dragenter', 'dragover', 'drop'])
-          zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-      },
-      { name: zipName, b64: Buffer.from(zipSync(entries)).toString('base64') },
-    );
+    await gotoApp(page, served.origin);
+    await dropFiles(page, [{ name: zipName, bytes: zipSync(entries) }]);
     await page.getByTestId('report-totals').waitFor({ timeout: 60_000 });
     const cText = await openFile(page, PAYLOADS.cFile);
     for (const m of SOURCE_MARKERS) expect(cText, m).toContain(m);
@@ -220,7 +183,7 @@ describe('the Content-Security-Policy', () => {
   it('lets the example load, report and download with no violation, and refuses injection', async () => {
     const page = await context.newPage();
     const w = await watch(page);
-    const response = await page.goto(`${origin}/?example`);
+    const response = await page.goto(`${served.origin}/?example`);
     expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
     const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(meta).toContain("script-src 'self'");
@@ -270,7 +233,7 @@ describe('limits and huge inputs', () => {
   it('states the archive limits where files are dropped and applies changed ones', async () => {
     const page = await context.newPage();
     const w = await watch(page);
-    await page.goto(`${origin}/`);
+    await gotoApp(page, served.origin);
     const note = page.getByTestId('limits');
     expect(await note.textContent()).toContain(
       `at most ${formatSize(DEFAULT_LIMITS.maxTotalBytes)} and ${DEFAULT_LIMITS.maxEntries.toLocaleString('en')} files`,
@@ -302,7 +265,7 @@ describe('limits and huge inputs', () => {
     }
     const page = await context.newPage();
     const w = await watch(page);
-    await page.goto(`${origin}/`);
+    await gotoApp(page, served.origin);
     const limits = page.getByTestId('limits');
     await limits.getByText('Limits').click();
     await limits.getByLabel('Most files per archive').fill('2');

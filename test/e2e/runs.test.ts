@@ -5,72 +5,42 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropFiles, launchBrowser, openApp, serveApp, type Served } from '../helpers/browser';
 import { gcovLines, imagePath, refObj, runsFixture, type GcovLine } from '../helpers/runs';
 
 const fx = runsFixture();
-let server: PreviewServer;
-let origin: string;
+let served: Served;
+let browser: Browser;
 let context: BrowserContext;
 let work: string;
 let gcnoTgz: string;
 
 beforeAll(async () => {
-  const root = process.cwd();
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
-  });
-  origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
+  served = await serveApp();
   work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-runs-'));
   gcnoTgz = join(work, 'gcno.tar.gz');
   execFileSync('tar', ['-czf', gcnoTgz, 'gcno'], { cwd: fx.dir });
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  ({ browser, context } = await launchBrowser());
 });
 
 afterAll(async () => {
   await context?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  await browser?.close();
+  await served?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** Opens the app and drops the named files (images by name, plus the gcno folder as tar.gz). */
 async function dropped(images: [string, string][]): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${origin}/`);
-  const files = [
-    ...images.map(([name, path]) => ({ name, b64: readFileSync(path).toString('base64') })),
-    { name: 'gcno.tar.gz', b64: readFileSync(gcnoTgz).toString('base64') },
-  ];
-  await page.evaluate((files) => {
-    const dt = new DataTransfer();
-    for (const f of files)
-      dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
-    const zone = document.querySelector('[data-testid="drop-zone"]')!;
-    for (const type of ['dragenter', 'dragover', 'drop'])
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, files);
+  const page = await openApp(context, served.origin);
+  await dropFiles(page, [
+    ...images.map(([name, path]) => ({ name, bytes: readFileSync(path) })),
+    { name: 'gcno.tar.gz', bytes: readFileSync(gcnoTgz) },
+  ]);
   await page.getByTestId('run-list').waitFor({ timeout: 60_000 });
   return page;
 }

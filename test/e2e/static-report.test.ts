@@ -8,54 +8,26 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { zipSync } from 'fflate';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gotoApp, launchBrowser, serveApp, type Served } from '../helpers/browser';
 import { loadFixture, walkFiles } from '../helpers/fixtures';
 
 const CONFIG = 'gcc12-armhf-O0';
 const fx = loadFixture(CONFIG);
 const KINDS = ['lines', 'functions', 'branches', 'conditions'] as const;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let server: PreviewServer;
-let origin: string;
+let served: Served;
 let browser: Browser;
 let context: BrowserContext;
 let work: string;
 let tree: string;
 
 beforeAll(async () => {
-  const root = process.cwd();
-  execFileSync('bash', ['scripts/make-example.sh', CONFIG], { cwd: root, stdio: 'inherit' });
-  // the production build, as `npm start` serves it (vitest sets NODE_ENV=test, which would
-  // make vite bundle React's development build)
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  execFileSync('npm', ['run', 'build:cli'], { cwd: root, stdio: 'inherit' });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
-  });
-  origin = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
+  served = await serveApp();
   work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-static-'));
   // the tree a user would drop: the image, the object tree's .gcno, the sources
   tree = join(work, 'tree');
@@ -63,21 +35,20 @@ beforeAll(async () => {
   writeFileSync(join(tree, 'image.bin'), fx.image);
   cpSync(join(fx.dir, 'gcno'), join(tree, 'gcno'), { recursive: true });
   cpSync(join(fx.dir, 'src'), join(tree, 'src'), { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
-  context = await browser.newContext({ acceptDownloads: true });
+  ({ browser, context } = await launchBrowser());
 });
 
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  await served?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** The page with the whole tree given as a folder, once its report is shown. */
 async function pageWithTree(): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${origin}/`);
+  await gotoApp(page, served.origin);
   await page.setInputFiles('#folder-input', tree);
   await page.getByTestId('summary').filter({ hasText: 'sources' }).waitFor({ timeout: 60_000 });
   await page.getByTestId('report-totals').waitFor();
@@ -223,7 +194,7 @@ describe(`the report's downloads on ${CONFIG}`, () => {
 
     for (const archive of [zip, tgz]) {
       const p = await context.newPage();
-      await p.goto(`${origin}/`);
+      await gotoApp(p, served.origin);
       await p.setInputFiles('#files-input', archive);
       await p.getByTestId('summary').filter({ hasText: 'sources' }).waitFor({ timeout: 60_000 });
       await p.getByTestId('report-totals').waitFor();
