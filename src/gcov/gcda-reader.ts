@@ -38,6 +38,8 @@ export function readGcda(bytes: Uint8Array, file: string): Gcda {
   let sumMax = 0n;
   const functions = new Map<number, GcdaFunction>();
   let fn: GcdaFunction | undefined;
+  // zeros of compacted records, all together: 8 bytes on disk must not make 32 MiB each
+  let zeros = 0;
   while (cur.pos + 8 <= bytes.length) {
     const at = cur.pos;
     const tag = cur.u32('tag');
@@ -49,7 +51,7 @@ export function readGcda(bytes: Uint8Array, file: string): Gcda {
       ((tag - TAG.COUNTER_BASE) & 0x1ffff) === 0;
     if (isCounter && signed < 0 && format.zeroCompaction) {
       const n = -signed / (format.lengthInBytes ? 8 : 2);
-      if (!Number.isInteger(n) || n > MAX_COUNTERS)
+      if (!Number.isInteger(n) || (zeros += n) > MAX_COUNTERS)
         throw new InputError(file, at, 'bad-record', `bad compacted counter length ${signed}`);
       if (fn) fn.counters.set((tag - TAG.COUNTER_BASE) >>> 17, new Array<bigint>(n).fill(0n));
       continue;

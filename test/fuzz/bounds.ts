@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** An input slower than this (on a second run too) is a failure. */
-export const SLOW_MS = 2000;
+export const SLOW_MS = 5000;
 /** Heap growth allowed while one input runs: 64 MiB plus 512 bytes per input byte. */
 export const MEMORY_BOUND = (len: number): number => 64 * 2 ** 20 + 512 * len;
 

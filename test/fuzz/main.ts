@@ -25,7 +25,7 @@ import { committedCorpus, MEMORY_BOUND, SLOW_MS } from './bounds';
 import { TARGETS } from './targets';
 
 /** No progress for this long: the worker is stopped and the input recorded as a hang. */
-const HANG_MS = 10_000;
+const HANG_MS = 30_000;
 /** The worker's old-generation heap: beyond it, the input is an out-of-memory failure. */
 const WORKER_HEAP_MB = 1024;
 const MAX_INPUT = 1 << 20;

@@ -50,6 +50,11 @@ const INTERESTING32 = [
   1 << 22,
   (1 << 22) + 1,
   1 << 20,
+  // negative lengths (compacted counter records), as 32-bit words
+  0xfffffff8,
+  0xffc00000,
+  0xfe000000,
+  0xffff0000,
 ];
 
 const MAX_LEN = 1 << 20;

@@ -12,7 +12,7 @@ import { readGcda } from '../../src/gcov/gcda-reader';
 import { parseGcda, writeMergedGcda } from '../../src/gcov/gcda-merge';
 import { readElf } from '../../src/gcov/elf';
 import { outputPath, safeRelativePath, stripLevels } from '../../src/gcov/paths';
-import { unpackArchive, type ArchiveLimits } from '../../src/model/archive';
+import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from '../../src/model/archive';
 import { computeCoverage } from '../../src/model/coverage';
 import { gcovJsonFiles } from '../../src/model/gcov-json';
 import { commonSuffix, matchData, normalisePath } from '../../src/model/report';
@@ -212,32 +212,37 @@ const elf: FuzzTarget = {
 // --- archives ------------------------------------------------------------------------------
 
 const LIMITS: ArchiveLimits = { maxEntries: 64, maxTotalBytes: 1 << 22 };
-const ARCHIVE_NAMES = ['in.zip', 'in.tar', 'in.tar.gz', 'in.gcda.gz'];
+const ARCHIVE_NAMES = ['a.zip', 'a.tar', 'a.tar.gz', 'a.gcda.gz'];
 
-/** First byte picks the archive's file name (which says tar for an old tar, or the gzip member name). */
+/**
+ * First byte: bits 0-1 pick the archive's file name (which says tar for an old tar, or the
+ * gzip member name); bit 2 the default limits instead of small ones.
+ */
 const archive: FuzzTarget = {
   name: 'archive',
   seeds: (root) =>
-    filesUnder(join(root, 'test/fuzz/seeds/archive'), '').map((p, i) =>
-      concat(Uint8Array.of(i % ARCHIVE_NAMES.length), read(p)),
-    ),
+    filesUnder(join(root, 'test/fuzz/seeds/archive'), '').flatMap((p) => {
+      const name = ARCHIVE_NAMES.findIndex((n) => p.endsWith(n.slice(2)));
+      return [concat(Uint8Array.of(name), read(p)), concat(Uint8Array.of(name | 4), read(p))];
+    }),
   async run(input) {
     if (input.length < 1) return;
+    const limits = input[0]! & 4 ? DEFAULT_LIMITS : LIMITS;
     let res;
     try {
-      res = await unpackArchive(input.subarray(1), ARCHIVE_NAMES[input[0]! % ARCHIVE_NAMES.length]!, LIMITS);
+      res = await unpackArchive(input.subarray(1), ARCHIVE_NAMES[input[0]! & 3]!, limits);
     } catch (e) {
       refused(e);
       return;
     }
-    check(res.entries.length <= LIMITS.maxEntries, 'entry limit');
+    check(res.entries.length <= limits.maxEntries, 'entry limit');
     let total = 0;
     for (const en of res.entries) {
       total += en.bytes.length;
       checkRelative(en.path);
       check(en.path !== '', 'entry without a name');
     }
-    check(total <= LIMITS.maxTotalBytes, 'size limit');
+    check(total <= limits.maxTotalBytes, 'size limit');
   },
 };
 
