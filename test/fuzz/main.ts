@@ -40,6 +40,8 @@ interface WorkerInit {
   shared: SharedArrayBuffer;
   extra: Uint8Array[];
   known: string[];
+  /** Inputs that stopped an earlier worker: not run again. */
+  stoppers: Uint8Array[];
 }
 
 type FromWorker =
@@ -205,7 +207,7 @@ async function workerMain(init: WorkerInit): Promise<void> {
     ...committedCorpus(init.root, target.name).map((c) => c.bytes),
     ...init.extra,
   ]) {
-    if (s.length > MAX_INPUT) continue;
+    if (s.length > MAX_INPUT || init.stoppers.some((h) => sameBytes(h, s))) continue;
     if (await execOne(s)) corpus.push(s);
   }
   if (corpus.length === 0) corpus.push(new Uint8Array(0));
@@ -237,6 +239,9 @@ async function workerMain(init: WorkerInit): Promise<void> {
   send({ type: 'done', execs, newInputs, corpus: corpus.length });
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** One failure per exception kind and place: the message without numbers, and the top frame. */
 function failureKey(e: Error): string {
   const msg = String(e.message)
@@ -260,6 +265,7 @@ interface TargetReport {
 async function fuzzTarget(name: string, seconds: number, seed: number, out: string): Promise<TargetReport> {
   const report: TargetReport = { name, execs: 0, newInputs: 0, corpus: 0, failures: [] };
   const extra: Uint8Array[] = [];
+  const stoppers: Uint8Array[] = [];
   const end = Date.now() + seconds * 1000;
   const shared = new SharedArrayBuffer(8 + MAX_INPUT);
   const counter = new Int32Array(shared, 0, 2);
@@ -283,6 +289,7 @@ async function fuzzTarget(name: string, seconds: number, seed: number, out: stri
       shared,
       extra,
       known: report.failures.map((f) => f.key),
+      stoppers,
     };
     const w = new Worker(new URL(import.meta.url), {
       workerData: init,
@@ -303,6 +310,7 @@ async function fuzzTarget(name: string, seconds: number, seed: number, out: stri
         const now = Atomics.load(counter, 0);
         if (now !== last) [last, lastChange] = [now, Date.now()];
         else if (Date.now() - lastChange > HANG_MS && now > 0) {
+          stoppers.push(current());
           record('hang', `no result after ${HANG_MS} ms`, current());
           void w.terminate();
           settle('restart');
@@ -320,6 +328,7 @@ async function fuzzTarget(name: string, seconds: number, seed: number, out: stri
         }
       });
       w.on('error', (e: Error & { code?: string }) => {
+        stoppers.push(current());
         record(
           e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : `worker: ${e.message}`,
           String(e.stack),
