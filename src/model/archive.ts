@@ -254,7 +254,7 @@ export function readZip(
       filter: (f) => {
         if (f.name.endsWith('/') || stopped) return false;
         // inflating allocates the declared size first; deflate cannot expand past 1032:1
-        if (f.compression !== 0 && f.originalSize > f.size * 1032 + 1024) {
+        if (f.compression !== 0 && f.originalSize > Math.min(f.size, bytes.length) * 1032 + 1024) {
           problems.push(
             new InputError(
               file,
