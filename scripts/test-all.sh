@@ -21,6 +21,7 @@ npx tsc --noEmit -p .
 
 step "unit tests (committed fixtures)"
 npx vitest run
+bash scripts/fuzz.sh --seconds 12 # every parser under coverage-guided fuzzing, 12 s each; fails on any failure
 
 step "regenerate fixtures with the real toolchains"
 rm -rf build/fixtures

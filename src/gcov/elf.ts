@@ -39,6 +39,9 @@ const MACHINES: Record<number, string> = {
   243: 'riscv',
 };
 
+/** Longest symbol name read (longer ones are not symbols hvcov looks up). */
+const MAX_NAME = 4096;
+
 export const isElf = (b: Uint8Array): boolean =>
   b.length >= 16 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
@@ -90,19 +93,28 @@ export function readElf(bytes: Uint8Array, file: string): ElfInfo {
       entsize: Number(word(s + (is64 ? 56 : 36))),
     };
   };
+  // Symbol tables of a sound file are disjoint: more entries than the file holds means
+  // headers that share a table (a hostile file would make the reading quadratic).
+  const minEnt = is64 ? 24 : 16;
+  let entriesLeft = Math.floor(bytes.length / minEnt);
   for (let i = 0; i < shnum; i++) {
     const sh = section(i);
     if (sh.type !== 2) continue; // SHT_SYMTAB
     const str = section(sh.link);
     need(sh.offset, sh.size);
     need(str.offset, str.size);
-    const ent = sh.entsize || (is64 ? 24 : 16);
+    const ent = sh.entsize || minEnt;
+    if (ent < minEnt) fail(undefined, `symbol table entries of ${ent} bytes`);
+    entriesLeft -= Math.floor(sh.size / ent);
+    if (entriesLeft < 0) fail(undefined, 'symbol tables hold more entries than the file');
     for (let o = sh.offset; o + ent <= sh.offset + sh.size; o += ent) {
       const nameOff = str.offset + r.u32(o);
       let end = nameOff;
-      const limit = str.offset + str.size;
+      // a name runs to a NUL within MAX_NAME bytes, else it is skipped: an unterminated
+      // string table would make each symbol scan all of it
+      const limit = Math.min(str.offset + str.size, nameOff + MAX_NAME);
       while (end < limit && bytes[end] !== 0) end++;
-      if (end === nameOff) continue;
+      if (end === nameOff || end === nameOff + MAX_NAME) continue;
       const name = new TextDecoder().decode(bytes.subarray(nameOff, end));
       const value = is64 ? r.u64(o + 8) : BigInt(r.u32(o + 4));
       const size = is64 ? r.u64(o + 16) : BigInt(r.u32(o + 8));

@@ -61,6 +61,8 @@ export function parseGcda(bytes: Uint8Array, file: string): GcdaData {
   const functions: (FunctionRecord | null)[] = [];
   let fn: FunctionRecord | null = null;
   const nKinds = format.counters.length;
+  // zeros of compacted records, all together: 8 bytes on disk must not make 32 MiB each
+  let zeros = 0;
   while (cur.pos < bytes.length) {
     const at = cur.pos;
     const tag = cur.u32('tag');
@@ -77,7 +79,7 @@ export function parseGcda(bytes: Uint8Array, file: string): GcdaData {
       let values: bigint[];
       if (signed < 0 && format.zeroCompaction) {
         n = -signed / (format.lengthInBytes ? 8 : 2);
-        if (!Number.isInteger(n) || n > MAX_COUNTERS)
+        if (!Number.isInteger(n) || (zeros += n) > MAX_COUNTERS)
           throw new InputError(file, at, 'bad-record', `bad compacted counter length ${signed}`);
         values = new Array<bigint>(n).fill(0n);
       } else {

@@ -69,6 +69,8 @@ export function scanGcda(
   const stamp = cur.u32('stamp');
   const checksum = format.infoChecksum ? cur.u32('checksum') : undefined;
   const rec: GcdaRecord = { at: 0, tag: 0, body: 0, size: 0, kind: -1, counters: 0 };
+  // zeros of compacted records, all together: 8 bytes on disk must not make 32 MiB each
+  let zeros = 0;
   while (cur.pos + 8 <= bytes.length) {
     const at = cur.pos;
     const tag = cur.u32('tag');
@@ -84,7 +86,7 @@ export function scanGcda(
     rec.kind = isCounter ? (tag - TAG.COUNTER_BASE) >>> 17 : -1;
     if (isCounter && signed < 0 && format.zeroCompaction) {
       const n = -signed / (format.lengthInBytes ? 8 : 2);
-      if (!Number.isInteger(n) || n > MAX_COUNTERS)
+      if (!Number.isInteger(n) || (zeros += n) > MAX_COUNTERS)
         throw new InputError(file, at, 'bad-record', `bad compacted counter length ${signed}`);
       rec.size = 0;
       rec.counters = n;

@@ -334,6 +334,9 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
           throw new InputError(file, at, 'bad-record', `condition of ${terms} terms at block ${block}`);
         fn.conditions.push({ block, terms });
       }
+    } else if (tag !== TAG.PATHS) {
+      // as gcov: a record it does not know ends the function's records
+      fn = undefined;
     }
     cur.pos = end;
   }

@@ -287,6 +287,18 @@ export function readZip(
     unpacked = unzipSync(bytes, {
       filter: (f) => {
         if (f.name.endsWith('/') || stopped) return false;
+        // inflating allocates the declared size first; deflate cannot expand past 1032:1
+        if (f.compression !== 0 && f.originalSize > Math.min(f.size, bytes.length) * 1032 + 1024) {
+          problems.push(
+            new InputError(
+              file,
+              undefined,
+              'bad-record',
+              `${f.name}: declares ${f.originalSize} bytes from ${f.size}: skipped`,
+            ),
+          );
+          return false;
+        }
         if (count >= limits.maxEntries || declared + f.originalSize > limits.maxTotalBytes) {
           stopped = true;
           problems.push(

@@ -260,6 +260,8 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   const flow: InputError[] = [];
   for (const g of gcno.functions) {
     if (g.artificial) continue;
+    // gcov drops a function without counters when there is a data file (not in the program)
+    if (gcda && measuredArcCount(g) === 0) continue;
     const d = data.get(g.ident);
     const exit = gcno.format.exitBlockOne ? 1 : g.blockCount - 1;
     const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
