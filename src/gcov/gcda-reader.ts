@@ -125,8 +125,10 @@ export function readGcda(bytes: Uint8Array, file: string): Gcda {
         functions.set(fn.ident, fn);
       }
     } else if (rec.kind >= 0) {
-      const values: bigint[] = [];
-      for (let i = 0; i < rec.counters; i++) values.push(rec.size === 0 ? 0n : cur.u64());
+      // sized once: arrays grown by push hold up to half again their length
+      const values = new Array<bigint>(rec.counters);
+      if (rec.size === 0) values.fill(0n);
+      else for (let i = 0; i < rec.counters; i++) values[i] = cur.u64();
       if (fn) fn.counters.set(rec.kind, values);
     }
   });
