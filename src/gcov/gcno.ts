@@ -335,7 +335,9 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
         fn.conditions.push({ block, terms });
       }
     } else if (tag !== TAG.PATHS) {
-      // as gcov: a record it does not know ends the function's records
+      // as gcov: a record it does not know ends the function's records (those read so far stay)
+      closeArcs();
+      closeLines();
       fn = undefined;
     }
     cur.pos = end;
