@@ -35,8 +35,19 @@ function compileHints(names: readonly string[]): Plugin {
   return {
     name: 'hvcov-compile-hints',
     apply: 'build',
-    renderChunk: (code, chunk) =>
-      names.includes(chunk.name) ? { code: `//# allFunctionsCalledOnLoad\n${code}`, map: null } : null,
+    // after minification (which drops comments); the source map moves down one line with it
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !names.includes(chunk.name)) continue;
+        chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+        const map = bundle[`${chunk.fileName}.map`];
+        if (map?.type === 'asset' && typeof map.source === 'string') {
+          const json = JSON.parse(map.source) as { mappings: string };
+          json.mappings = `;${json.mappings}`;
+          map.source = JSON.stringify(json);
+        }
+      }
+    },
   };
 }
 

@@ -65,6 +65,8 @@ for (let r = 0; r < runs; r++) {
   const onMain = events.filter((e) => mains.has(`${e.pid}:${e.tid}`));
   const tasks = onMain.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.dur / 1000 >= min);
   console.log(`run ${r + 1}: longtask entries ${JSON.stringify(longTasks)}`);
+  // the page's first script starts (about the document's time origin)
+  const t0 = onMain.find((e) => e.name === 'v8.compileModule' || e.name === 'ParseHTML')?.ts ?? 0;
   let max = 0;
   for (const t of tasks) {
     const inside = onMain.filter(
@@ -100,7 +102,7 @@ for (let r = 0; r < runs; r++) {
       });
     max = Math.max(max, (t.tdur ?? t.dur) / 1000);
     console.log(
-      `  task ${(t.dur / 1000).toFixed(1)} ms wall, ${((t.tdur ?? 0) / 1000).toFixed(1)} ms cpu: ${what.join(' | ')}`,
+      `  at ${((t.ts - t0) / 1000).toFixed(0)} ms: task ${(t.dur / 1000).toFixed(1)} ms wall, ${((t.tdur ?? 0) / 1000).toFixed(1)} ms cpu: ${what.join(' | ')}`,
     );
   }
   if (profile !== undefined) {
