@@ -6,8 +6,7 @@ import * as Comlink from 'comlink';
 import type { ExportKind, ExtractWorkerApi } from '../../workers/extract.worker';
 import type { NamedBytes } from '../model/evidence';
 import type { RunsChoice, RunsSummary } from '../model/runs-view';
-import { formatSize, type ArchiveLimits } from '../model/limits';
-import { isOutOfMemory } from '../model/out-of-memory';
+import type { ArchiveLimits } from '../model/limits';
 import type { InputFile, Progress, Summary } from '../model/session';
 import type { Picked } from './collect';
 import type { FileDetail, ReportSummary } from './report-view';
@@ -19,27 +18,11 @@ export class Cancelled extends Error {
   }
 }
 
-/** A picked file's bytes; a file the browser cannot hold in memory is named with its size. */
-async function readAll(p: Picked): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await p.file.arrayBuffer());
-  } catch (e) {
-    if (isOutOfMemory(e) || (e instanceof DOMException && e.name === 'NotReadableError'))
-      throw new Error(
-        `not enough memory to read ${p.path} (${formatSize(p.file.size)}): give it on its own, or use the hvcov command line`,
-        { cause: e },
-      );
-    throw e;
-  }
-}
-
 export class Engine {
   private worker!: Worker;
   private api!: Comlink.Remote<ExtractWorkerApi>;
   /** Rejects the pending call when the worker is terminated under it. */
   private abort: ((e: Error) => void) | undefined;
-  /** Bumped by cancel(), so work still on the page side (reading files) stops too. */
-  private generation = 0;
   /** Set again on every new worker, so a cancel keeps them. */
   private limits: ArchiveLimits | undefined;
 
@@ -78,20 +61,17 @@ export class Engine {
     this.worker.terminate();
     this.abort?.(new Cancelled());
     this.abort = undefined;
-    this.generation++;
     this.start();
   }
 
-  async add(picked: readonly Picked[], onProgress: (p: Progress) => void): Promise<Summary> {
-    const inputs: InputFile[] = [];
-    const gen = this.generation;
-    let done = 0;
-    for (const p of picked) {
-      onProgress({ stage: 'unpack', done: done++, total: picked.length, label: `reading ${p.path}` });
-      inputs.push({ path: p.path, bytes: await readAll(p) });
-      if (gen !== this.generation) throw new Cancelled();
-    }
-    return this.addBytes(inputs, onProgress);
+  /** The File handles go to the worker, which reads them (src/ui/read-files.ts). */
+  add(picked: readonly Picked[], onProgress: (p: Progress) => void): Promise<Summary> {
+    return this.run(
+      this.api.addFiles(
+        picked.map((p) => ({ path: p.path, file: p.file })),
+        Comlink.proxy(onProgress),
+      ),
+    );
   }
 
   /** The buffers move to the worker (transferred, not copied): the inputs are empty afterwards. */
