@@ -15,8 +15,6 @@ import type { RunsChoice, RunsSummary } from '../src/model/runs-view';
 import { fileExclusions, reportExclusions } from '../src/ui/exclusions-view';
 import { staticReportHtml } from '../src/model/static-report';
 import { sessionEvidence } from '../src/ui/evidence-session';
-import type { Picked } from '../src/ui/collect';
-import { readAllPicked } from '../src/ui/read-files';
 import {
   buffersOf,
   commonDir,
@@ -98,11 +96,6 @@ const api = {
   /** Adds files (their buffers transferred to this worker) and returns what is held now. */
   async add(inputs: InputFile[], onProgress?: ProgressCallback): Promise<Summary> {
     return session.add(inputs, throttled(onProgress));
-  },
-  /** Adds the files the user picked, read here (several at once) from their File handles. */
-  async addFiles(picked: Picked[], onProgress?: ProgressCallback): Promise<Summary> {
-    const report = throttled(onProgress);
-    return session.add(await readAllPicked(picked, report), report);
   },
   summary(): Summary {
     return session.summary();

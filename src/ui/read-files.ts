@@ -1,15 +1,14 @@
 /**
- * Reading what the user picked, in the worker: the page posts the File handles (cloning a
- * File copies no bytes) and the worker reads several at once, so neither the page's main
- * thread nor one read at a time paces a drop of a whole build tree.
+ * Reading what the user picked: several files at once, so one read at a time does not pace a
+ * drop of a whole build tree (each read is asynchronous: the page's thread only starts it).
  */
 import { formatSize } from '../model/limits';
 import { isOutOfMemory } from '../model/out-of-memory';
 import type { InputFile, Progress } from '../model/session';
 import type { Picked } from './collect';
 
-/** Reads in flight at once: enough to keep the browser's file reads busy, few enough to stay small. */
-const PARALLEL = 16;
+/** Reads in flight at once: each waits mostly on the browser's file I/O, not on this thread. */
+const PARALLEL = 64;
 
 /** A picked file's bytes; a file the browser cannot hold in memory is named with its size. */
 export async function readPicked(p: Picked): Promise<Uint8Array> {
