@@ -89,8 +89,6 @@ const cspMeta = (): Plugin => ({
 
 const HINTED = [
   'charts',
-  'client',
-  'react',
   'redux-toolkit.modern',
   'reselect',
   'immer',

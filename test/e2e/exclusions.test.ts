@@ -94,6 +94,8 @@ describe('exclusions in the app', () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => void requests.push(`pageerror:${e.message}`));
     await page.goto(`${origin}/`);
+    // the app mounts after its bootstrap has loaded React (src/ui/main.tsx)
+    await page.getByTestId('drop-zone').waitFor();
     const files = names.map((name) => ({ name, b64: readFileSync(join(dir, name)).toString('base64') }));
     await page.evaluate((files) => {
       const dt = new DataTransfer();

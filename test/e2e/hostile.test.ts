@@ -195,6 +195,8 @@ describe('hostile names and text', () => {
     const page = await context.newPage();
     const w = await watch(page);
     await page.goto(`${origin}/`);
+    // the app mounts after its bootstrap has loaded React (src/ui/main.tsx)
+    await page.getByTestId('drop-zone').waitFor();
     await page.evaluate(
       ({ name, b64 }) => {
         const dt = new DataTransfer();

@@ -59,6 +59,8 @@ afterAll(async () => {
 async function dropped(images: [string, string][]): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${origin}/`);
+  // the app mounts after its bootstrap has loaded React (src/ui/main.tsx)
+  await page.getByTestId('drop-zone').waitFor();
   const files = [
     ...images.map(([name, path]) => ({ name, b64: readFileSync(path).toString('base64') })),
     { name: 'gcno.tar.gz', b64: readFileSync(gcnoTgz).toString('base64') },
