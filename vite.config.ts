@@ -89,6 +89,8 @@ const cspMeta = (): Plugin => ({
 
 const HINTED = [
   'charts',
+  'client',
+  'react',
   'redux-toolkit.modern',
   'reselect',
   'immer',
