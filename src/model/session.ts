@@ -95,6 +95,12 @@ const KINDS: readonly InputKind[] = [
   'unknown',
 ];
 
+/**
+ * Counters that contradict a function's flow graph: the report keeps them (as gcov does),
+ * so they are warnings, each naming the .gcda, the function and the block.
+ */
+const flowWarnings = (report: Report): string[] => report.flow.map((e) => e.message);
+
 const toView = (e: InputError): ProblemView => ({
   file: e.file,
   ...(e.offset === undefined ? {} : { offset: e.offset }),
@@ -281,6 +287,7 @@ export class Session {
     const excluded = excludeInSession(report, this.ofKind('source'), this.ofKind('justification'));
     this.reportProblems = [...report.problems, ...excluded.problems];
     this.reportWarnings.push(...excluded.warnings);
+    this.reportWarnings.push(...flowWarnings(report));
     for (const o of report.objects)
       if (o.data === undefined)
         this.reportWarnings.push(`no .gcda for ${o.notes}: counted as never executed`);
@@ -308,7 +315,7 @@ export class Session {
     );
     this.runsBuilt = built;
     this.reportProblems = built.problems;
-    this.reportWarnings = [...built.summary.warnings];
+    this.reportWarnings = [...built.summary.warnings, ...(built.report ? flowWarnings(built.report) : [])];
     if (built.report)
       this.built = { report: built.report, data: runs.reduce((n, r) => n + r.data.length, 0) };
   }

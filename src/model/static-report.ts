@@ -1,10 +1,12 @@
 /**
  * The coverage report as one self-contained HTML file, for archiving as evidence: inline
  * CSS, no script, a Content-Security-Policy that forbids every request, and static tables
- * (totals, inputs with their SHA-256, files, then per file its functions and its annotated
- * source). Everything taken from the inputs (paths, names, source text) is escaped, so no
+ * (totals, exclusions with their reasons and the totals without them, inputs with their
+ * SHA-256, files, then per file its functions and its annotated source). Everything taken from the inputs (paths, names, source text) is escaped, so no
  * input can become markup. Pure: the worker and the tests call it on a report model.
  */
+import type { Exclusion } from './exclusions';
+import { exclusionText } from './exclusion-summary';
 import type { Count, Report, ReportFile, ReportLine, Totals } from './report';
 import { percent } from './summary';
 
@@ -71,6 +73,7 @@ table.src{border:0}table.src td{border:0;padding:0 6px;white-space:pre}
 tr.covered td.count{background:#c7f0c7}tr.uncovered td.count,tr.uncovered td.code{background:#f7c4c4}
 tr.partial td.count{background:#fff0b3}td.branches{color:#555}
 .hash{word-break:break-all}
+tr.excluded td{background:#e8e8ee}tr.excluded td.count{background:#e8e8ee}td.excl{white-space:normal;color:#444}
 `;
 
 function totalsTable(t: Totals, label: string, testId: string): string {
@@ -85,6 +88,70 @@ function totalsTable(t: Totals, label: string, testId: string): string {
     '<thead><tr><th scope="col">Kind</th><th scope="col">Hit</th><th scope="col">Total</th><th scope="col">Coverage</th></tr></thead>\n' +
     `<tbody>\n${rows}\n</tbody></table>`
   );
+}
+
+/** Totals of all code next to the totals without the excluded code. */
+function exclusionTotalsTable(all: Totals, after: Totals, label: string, testId: string): string {
+  const rows = KINDS.map(
+    ([k, name]) =>
+      `<tr data-kind="${k}"><th scope="row">${name}</th>` +
+      `<td class="num" data-cell="all">${all[k].hit} / ${all[k].found}</td><td class="num">${escapeHtml(percent(all[k]))}</td>` +
+      `<td class="num band-${band(after[k])}" data-cell="after">${after[k].hit} / ${after[k].found}</td>` +
+      `<td class="num band-${band(after[k])}">${escapeHtml(percent(after[k]))}</td></tr>`,
+  ).join('\n');
+  return (
+    `<table class="totals" aria-label="${escapeHtml(label)}" data-testid="${testId}">\n` +
+    '<thead><tr><th scope="col">Kind</th><th scope="col">All code: hit / total</th><th scope="col">All code</th>' +
+    '<th scope="col">Without excluded: hit / total</th><th scope="col">Without excluded</th></tr></thead>\n' +
+    `<tbody>\n${rows}\n</tbody></table>`
+  );
+}
+
+/** The excluded line's own exclusion (a whole-line one before a branch-only one). */
+const lineExclusion = (es: readonly Exclusion[]): Exclusion => es.find((e) => e.scope === 'line') ?? es[0]!;
+
+/** The report's exclusions: what was excluded and why, totals with and without them. */
+function exclusionsSection(report: Report, fileIndex: ReadonlyMap<string, number>): string {
+  const s = report.exclusions;
+  const after = report.afterExclusions;
+  if (!s || !after) return '';
+  let excluded = 0;
+  for (const f of report.files) excluded += f.excluded?.size ?? 0;
+  if (excluded === 0 && s.justificationFile === undefined) return '';
+  const out: string[] = [];
+  out.push('<h2 id="exclusions">Exclusions</h2>');
+  out.push(
+    `<p data-testid="exclusions-note">${excluded} lines excluded; ` +
+      `markers ${s.markers ? 'read from the sources' : 'off'}` +
+      (s.justificationFile !== undefined
+        ? `; justification file <code>${escapeHtml(s.justificationFile)}</code>: ${s.applied.length} applied, ${s.stale.length} stale`
+        : '') +
+      `. ${EXCLUDED_MARK} marks an excluded line in the source listings, with its reason.</p>`,
+  );
+  out.push(
+    exclusionTotalsTable(report.totals, after, 'Totals with and without exclusions', 'exclusion-totals'),
+  );
+  if (s.stale.length > 0) {
+    out.push('<p>Stale justifications (they match no code any more):</p><ul data-testid="stale">');
+    for (const st of s.stale)
+      out.push(
+        `<li>${escapeHtml(`${st.justification.id ?? `#${st.index + 1}`} (${st.justification.file}): ${st.reason}`)}</li>`,
+      );
+    out.push('</ul>');
+  }
+  if (s.executed.length > 0) {
+    out.push(`<p>${EXECUTED_MARK} Excluded but executed:</p><ul data-testid="excluded-executed">`);
+    for (const e of s.executed) {
+      const i = fileIndex.get(e.path);
+      const where = escapeHtml(`${e.path}:${e.line}`);
+      const text = `${e.function !== undefined ? `function ${e.function}: ` : ''}${exclusionText(e.exclusion)}`;
+      out.push(
+        `<li>${i === undefined ? where : `<a href="#f${i}-l${e.line}">${where}</a>`} ran ${e.count} times (${escapeHtml(text)})</li>`,
+      );
+    }
+    out.push('</ul>');
+  }
+  return out.join('\n');
 }
 
 /** The directory all paths share ("/" when none). */
@@ -116,6 +183,8 @@ function lineState(l: ReportLine): LineState {
 }
 
 const STATE_MARK: Record<LineState, string> = { covered: '✓', uncovered: '✗', partial: '◐' };
+const EXCLUDED_MARK = '⊘';
+const EXECUTED_MARK = '⚠';
 
 function branchText(l: ReportLine): string {
   if (l.branches.length === 0) return '';
@@ -129,6 +198,16 @@ function fileSection(f: ReportFile, index: number, name: string, opts: StaticRep
   out.push(`<h2><code>${escapeHtml(name)}</code></h2>`);
   out.push(`<p><a href="#files">back to the files</a> · <code>${escapeHtml(f.path)}</code></p>`);
   out.push(totalsTable(f.totals, `Totals of ${name}`, 'file-totals'));
+  const excluded = f.excluded && f.excluded.size > 0 ? f.excluded : undefined;
+  if (excluded && f.afterExclusions)
+    out.push(
+      exclusionTotalsTable(
+        f.totals,
+        f.afterExclusions,
+        `Totals of ${name} with and without exclusions`,
+        'file-exclusion-totals',
+      ),
+    );
   if (f.functions.length > 0) {
     out.push('<table class="functions"><thead><tr><th scope="col">Function</th><th scope="col">Line</th>');
     out.push(
@@ -161,15 +240,27 @@ function fileSection(f: ReportFile, index: number, name: string, opts: StaticRep
   }
   out.push(
     '<table class="src"><thead><tr><th scope="col" class="num">Line</th><th scope="col"></th><th scope="col" class="num">Count</th>' +
-      '<th scope="col">Branches</th><th scope="col">Source</th></tr></thead><tbody>',
+      '<th scope="col">Branches</th><th scope="col">Source</th>' +
+      (excluded ? '<th scope="col">Excluded</th>' : '') +
+      '</tr></thead><tbody>',
   );
   for (const n of numbers) {
     const l = byLine.get(n);
     const state = l ? lineState(l) : undefined;
+    const es = excluded?.get(n);
+    const ex = es && es.length > 0 ? lineExclusion(es) : undefined;
+    const classes = [...(state ? [state] : []), ...(ex ? ['excluded'] : [])].join(' ');
+    const mark = `${state ? STATE_MARK[state] : ''}${ex ? EXCLUDED_MARK : ''}`;
+    const exCell = !excluded
+      ? ''
+      : !ex
+        ? '<td class="excl"></td>'
+        : `<td class="excl" data-cell="excluded">${ex.scope === 'line' ? 'excluded' : 'branches excluded'}: ${escapeHtml(exclusionText(ex))}` +
+          `${ex.scope === 'line' && l && l.count > 0 ? ` ${EXECUTED_MARK} excluded but executed` : ''}</td>`;
     out.push(
-      `<tr id="f${index}-l${n}"${state ? ` class="${state}"` : ''}><td class="num">${n}</td>` +
-        `<td>${state ? STATE_MARK[state] : ''}</td><td class="num count">${l ? l.count : ''}</td>` +
-        `<td class="branches">${l ? branchText(l) : ''}</td><td class="code">${escapeHtml(text(n))}</td></tr>`,
+      `<tr id="f${index}-l${n}"${classes ? ` class="${classes}"` : ''}><td class="num">${n}</td>` +
+        `<td>${mark}</td><td class="num count">${l ? l.count : ''}</td>` +
+        `<td class="branches">${l ? branchText(l) : ''}</td><td class="code">${escapeHtml(text(n))}</td>${exCell}</tr>`,
     );
   }
   out.push('</tbody></table></section>');
@@ -207,6 +298,7 @@ export function staticReportHtml(report: Report, opts: StaticReportOptions): str
   );
   out.push('</dl>');
   out.push(totalsTable(report.totals, 'Totals', 'report-totals'));
+  out.push(exclusionsSection(report, new Map(report.files.map((f, i) => [f.path, i]))));
 
   if (report.problems.length > 0) {
     out.push('<h2 id="problems">Problems</h2><ul>');

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Count } from '../model/report';
 import { percent } from '../model/summary';
-import { useChart } from './chart-loader';
+import { useCharts } from './chart-loader';
 import { ExclusionsPanel } from './Exclusions';
 import { FileView } from './FileView';
 export { RunsPanel } from './RunsPanel';
@@ -166,7 +166,7 @@ export function ReportView({
   const generation = useRef({ summary, n: 0 });
   if (generation.current.summary !== summary) generation.current = { summary, n: generation.current.n + 1 };
   const stage = useStage(2);
-  const Chart = useChart();
+  const charts = useCharts();
   return (
     <section aria-labelledby="report-title" className="report">
       <h2 id="report-title">Coverage</h2>
@@ -182,7 +182,7 @@ export function ReportView({
         covered, {LINE_TEXT.partial.symbol} partly covered, {LINE_TEXT.uncovered.symbol} not covered;
         branches: + taken, − not taken, # never reached; * some block not executed.
       </p>
-      {stage >= 1 && Chart ? <Chart summary={summary} /> : null}
+      {stage >= 1 && charts ? <charts.DirectoryChart summary={summary} /> : null}
       {open && stage >= 1 ? (
         <FileView
           key={`${generation.current.n}:${open}`}

@@ -4,40 +4,12 @@
  * each snapshot. Everything comes computed from the worker (src/model/runs-view.ts).
  */
 import { useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { useCharts } from './chart-loader';
 import type { RunsChoice, RunsSummary } from '../model/runs-view';
 import { percent } from '../model/summary';
-import { KINDS, formatHash, ratio, relativeTo } from './report-view';
+import { KINDS, formatHash, relativeTo } from './report-view';
 
 const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
-
-function SeriesChart({ runs }: { runs: RunsSummary['runs'] }) {
-  const data = runs.map((r, i) => ({
-    name: `${i + 1}`,
-    run: r.name,
-    lines: Math.max(0, ratio(r.totals.lines)),
-    branches: Math.max(0, ratio(r.totals.branches)),
-    conditions: Math.max(0, ratio(r.totals.conditions)),
-  }));
-  return (
-    <figure className="chart" data-testid="series-chart">
-      <figcaption>Coverage per snapshot (%)</figcaption>
-      <LineChart width={640} height={220} data={data} accessibilityLayer>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="name" />
-        <YAxis domain={[0, 100]} />
-        <Tooltip
-          formatter={(v) => `${Number(v).toFixed(1)}%`}
-          labelFormatter={(l, p) => String(p[0]?.payload?.run ?? l)}
-        />
-        <Legend />
-        <Line dataKey="lines" name="Lines" stroke="#1565c0" isAnimationActive={false} />
-        <Line dataKey="branches" name="Branches" stroke="#2e7d32" isAnimationActive={false} />
-        <Line dataKey="conditions" name="Conditions" stroke="#b58900" isAnimationActive={false} />
-      </LineChart>
-    </figure>
-  );
-}
 
 function DiffView({ diff, root }: { diff: NonNullable<RunsSummary['diff']>; root: string }) {
   const [onlyB, setOnlyB] = useState(true);
@@ -149,6 +121,7 @@ export function RunsPanel({
   busy: boolean;
   onChoose: (c: RunsChoice) => void;
 }) {
+  const charts = useCharts();
   return (
     <section aria-labelledby="runs-title" className="runs" data-testid="runs">
       <h2 id="runs-title">Runs ({runs.runs.length})</h2>
@@ -221,7 +194,7 @@ export function RunsPanel({
           {w}
         </p>
       ))}
-      <SeriesChart runs={runs.runs} />
+      {charts ? <charts.SeriesChart runs={runs.runs} /> : null}
       {runs.diff ? <DiffView diff={runs.diff} root={root} /> : null}
       {runs.diff ? <p className="hint">The report below is snapshot B&apos;s.</p> : null}
       {runs.mode === 'merge' && !runs.refused ? (

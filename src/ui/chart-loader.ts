@@ -4,7 +4,7 @@
  * are imported first, one per task (a later import reuses what is already evaluated).
  */
 import { startTransition, useEffect, useState } from 'react';
-import type { DirectoryChart } from './DirectoryChart';
+type Charts = typeof import('./charts');
 
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -18,27 +18,27 @@ const STEPS: (() => Promise<unknown>)[] = [
   () => import('victory-vendor/d3-shape'),
 ];
 
-let loading: Promise<typeof DirectoryChart> | undefined;
+let loading: Promise<Charts> | undefined;
 
-export function loadChart(): Promise<typeof DirectoryChart> {
+export function loadCharts(): Promise<Charts> {
   loading ??= (async () => {
     for (const step of STEPS) {
       await step();
       await nextTask();
     }
-    return (await import('./DirectoryChart')).DirectoryChart;
+    return import('./charts');
   })();
   return loading;
 }
 
-/** The chart component once loaded (undefined until then). */
-export function useChart(): typeof DirectoryChart | undefined {
-  const [chart, setChart] = useState<{ c: typeof DirectoryChart } | undefined>();
+/** The chart components once loaded (undefined until then). */
+export function useCharts(): Charts | undefined {
+  const [chart, setChart] = useState<{ c: Charts } | undefined>();
   useEffect(() => {
     let live = true;
     // a transition: recharts' first render (much of its code running for the first time) is
     // done in time slices instead of one task
-    void loadChart().then((c) => live && startTransition(() => setChart({ c })));
+    void loadCharts().then((c) => live && startTransition(() => setChart({ c })));
     return () => {
       live = false;
     };
