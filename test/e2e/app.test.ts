@@ -6,13 +6,12 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropFiles, gotoApp, launchWithProfile, serveApp, type Served } from '../helpers/browser';
 import { loadFixture, walkFiles } from '../helpers/fixtures';
 
 const CONFIG = 'gcc12-armhf-O0';
@@ -24,51 +23,24 @@ const [major, minor] = fx.meta.gcc.split('.');
 const gccText = `GCC ${major}.${minor}`;
 const objectsText = `${fx.ref.size} objects`;
 
-let server: PreviewServer;
+let served: Served;
 let origin: string;
 let context: BrowserContext;
 let work: string;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  const root = process.cwd();
-  execFileSync('bash', ['scripts/make-example.sh', CONFIG], { cwd: root, stdio: 'inherit' });
-  // the production build, as `npm start` serves it (vitest sets NODE_ENV=test, which would
-  // make vite bundle React's development build)
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  server = await preview({
-    root,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port: 0, strictPort: false },
-  });
-  const addr = server.httpServer.address() as AddressInfo;
-  origin = `http://127.0.0.1:${addr.port}`;
+  served = await serveApp();
+  origin = served.origin;
   work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-'));
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // a profile on disk, as a user's browser has: the example loads as on a return visit
+  context = await launchWithProfile(join(work, 'profile'));
   context.on('request', (r) => void requests.push(r.url()));
 });
 
 afterAll(async () => {
   await context?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+  await served?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -76,9 +48,7 @@ async function openPage(query = ''): Promise<Page> {
   const page = await context.newPage();
   page.on('request', (r) => void requests.push(r.url()));
   page.on('pageerror', (e) => void requests.push(`pageerror:${e.message}`));
-  await page.goto(`${origin}/${query}`);
-  // the app mounts after its bootstrap has loaded React
-  await page.getByTestId('drop-zone').waitFor();
+  await gotoApp(page, origin, query);
   return page;
 }
 
@@ -454,20 +424,10 @@ describe(`the app on ${CONFIG}`, () => {
     const tgz = join(work, 'gcno.tar.gz');
     execFileSync('tar', ['-czf', tgz, 'gcno'], { cwd: fx.dir });
     const page = await openPage();
-    const files = [
-      { name: 'image.bin', b64: Buffer.from(fx.image).toString('base64') },
-      { name: 'gcno.tar.gz', b64: readFileSync(tgz).toString('base64') },
-    ];
-    await page.evaluate((files) => {
-      const dt = new DataTransfer();
-      for (const f of files) {
-        const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-        dt.items.add(new File([bytes], f.name));
-      }
-      const zone = document.querySelector('[data-testid="drop-zone"]')!;
-      for (const type of ['dragenter', 'dragover', 'drop'])
-        zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, files);
+    await dropFiles(page, [
+      { name: 'image.bin', bytes: fx.image },
+      { name: 'gcno.tar.gz', bytes: readFileSync(tgz) },
+    ]);
     const text = await summaryOf(page);
     expect(text).toContain(gccText);
     expect(text).toContain(objectsText);
