@@ -7,11 +7,10 @@ import { InputError } from '../gcov/errors';
 import type { Gcda, GcdaFunction } from '../gcov/gcda-reader';
 import type { Gcno, GcnoFunction } from '../gcov/gcno';
 import {
+  BLOCK_FLAG,
   countLimitError,
   measuredArcCount,
   solveFunction,
-  type SolvedArc,
-  type SolvedBlock,
   type SolvedFunction,
 } from '../gcov/solve';
 
@@ -21,10 +20,18 @@ export interface LineCoverage {
   /** Exact: below 2^53 (computeCoverage refuses larger ones). */
   count: number;
   unexecutedBlock: boolean;
-  /** Blocks whose last line this is (not ENTRY, not the last block), in attribution order. */
-  blocks: SolvedBlock[];
-  /** Every exit arc of those blocks, in block then destination order. */
-  arcs: SolvedArc[];
+  /**
+   * Blocks whose last line this is (not ENTRY, not the last block), in attribution order,
+   * by index in their function. The line's arcs are every exit of those blocks, in block
+   * then destination order.
+   */
+  blocks: number[];
+  /**
+   * The function of each of those blocks: one entry when they all belong to the same one
+   * (the usual case), else one per block. Inlined header code puts blocks of several
+   * functions on one line. See blockFunction.
+   */
+  blockFns: SolvedFunction[];
   /** Conditions (GCC 14+, -fcondition-coverage) of those blocks, in block order. */
   conditions: ConditionCoverage[];
 }
@@ -78,9 +85,13 @@ export interface ObjectCoverage {
 const MAX_CIRCUIT_STEPS = 5_000_000;
 
 /** Shared by every line without blocks (resp. conditions) until it gets one: never pushed to. */
-const NO_BLOCKS: SolvedBlock[] = Object.freeze([]) as unknown as SolvedBlock[];
-const NO_ARCS: SolvedArc[] = Object.freeze([]) as unknown as SolvedArc[];
+const NO_BLOCKS: number[] = Object.freeze([]) as unknown as number[];
+const NO_FNS: SolvedFunction[] = Object.freeze([]) as unknown as SolvedFunction[];
 const NO_CONDITIONS: ConditionCoverage[] = Object.freeze([]) as unknown as ConditionCoverage[];
+
+/** The function of the line's i-th block. */
+export const blockFunction = (line: LineCoverage, i: number): SolvedFunction =>
+  line.blockFns.length === 1 ? line.blockFns[0]! : line.blockFns[i]!;
 
 const newLine = (lineNumber: number): LineCoverage => ({
   lineNumber,
@@ -88,7 +99,7 @@ const newLine = (lineNumber: number): LineCoverage => ({
   count: 0,
   unexecutedBlock: false,
   blocks: NO_BLOCKS,
-  arcs: NO_ARCS,
+  blockFns: NO_FNS,
   conditions: NO_CONDITIONS,
 });
 
@@ -98,21 +109,45 @@ function lineOf(map: Map<number, LineCoverage>, n: number): LineCoverage {
   return l;
 }
 
+/** Adds block b of f (with `single`, f's shared one-entry list) to the line's blocks. */
+function attachBlock(line: LineCoverage, b: number, f: SolvedFunction, single: SolvedFunction[]): void {
+  const fns = line.blockFns;
+  if (line.blocks.length === 0) {
+    line.blocks = [b];
+    line.blockFns = single;
+    return;
+  }
+  line.blocks.push(b);
+  if (fns.length === 1 && fns[0] === f) return;
+  if (fns.length === 1) {
+    // A second function: one entry per block from now on.
+    const all = new Array<SolvedFunction>(line.blocks.length - 1).fill(fns[0]!);
+    all.push(f);
+    line.blockFns = all;
+  } else fns.push(f);
+}
+
 /** Sum of the elementary circuits (Hawick–James) through the line's blocks, consuming arc counts. */
 function cycleCount(
-  lineBlocks: SolvedBlock[],
-  blocksOf: SolvedBlock[],
+  lineBlocks: number[],
+  f: SolvedFunction,
   budget: { steps: number; file: string },
 ): number {
-  const onLine = new Set(lineBlocks.map((b) => b.index));
-  const remaining = new Map<SolvedArc, number>();
-  for (const b of lineBlocks) for (const a of b.succ) remaining.set(a, a.count);
+  const { arcs, arcCounts, succ, succStart } = f;
+  const onLine = new Set(lineBlocks);
+  /** Arc index -> count not yet taken by a circuit. */
+  const remaining = new Map<number, number>();
+  for (const b of lineBlocks)
+    for (let p = succStart[b]!; p < succStart[b + 1]!; p++) remaining.set(succ[p]!, arcCounts[succ[p]!]!);
   let total = 0;
   for (const start of lineBlocks) {
-    const path: SolvedArc[] = [];
+    const path: number[] = [];
     const blocked: number[] = [];
     const blockLists: number[][] = [];
-    const usable = (a: SolvedArc) => a.dst >= start.index && a.count !== 0 && onLine.has(a.dst);
+    const usable = (k: number) => {
+      const dst = arcs[3 * k + 1]!;
+      return dst >= start && arcCounts[k] !== 0 && onLine.has(dst);
+    };
     const unblock = (u: number): void => {
       const i = blocked.indexOf(u);
       if (i < 0) return;
@@ -126,10 +161,12 @@ function cycleCount(
       let found = false;
       blocked.push(v);
       blockLists.push([]);
-      for (const a of blocksOf[v]!.succ) {
-        if (!usable(a)) continue;
-        path.push(a);
-        if (a.dst === start.index) {
+      for (let p = succStart[v]!; p < succStart[v + 1]!; p++) {
+        const k = succ[p]!;
+        if (!usable(k)) continue;
+        const dst = arcs[3 * k + 1]!;
+        path.push(k);
+        if (dst === start) {
           let min: number | undefined;
           for (const e of path) {
             const c = remaining.get(e)!;
@@ -138,22 +175,23 @@ function cycleCount(
           for (const e of path) remaining.set(e, remaining.get(e)! - min!);
           total += min!;
           found = true;
-        } else if (!blocked.includes(a.dst)) {
-          if (circuit(a.dst)) found = true;
+        } else if (!blocked.includes(dst)) {
+          if (circuit(dst)) found = true;
         }
         path.pop();
       }
       if (found) unblock(v);
       else
-        for (const a of blocksOf[v]!.succ) {
-          if (!usable(a)) continue;
-          const i = blocked.indexOf(a.dst);
+        for (let p = succStart[v]!; p < succStart[v + 1]!; p++) {
+          const k = succ[p]!;
+          if (!usable(k)) continue;
+          const i = blocked.indexOf(arcs[3 * k + 1]!);
           const list = blockLists[i]!;
           if (!list.includes(v)) list.push(v);
         }
       return found;
     };
-    circuit(start.index);
+    circuit(start);
   }
   return total;
 }
@@ -164,31 +202,43 @@ function cycleCount(
  * header code), so each block is looked up in its own function; cycles never cross.
  */
 function finishLine(line: LineCoverage, budget: { steps: number; file: string }): void {
-  const lineBlocks = line.blocks;
-  if (lineBlocks.length === 0) return;
+  const ids = line.blocks;
+  if (ids.length === 0) return;
   let count = 0;
-  if (lineBlocks.length === 1) {
+  if (ids.length === 1) {
     // One block: its entries from elsewhere, plus its self-loops (its only circuits).
-    const b = lineBlocks[0]!;
-    for (const a of b.pred) if (a.src !== b.index) count += a.count;
-    for (const a of b.succ) if (a.dst === b.index) count += a.count;
-  } else {
-    let nArcs = 0;
-    for (const b of lineBlocks) nArcs += b.succ.length;
-    const arcs = new Array<SolvedArc>(nArcs);
-    nArcs = 0;
-    for (const b of lineBlocks) for (const a of b.succ) arcs[nArcs++] = a;
-    line.arcs = arcs;
-    const onLine = new Set(lineBlocks);
-    const byFn = new Map<SolvedBlock[], SolvedBlock[]>();
-    for (const b of lineBlocks) {
-      const all = b.graph;
-      for (const a of b.pred) if (!onLine.has(all[a.src]!)) count += a.count;
-      const list = byFn.get(all);
-      if (list) list.push(b);
-      else byFn.set(all, [b]);
+    const b = ids[0]!;
+    const { arcs, arcCounts, pred, predStart, succ, succStart } = line.blockFns[0]!;
+    for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
+      const k = pred[p]!;
+      if (arcs[3 * k] !== b) count += arcCounts[k]!;
     }
-    for (const [all, blocks] of byFn) count += cycleCount(blocks, all, budget);
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      if (arcs[3 * k + 1] === b) count += arcCounts[k]!;
+    }
+  } else {
+    // The line's blocks of each function, in order of first appearance.
+    const byFn = new Map<SolvedFunction, number[]>();
+    for (let i = 0; i < ids.length; i++) {
+      const f = blockFunction(line, i);
+      const list = byFn.get(f);
+      if (list) list.push(ids[i]!);
+      else byFn.set(f, [ids[i]!]);
+    }
+    const onLine = new Map<SolvedFunction, Set<number>>();
+    for (const [f, list] of byFn) onLine.set(f, new Set(list));
+    for (let i = 0; i < ids.length; i++) {
+      const f = blockFunction(line, i);
+      const own = onLine.get(f)!;
+      const b = ids[i]!;
+      const { arcs, arcCounts, pred, predStart } = f;
+      for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
+        const k = pred[p]!;
+        if (!own.has(arcs[3 * k]!)) count += arcCounts[k]!;
+      }
+    }
+    for (const [f, blocks] of byFn) count += cycleCount(blocks, f, budget);
   }
   if (!Number.isSafeInteger(count)) throw countLimitError(budget.file, `line ${line.lineNumber}`);
   line.count = count;
@@ -264,9 +314,10 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     const exit = gcno.format.exitBlockOne ? 1 : g.blockCount - 1;
     const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
     if (solved.flow.length > 0) flow.push(...solved.flow);
-    const n = solved.blocks.length;
+    const n = solved.blockCount;
+    const counts = solved.counts;
     let executed = 0;
-    for (let i = 1; i + 1 < n; i++) if (solved.blocks[i]!.count !== 0) executed++;
+    for (let i = 1; i + 1 < n; i++) if (counts[i] !== 0) executed++;
     fns.push({
       gcno: g,
       name: g.name,
@@ -274,7 +325,7 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
       solved,
       blocks: n - 2,
       blocksExecuted: executed,
-      executionCount: solved.blocks[0]!.count,
+      executionCount: counts[0]!,
       counters: d?.counters ?? new Map(),
       group: false,
       lines: new Map(),
@@ -296,36 +347,44 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     const file = fileOf(f.source);
     file.functions.push(f);
     file.maxLine = Math.max(file.maxLine, f.gcno.endLine);
-    const n = f.solved.blocks.length;
+    const solved = f.solved;
+    const n = solved.blockCount;
     // Two counters per condition, in CONDS order: terms seen true, terms seen false.
-    const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
-    const conditionsOf = new Map<number, ConditionCoverage[]>();
     const gConds = f.gcno.conditions;
-    for (let i = 0; i < gConds.length; i++) {
-      const c = gConds[i]!;
-      const list = conditionsOf.get(c.block) ?? [];
-      list.push({
-        block: c.block,
-        terms: c.terms,
-        trueBits: condCounters?.[2 * i] ?? 0n,
-        falseBits: condCounters?.[2 * i + 1] ?? 0n,
-      });
-      conditionsOf.set(c.block, list);
+    let conditionsOf: Map<number, ConditionCoverage[]> | undefined;
+    if (gConds.length > 0) {
+      conditionsOf = new Map();
+      const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
+      for (let i = 0; i < gConds.length; i++) {
+        const c = gConds[i]!;
+        const list = conditionsOf.get(c.block) ?? [];
+        list.push({
+          block: c.block,
+          terms: c.terms,
+          trueBits: condCounters?.[2 * i] ?? 0n,
+          falseBits: condCounters?.[2 * i + 1] ?? 0n,
+        });
+        conditionsOf.set(c.block, list);
+      }
     }
+    const single = [solved];
     const { group } = f;
     const { startLine, endLine } = f.gcno;
     let lf: FileCoverage | undefined;
     // The line met last: consecutive blocks are mostly on the same line.
     let lastLine: LineCoverage | undefined;
     let lastMap: Map<number, LineCoverage> | undefined;
-    const blocks = f.solved.blocks;
+    const { counts, blockFlags } = solved;
     const { lineStart, lineTable, lineFiles } = f.gcno;
-    for (let bi = 0; bi < blocks.length; bi++) {
-      const b = blocks[bi]!;
-      const attach = b.index !== 0 && b.index + 1 !== n;
-      const conds = conditionsOf.size > 0 ? conditionsOf.get(b.index) : undefined;
-      const unexecuted = !b.exceptional && b.count === 0;
-      for (let p = lineStart[b.index]!, stop = lineStart[b.index + 1]!; p < stop;) {
+    for (let b = 0; b < n; b++) {
+      let p = lineStart[b]!;
+      const stop = lineStart[b + 1]!;
+      if (p >= stop) continue;
+      const count = counts[b]!;
+      const attach = b !== 0 && b + 1 !== n;
+      const conds = conditionsOf?.get(b);
+      const unexecuted = count === 0 && !(blockFlags[b]! & BLOCK_FLAG.EXCEPTIONAL);
+      while (p < stop) {
         const locFile = lineFiles[lineTable[p]!]!;
         const nLines = lineTable[p + 1]!;
         p += 2;
@@ -346,18 +405,12 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
               : (lastLine = lineOf((lastMap = map), ln));
           line.exists = true;
           if (unexecuted) line.unexecutedBlock = true;
-          if (!Number.isSafeInteger((line.count += b.count))) throw countLimitError(gcno.file, `line ${ln}`);
+          if (!Number.isSafeInteger((line.count += count))) throw countLimitError(gcno.file, `line ${ln}`);
           if (!top || ln > top.lineNumber) top = line;
         }
         lf.maxLine = maxLine;
         if (top && attach) {
-          // A line of one block shares the block's exits (never changed after solving);
-          // more blocks make a new list (push would leave spare room, or change succ).
-          // (the exits of a line of several blocks are gathered once, in finishLine).
-          if (top.blocks.length === 0) {
-            top.blocks = [b];
-            top.arcs = b.succ;
-          } else top.blocks.push(b);
+          attachBlock(top, b, solved, single);
           if (conds) top.conditions = top.conditions.concat(conds);
         }
       }
