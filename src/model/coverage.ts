@@ -6,6 +6,7 @@
 import { InputError } from '../gcov/errors';
 import type { Gcda, GcdaFunction } from '../gcov/gcda-reader';
 import type { Gcno, GcnoFunction } from '../gcov/gcno';
+import { LineTable } from './line-table';
 import {
   BLOCK_FLAG,
   countLimitError,
@@ -58,7 +59,7 @@ export interface FunctionCoverage {
   /** Set when several functions start on the same line of one file. */
   group: boolean;
   /** For a group function: its own lines, from startLine to endLine. */
-  readonly lines: Map<number, LineCoverage>;
+  readonly lines: LineTable<LineCoverage>;
 }
 
 export interface FileCoverage {
@@ -66,7 +67,7 @@ export interface FileCoverage {
   /** Functions defined in this file, by (start line, start column). */
   readonly functions: FunctionCoverage[];
   /** Lines not owned by a group function, by number. */
-  readonly lines: Map<number, LineCoverage>;
+  readonly lines: LineTable<LineCoverage>;
   /** Highest line number seen (gcov sizes its line table with it). */
   maxLine: number;
 }
@@ -103,9 +104,9 @@ const newLine = (lineNumber: number): LineCoverage => ({
   conditions: NO_CONDITIONS,
 });
 
-function lineOf(map: Map<number, LineCoverage>, n: number): LineCoverage {
-  let l = map.get(n);
-  if (!l) map.set(n, (l = newLine(n)));
+function lineOf(table: LineTable<LineCoverage>, n: number): LineCoverage {
+  let l = table.get(n);
+  if (!l) table.add((l = newLine(n)));
   return l;
 }
 
@@ -286,7 +287,7 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   const fileOf = (name: string): FileCoverage => {
     let f = byName.get(name);
     if (!f) {
-      f = { file: name, functions: [], lines: new Map(), maxLine: 0 };
+      f = { file: name, functions: [], lines: new LineTable(), maxLine: 0 };
       byName.set(name, f);
       files.push(f);
     }
@@ -328,7 +329,7 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
       executionCount: counts[0]!,
       counters: d?.counters ?? new Map(),
       group: false,
-      lines: new Map(),
+      lines: new LineTable(),
     });
   }
 
@@ -373,7 +374,7 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     let lf: FileCoverage | undefined;
     // The line met last: consecutive blocks are mostly on the same line.
     let lastLine: LineCoverage | undefined;
-    let lastMap: Map<number, LineCoverage> | undefined;
+    let lastMap: LineTable<LineCoverage> | undefined;
     const { counts, blockFlags } = solved;
     const { lineStart, lineTable, lineFiles } = f.gcno;
     for (let b = 0; b < n; b++) {
@@ -418,8 +419,8 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   }
   // The elementary circuits of a line can be exponentially many in a hostile graph.
   const budget = { steps: MAX_CIRCUIT_STEPS, file: gcno.file };
-  for (const f of fns) for (const l of f.lines.values()) finishLine(l, budget);
-  for (const file of files) for (const l of file.lines.values()) finishLine(l, budget);
+  for (const f of fns) for (const l of f.lines.lines) finishLine(l, budget);
+  for (const file of files) for (const l of file.lines.lines) finishLine(l, budget);
   for (const file of files)
     file.functions.sort(
       (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,

@@ -250,7 +250,7 @@ function visitLines(
   const all = new Float64Array(startsAt.size + file.lines.size);
   let k = 0;
   for (const n of startsAt.keys()) all[k++] = n;
-  for (const n of file.lines.keys()) if (!startsAt.has(n)) all[k++] = n;
+  for (const l of file.lines.lines) if (!startsAt.has(l.lineNumber)) all[k++] = l.lineNumber;
   const numbers = all.subarray(0, k).sort();
   const open: FunctionCoverage[] = [];
   let next = 1;
@@ -273,10 +273,7 @@ function visitLines(
           open.push(f);
           continue;
         }
-        for (const i of [...f.lines.keys()].sort((x, y) => x - y)) {
-          const l = f.lines.get(i)!;
-          if (l.exists) emit(l, f.name);
-        }
+        for (const l of f.lines.sorted()) if (l.exists) emit(l, f.name);
       }
     const l = file.lines.get(n);
     const last = open.at(-1);
