@@ -128,74 +128,132 @@ function attachBlock(line: LineCoverage, b: number, f: SolvedFunction, single: S
   } else fns.push(f);
 }
 
+/** Scratch of the loop search, grown as needed: no allocation per line. */
+interface CircuitState {
+  f: SolvedFunction;
+  start: number;
+  /** onLine[b] === stamp: block b is one of the line's blocks (of this function). */
+  onLine: Uint32Array;
+  stamp: number;
+  /** Per arc index: count not yet taken by a circuit (set for the line's arcs only). */
+  remaining: Float64Array;
+  path: number[];
+  /** Blocked blocks, in the order blocked, and for each the blocks to unblock with it. */
+  blocked: number[];
+  blockLists: number[][];
+  total: number;
+  budget: { steps: number; file: string };
+}
+let circuitState: CircuitState | undefined;
+
+function circuitScratch(f: SolvedFunction, budget: { steps: number; file: string }): CircuitState {
+  const n = f.blockCount;
+  const m = f.arcCounts.length;
+  let st = circuitState;
+  if (!st) {
+    st = circuitState = {
+      f,
+      start: 0,
+      onLine: new Uint32Array(Math.max(n, 256)),
+      stamp: 0,
+      remaining: new Float64Array(Math.max(m, 256)),
+      path: [],
+      blocked: [],
+      blockLists: [],
+      total: 0,
+      budget,
+    };
+  }
+  if (st.onLine.length < n) st.onLine = new Uint32Array(Math.max(n, 2 * st.onLine.length));
+  if (st.remaining.length < m) st.remaining = new Float64Array(Math.max(m, 2 * st.remaining.length));
+  if (st.stamp === 0xffffffff) {
+    st.onLine.fill(0);
+    st.stamp = 0;
+  }
+  st.stamp++;
+  st.f = f;
+  st.budget = budget;
+  return st;
+}
+
+/** Whether arc k can be on a circuit from st.start (forward, counted, within the line). */
+function usable(st: CircuitState, k: number): boolean {
+  const dst = st.f.arcs[3 * k + 1]!;
+  return dst >= st.start && st.f.arcCounts[k] !== 0 && st.onLine[dst] === st.stamp;
+}
+
+function unblock(st: CircuitState, u: number): void {
+  const i = st.blocked.indexOf(u);
+  if (i < 0) return;
+  st.blocked.splice(i, 1);
+  const list = st.blockLists.splice(i, 1)[0]!;
+  for (const w of list) unblock(st, w);
+}
+
+function circuit(st: CircuitState, v: number): boolean {
+  if (--st.budget.steps < 0)
+    throw new InputError(st.budget.file, undefined, 'limit', 'too many loops on one line to count');
+  const { arcs, succ, succStart } = st.f;
+  const { path, remaining } = st;
+  let found = false;
+  st.blocked.push(v);
+  st.blockLists.push([]);
+  for (let p = succStart[v]!, end = succStart[v + 1]!; p < end; p++) {
+    const k = succ[p]!;
+    if (!usable(st, k)) continue;
+    const dst = arcs[3 * k + 1]!;
+    path.push(k);
+    if (dst === st.start) {
+      let min = remaining[path[0]!]!;
+      for (let i = 1; i < path.length; i++) if (remaining[path[i]!]! < min) min = remaining[path[i]!]!;
+      for (let i = 0; i < path.length; i++) remaining[path[i]!]! -= min;
+      st.total += min;
+      found = true;
+    } else if (!st.blocked.includes(dst)) {
+      if (circuit(st, dst)) found = true;
+    }
+    path.pop();
+  }
+  if (found) unblock(st, v);
+  else
+    for (let p = succStart[v]!, end = succStart[v + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      if (!usable(st, k)) continue;
+      const i = st.blocked.indexOf(arcs[3 * k + 1]!);
+      if (i < 0) continue;
+      const list = st.blockLists[i]!;
+      if (!list.includes(v)) list.push(v);
+    }
+  return found;
+}
+
 /** Sum of the elementary circuits (Hawick–James) through the line's blocks, consuming arc counts. */
 function cycleCount(
   lineBlocks: number[],
   f: SolvedFunction,
   budget: { steps: number; file: string },
 ): number {
-  const { arcs, arcCounts, succ, succStart } = f;
-  const onLine = new Set(lineBlocks);
-  /** Arc index -> count not yet taken by a circuit. */
-  const remaining = new Map<number, number>();
-  for (const b of lineBlocks)
-    for (let p = succStart[b]!; p < succStart[b + 1]!; p++) remaining.set(succ[p]!, arcCounts[succ[p]!]!);
-  let total = 0;
-  for (const start of lineBlocks) {
-    const path: number[] = [];
-    const blocked: number[] = [];
-    const blockLists: number[][] = [];
-    const usable = (k: number) => {
-      const dst = arcs[3 * k + 1]!;
-      return dst >= start && arcCounts[k] !== 0 && onLine.has(dst);
-    };
-    const unblock = (u: number): void => {
-      const i = blocked.indexOf(u);
-      if (i < 0) return;
-      blocked.splice(i, 1);
-      const list = blockLists.splice(i, 1)[0]!;
-      for (const w of list) unblock(w);
-    };
-    const circuit = (v: number): boolean => {
-      if (--budget.steps < 0)
-        throw new InputError(budget.file, undefined, 'limit', 'too many loops on one line to count');
-      let found = false;
-      blocked.push(v);
-      blockLists.push([]);
-      for (let p = succStart[v]!; p < succStart[v + 1]!; p++) {
-        const k = succ[p]!;
-        if (!usable(k)) continue;
-        const dst = arcs[3 * k + 1]!;
-        path.push(k);
-        if (dst === start) {
-          let min: number | undefined;
-          for (const e of path) {
-            const c = remaining.get(e)!;
-            if (min === undefined || c < min) min = c;
-          }
-          for (const e of path) remaining.set(e, remaining.get(e)! - min!);
-          total += min!;
-          found = true;
-        } else if (!blocked.includes(dst)) {
-          if (circuit(dst)) found = true;
-        }
-        path.pop();
-      }
-      if (found) unblock(v);
-      else
-        for (let p = succStart[v]!; p < succStart[v + 1]!; p++) {
-          const k = succ[p]!;
-          if (!usable(k)) continue;
-          const i = blocked.indexOf(arcs[3 * k + 1]!);
-          const list = blockLists[i]!;
-          if (!list.includes(v)) list.push(v);
-        }
-      return found;
-    };
-    circuit(start);
+  const st = circuitScratch(f, budget);
+  const { arcCounts, succ, succStart } = f;
+  for (const b of lineBlocks) {
+    st.onLine[b] = st.stamp;
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++)
+      st.remaining[succ[p]!] = arcCounts[succ[p]!]!;
   }
-  return total;
+  st.total = 0;
+  for (const start of lineBlocks) {
+    st.start = start;
+    st.path.length = 0;
+    st.blocked.length = 0;
+    st.blockLists.length = 0;
+    circuit(st, start);
+  }
+  return st.total;
 }
+
+/** Blocks of the line that belong to f: stamps of a second scratch array. */
+let entryMarks = new Uint32Array(256);
+let entryStamp = 0;
 
 /**
  * A line with blocks counts the entries into its blocks from outside the line plus the
@@ -218,7 +276,8 @@ function finishLine(line: LineCoverage, budget: { steps: number; file: string })
       const k = succ[p]!;
       if (arcs[3 * k + 1] === b) count += arcCounts[k]!;
     }
-  } else {
+  } else if (line.blockFns.length === 1) count = severalBlocks(ids, line.blockFns[0]!, budget);
+  else {
     // The line's blocks of each function, in order of first appearance.
     const byFn = new Map<SolvedFunction, number[]>();
     for (let i = 0; i < ids.length; i++) {
@@ -227,22 +286,47 @@ function finishLine(line: LineCoverage, budget: { steps: number; file: string })
       if (list) list.push(ids[i]!);
       else byFn.set(f, [ids[i]!]);
     }
-    const onLine = new Map<SolvedFunction, Set<number>>();
-    for (const [f, list] of byFn) onLine.set(f, new Set(list));
     for (let i = 0; i < ids.length; i++) {
       const f = blockFunction(line, i);
-      const own = onLine.get(f)!;
-      const b = ids[i]!;
-      const { arcs, arcCounts, pred, predStart } = f;
-      for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
-        const k = pred[p]!;
-        if (!own.has(arcs[3 * k]!)) count += arcCounts[k]!;
-      }
+      count += entriesFromElsewhere(byFn.get(f)!, ids[i]!, f);
     }
     for (const [f, blocks] of byFn) count += cycleCount(blocks, f, budget);
   }
   if (!Number.isSafeInteger(count)) throw countLimitError(budget.file, `line ${line.lineNumber}`);
   line.count = count;
+}
+
+/** Blocks of one function on a line: entries from off the line, then the line's loops. */
+function severalBlocks(ids: number[], f: SolvedFunction, budget: { steps: number; file: string }): number {
+  const { arcs, arcCounts, pred, predStart } = f;
+  if (entryMarks.length < f.blockCount)
+    entryMarks = new Uint32Array(Math.max(f.blockCount, 2 * entryMarks.length));
+  if (entryStamp === 0xffffffff) {
+    entryMarks.fill(0);
+    entryStamp = 0;
+  }
+  const stamp = ++entryStamp;
+  for (let i = 0; i < ids.length; i++) entryMarks[ids[i]!] = stamp;
+  let count = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const b = ids[i]!;
+    for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
+      const k = pred[p]!;
+      if (entryMarks[arcs[3 * k]!] !== stamp) count += arcCounts[k]!;
+    }
+  }
+  return count + cycleCount(ids, f, budget);
+}
+
+/** The counts of block b's entries from blocks of f that are not among `own`. */
+function entriesFromElsewhere(own: number[], b: number, f: SolvedFunction): number {
+  const { arcs, arcCounts, pred, predStart } = f;
+  let count = 0;
+  for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
+    const k = pred[p]!;
+    if (!own.includes(arcs[3 * k]!)) count += arcCounts[k]!;
+  }
+  return count;
 }
 
 /**
