@@ -113,8 +113,8 @@ let scratchArcs = 0;
 /** Zeroed scratch arrays for n blocks and m arcs (the queue holds n + 2m entries). */
 function workspace(n: number, m: number): Workspace {
   if (!scratch || n > scratchBlocks || m > scratchArcs) {
-    scratchBlocks = Math.max(n, 2 * scratchBlocks, 64);
-    scratchArcs = Math.max(m, 2 * scratchArcs, 64);
+    scratchBlocks = Math.max(n, 2 * scratchBlocks, 1024);
+    scratchArcs = Math.max(m, 2 * scratchArcs, 4096);
     const nb = scratchBlocks + 1;
     scratch = {
       known: new Uint8Array(scratchArcs),
@@ -148,13 +148,15 @@ const ARENA_BYTES = 1 << 18;
 let arena = new ArrayBuffer(0);
 let arenaUsed = 0;
 function carve(bytes: number): { buffer: ArrayBuffer; offset: number } {
-  if (bytes > ARENA_BYTES >> 2) return { buffer: new ArrayBuffer(bytes), offset: 0 };
   if (arenaUsed + bytes > arena.byteLength) {
-    arena = new ArrayBuffer(ARENA_BYTES);
+    // A large function gets a buffer of its own, which the next one does not share. (One
+    // allocation site: code optimized before the first large function needs no redoing.)
+    arena = new ArrayBuffer(Math.max(bytes, ARENA_BYTES));
     arenaUsed = 0;
   }
   const offset = arenaUsed;
   arenaUsed += (bytes + 7) & ~7;
+  if (bytes > ARENA_BYTES >> 2) arenaUsed = arena.byteLength;
   return { buffer: arena, offset };
 }
 

@@ -363,6 +363,123 @@ function acceptedData(gcno: Gcno, gcda: Gcda | undefined, name: string, problems
  * Coverage of one object. Without a .gcda (or with one that does not match) every count
  * is 0, as gcov reports it; `problems` says why.
  */
+/** The function's counts and totals (its lines come later, from attributeLines). */
+function functionCoverage(
+  g: GcnoFunction,
+  d: GcdaFunction | undefined,
+  gcdaName: string,
+  exit: number,
+  flow: InputError[],
+): FunctionCoverage {
+  const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
+  if (solved.flow.length > 0) flow.push(...solved.flow);
+  const n = solved.blockCount;
+  const counts = solved.counts;
+  let executed = 0;
+  for (let i = 1; i + 1 < n; i++) if (counts[i] !== 0) executed++;
+  return {
+    gcno: g,
+    name: g.name,
+    source: g.source,
+    solved,
+    blocks: n - 2,
+    blocksExecuted: executed,
+    executionCount: counts[0]!,
+    counters: d?.counters ?? new Map(),
+    group: false,
+    lines: new LineTable(),
+  };
+}
+
+/**
+ * Adds the function's blocks to the lines they are on (and the function to its file). A
+ * function of its own, called per function: optimized code comes sooner than for one long
+ * loop, and other phases reaching new code do not throw it away.
+ */
+function attributeLines(
+  f: FunctionCoverage,
+  fileOf: (name: string) => FileCoverage,
+  conditionKind: number,
+  notesFile: string,
+): void {
+  const file = fileOf(f.source);
+  file.functions.push(f);
+  file.maxLine = Math.max(file.maxLine, f.gcno.endLine);
+  const solved = f.solved;
+  const n = solved.blockCount;
+  // Two counters per condition, in CONDS order: terms seen true, terms seen false.
+  const gConds = f.gcno.conditions;
+  let conditionsOf: Map<number, ConditionCoverage[]> | undefined;
+  if (gConds.length > 0) {
+    conditionsOf = new Map();
+    const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
+    for (let i = 0; i < gConds.length; i++) {
+      const c = gConds[i]!;
+      const list = conditionsOf.get(c.block) ?? [];
+      list.push({
+        block: c.block,
+        terms: c.terms,
+        trueBits: condCounters?.[2 * i] ?? 0n,
+        falseBits: condCounters?.[2 * i + 1] ?? 0n,
+      });
+      conditionsOf.set(c.block, list);
+    }
+  }
+  const single = [solved];
+  const { group } = f;
+  const { startLine, endLine } = f.gcno;
+  let lf: FileCoverage | undefined;
+  // The line met last: consecutive blocks are mostly on the same line.
+  let lastLine: LineCoverage | undefined;
+  let lastMap: LineTable<LineCoverage> | undefined;
+  const { counts, blockFlags } = solved;
+  const { lineStart, lineTable, lineFiles } = f.gcno;
+  for (let b = 0; b < n; b++) {
+    let p = lineStart[b]!;
+    const stop = lineStart[b + 1]!;
+    if (p >= stop) continue;
+    const count = counts[b]!;
+    const attach = b !== 0 && b + 1 !== n;
+    const conds = conditionsOf?.get(b);
+    const unexecuted = count === 0 && !(blockFlags[b]! & BLOCK_FLAG.EXCEPTIONAL);
+    while (p < stop) {
+      const locFile = lineFiles[lineTable[p]!]!;
+      const nLines = lineTable[p + 1]!;
+      p += 2;
+      if (lf?.file !== locFile) lf = fileOf(locFile);
+      // The block belongs to the highest line of each of its locations (not the line
+      // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
+      let top: LineCoverage | undefined;
+      let maxLine = lf.maxLine;
+      const linesEnd = p + nLines;
+      for (; p < linesEnd; p++) {
+        const ln = lineTable[p]!;
+        if (ln > maxLine) maxLine = ln;
+        const own = group && ln >= startLine && ln <= endLine;
+        const map = own ? f.lines : lf.lines;
+        const line =
+          lastMap === map && lastLine!.lineNumber === ln
+            ? lastLine!
+            : (lastLine = lineOf((lastMap = map), ln));
+        line.exists = true;
+        if (unexecuted) line.unexecutedBlock = true;
+        if (!Number.isSafeInteger((line.count += count))) throw countLimitError(notesFile, `line ${ln}`);
+        if (!top || ln > top.lineNumber) top = line;
+      }
+      lf.maxLine = maxLine;
+      if (top && attach) {
+        attachBlock(top, b, solved, single);
+        if (conds) top.conditions = top.conditions.concat(conds);
+      }
+    }
+  }
+}
+
+function finishLines(table: LineTable<LineCoverage>, budget: { steps: number; file: string }): void {
+  const lines = table.lines;
+  for (let i = 0; i < lines.length; i++) finishLine(lines[i]!, budget);
+}
+
 export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = 'gcda'): ObjectCoverage {
   const problems: InputError[] = [];
   const data = acceptedData(gcno, gcda, gcdaName, problems);
@@ -393,28 +510,10 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
 
   const fns: FunctionCoverage[] = [];
   const flow: InputError[] = [];
+  const exitOne = gcno.format.exitBlockOne;
   for (const g of gcno.functions) {
     if (g.artificial) continue;
-    const d = data.get(g.ident);
-    const exit = gcno.format.exitBlockOne ? 1 : g.blockCount - 1;
-    const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
-    if (solved.flow.length > 0) flow.push(...solved.flow);
-    const n = solved.blockCount;
-    const counts = solved.counts;
-    let executed = 0;
-    for (let i = 1; i + 1 < n; i++) if (counts[i] !== 0) executed++;
-    fns.push({
-      gcno: g,
-      name: g.name,
-      source: g.source,
-      solved,
-      blocks: n - 2,
-      blocksExecuted: executed,
-      executionCount: counts[0]!,
-      counters: d?.counters ?? new Map(),
-      group: false,
-      lines: new LineTable(),
-    });
+    fns.push(functionCoverage(g, data.get(g.ident), gcdaName, exitOne ? 1 : g.blockCount - 1, flow));
   }
 
   // Functions starting on the same line of a file form a group.
@@ -428,83 +527,11 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   for (const list of starts.values()) if (list.length > 1) for (const f of list) f.group = true;
 
   const conditionKind = gcno.format.counters.findIndex((k) => k.name === 'conditions');
-  for (const f of fns) {
-    const file = fileOf(f.source);
-    file.functions.push(f);
-    file.maxLine = Math.max(file.maxLine, f.gcno.endLine);
-    const solved = f.solved;
-    const n = solved.blockCount;
-    // Two counters per condition, in CONDS order: terms seen true, terms seen false.
-    const gConds = f.gcno.conditions;
-    let conditionsOf: Map<number, ConditionCoverage[]> | undefined;
-    if (gConds.length > 0) {
-      conditionsOf = new Map();
-      const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
-      for (let i = 0; i < gConds.length; i++) {
-        const c = gConds[i]!;
-        const list = conditionsOf.get(c.block) ?? [];
-        list.push({
-          block: c.block,
-          terms: c.terms,
-          trueBits: condCounters?.[2 * i] ?? 0n,
-          falseBits: condCounters?.[2 * i + 1] ?? 0n,
-        });
-        conditionsOf.set(c.block, list);
-      }
-    }
-    const single = [solved];
-    const { group } = f;
-    const { startLine, endLine } = f.gcno;
-    let lf: FileCoverage | undefined;
-    // The line met last: consecutive blocks are mostly on the same line.
-    let lastLine: LineCoverage | undefined;
-    let lastMap: LineTable<LineCoverage> | undefined;
-    const { counts, blockFlags } = solved;
-    const { lineStart, lineTable, lineFiles } = f.gcno;
-    for (let b = 0; b < n; b++) {
-      let p = lineStart[b]!;
-      const stop = lineStart[b + 1]!;
-      if (p >= stop) continue;
-      const count = counts[b]!;
-      const attach = b !== 0 && b + 1 !== n;
-      const conds = conditionsOf?.get(b);
-      const unexecuted = count === 0 && !(blockFlags[b]! & BLOCK_FLAG.EXCEPTIONAL);
-      while (p < stop) {
-        const locFile = lineFiles[lineTable[p]!]!;
-        const nLines = lineTable[p + 1]!;
-        p += 2;
-        if (lf?.file !== locFile) lf = fileOf(locFile);
-        // The block belongs to the highest line of each of its locations (not the line
-        // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
-        let top: LineCoverage | undefined;
-        let maxLine = lf.maxLine;
-        const linesEnd = p + nLines;
-        for (; p < linesEnd; p++) {
-          const ln = lineTable[p]!;
-          if (ln > maxLine) maxLine = ln;
-          const own = group && ln >= startLine && ln <= endLine;
-          const map = own ? f.lines : lf.lines;
-          const line =
-            lastMap === map && lastLine!.lineNumber === ln
-              ? lastLine!
-              : (lastLine = lineOf((lastMap = map), ln));
-          line.exists = true;
-          if (unexecuted) line.unexecutedBlock = true;
-          if (!Number.isSafeInteger((line.count += count))) throw countLimitError(gcno.file, `line ${ln}`);
-          if (!top || ln > top.lineNumber) top = line;
-        }
-        lf.maxLine = maxLine;
-        if (top && attach) {
-          attachBlock(top, b, solved, single);
-          if (conds) top.conditions = top.conditions.concat(conds);
-        }
-      }
-    }
-  }
+  for (const f of fns) attributeLines(f, fileOf, conditionKind, gcno.file);
   // The elementary circuits of a line can be exponentially many in a hostile graph.
   const budget = { steps: MAX_CIRCUIT_STEPS, file: gcno.file };
-  for (const f of fns) for (const l of f.lines.lines) finishLine(l, budget);
-  for (const file of files) for (const l of file.lines.lines) finishLine(l, budget);
+  for (const f of fns) finishLines(f.lines, budget);
+  for (const file of files) finishLines(file.lines, budget);
   for (const file of files)
     file.functions.sort(
       (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,
