@@ -168,6 +168,9 @@ const MAX = Number.MAX_SAFE_INTEGER;
  * zero); `exitBlock` is EXIT's index (1 since GCC 4.8, see format.exitBlockOne). Throws
  * InputError when the counter count does not fit or a count would reach 2^53 (JS numbers
  * would no longer be exact). Counters that contradict the graph are reported in `flow`.
+ *
+ * The work is split in small functions, one per pass: each is optimized on its own and
+ * soon, which matters in a one-shot run where most code runs only a few thousand times.
  */
 export function solveFunction(
   fn: GcnoFunction,
@@ -180,46 +183,32 @@ export function solveFunction(
   const arcs = fn.arcs;
   const m = arcs.length / 3;
   const w = workspace(n, m);
-  // Adjacency lists as offsets (CSR): degrees first, then prefix sums.
   // All of the result's arrays in one zeroed piece of memory (see carve).
   const at = carve(8 * (n + m) + 8 * (n + 1) + 8 * m + n + m);
   const buf = at.buffer;
   let off = at.offset;
-  const counts = new Float64Array(buf, off, n);
-  const arcCounts = new Float64Array(buf, (off += 8 * n), m);
-  const succStart = new Int32Array(buf, (off += 8 * m), n + 1);
-  const predStart = new Int32Array(buf, (off += 4 * (n + 1)), n + 1);
-  const succ = new Int32Array(buf, (off += 4 * (n + 1)), m);
-  const pred = new Int32Array(buf, (off += 4 * m), m);
-  const blockFlags = new Uint8Array(buf, (off += 4 * m), n);
-  const arcState = new Uint8Array(buf, off + n, m);
-  for (let k = 0; k < m; k++) {
-    const src = arcs[3 * k]!;
-    const dst = arcs[3 * k + 1]!;
-    if (src >= n || dst >= n)
-      throw new InputError(
-        file,
-        undefined,
-        'bad-record',
-        `${fn.name}: arc ${src}->${dst} outside ${n} blocks`,
-      );
-    succStart[src + 1]!++;
-    predStart[dst + 1]!++;
-  }
-  for (let i = 0; i < n; i++) {
-    succStart[i + 1]! += succStart[i]!;
-    predStart[i + 1]! += predStart[i]!;
-  }
-  // Entries in arc order; then exits taken by destination from those lists, so that each
-  // block's exits come out stably sorted by destination (a two-pass counting sort).
-  const fill = w.fill;
-  for (let i = 0; i < n; i++) fill[i] = predStart[i]!;
-  for (let k = 0; k < m; k++) pred[fill[arcs[3 * k + 1]!]!++] = k;
-  for (let i = 0; i < n; i++) fill[i] = succStart[i]!;
-  for (let j = 0; j < m; j++) {
-    const k = pred[j]!;
-    succ[fill[arcs[3 * k]!]!++] = k;
-  }
+  const solved: SolvedFunction = {
+    blockCount: n,
+    counts: new Float64Array(buf, off, n),
+    arcCounts: new Float64Array(buf, (off += 8 * n), m),
+    succStart: new Int32Array(buf, (off += 8 * m), n + 1),
+    predStart: new Int32Array(buf, (off += 4 * (n + 1)), n + 1),
+    succ: new Int32Array(buf, (off += 4 * (n + 1)), m),
+    pred: new Int32Array(buf, (off += 4 * m), m),
+    blockFlags: new Uint8Array(buf, (off += 4 * m), n),
+    arcState: new Uint8Array(buf, off + n, m),
+    arcs,
+    hasCatch: false,
+    flow: NO_FLOW_PROBLEMS,
+  };
+  const outside = buildLists(solved, w.fill);
+  if (outside >= 0)
+    throw new InputError(
+      file,
+      undefined,
+      'bad-record',
+      `${fn.name}: arc ${arcs[3 * outside]}->${arcs[3 * outside + 1]} outside ${n} blocks`,
+    );
 
   const measured = measuredArcCount(fn);
   if (counters && counters.length !== measured)
@@ -236,7 +225,63 @@ export function solveFunction(
     if (!values) throw countLimitError(file, fn.name);
   }
 
-  const { known, blockKnown, unknownOut, unknownIn, sumOut, sumIn } = w;
+  const next = loadCounters(solved, values, w);
+  const hasCatch = classifyArcs(solved);
+  (solved as { hasCatch: boolean }).hasCatch = hasCatch;
+  const outcome = propagate(solved, exitBlock, w, next < 0 ? -next - 1 : next);
+  // Sums and differences of safe integers are exact while every result stays safe.
+  if (next < 0 || outcome === UNSAFE) throw countLimitError(file, fn.name);
+  const flow =
+    outcome === OPEN
+      ? [unsolvable(file, fn.name, n, w.blockKnown)]
+      : counters
+        ? conservation(file, fn.name, solved, w.sumIn, w.sumOut, exitBlock)
+        : NO_FLOW_PROBLEMS;
+  if (flow !== NO_FLOW_PROBLEMS) (solved as { flow: InputError[] }).flow = flow;
+  if (hasCatch) markExceptional(solved, w.queue);
+  return solved;
+}
+
+/**
+ * Entry and exit lists (CSR): degrees, prefix sums, then entries in arc order and exits
+ * taken by destination from those lists, so that each block's exits come out stably
+ * sorted by destination (a two-pass counting sort). Returns the first arc with an end
+ * outside the blocks, else -1.
+ */
+function buildLists(s: SolvedFunction, fill: Int32Array): number {
+  const { arcs, succStart, predStart, succ, pred } = s;
+  const n = s.blockCount;
+  const m = s.arcCounts.length;
+  for (let k = 0; k < m; k++) {
+    const src = arcs[3 * k]!;
+    const dst = arcs[3 * k + 1]!;
+    if (src >= n || dst >= n) return k;
+    succStart[src + 1]!++;
+    predStart[dst + 1]!++;
+  }
+  for (let i = 0; i < n; i++) {
+    succStart[i + 1]! += succStart[i]!;
+    predStart[i + 1]! += predStart[i]!;
+  }
+  for (let i = 0; i < n; i++) fill[i] = predStart[i]!;
+  for (let k = 0; k < m; k++) pred[fill[arcs[3 * k + 1]!]!++] = k;
+  for (let i = 0; i < n; i++) fill[i] = succStart[i]!;
+  for (let j = 0; j < m; j++) {
+    const k = pred[j]!;
+    succ[fill[arcs[3 * k]!]!++] = k;
+  }
+  return -1;
+}
+
+/**
+ * Puts the counters on the arcs off the spanning tree, with each block's sums of known
+ * entries and exits and counts of unknown ones, and marks call sites. Returns the number
+ * of counters, or -(that + 1) when a sum is beyond 2^53.
+ */
+function loadCounters(s: SolvedFunction, values: readonly number[] | undefined, w: Workspace): number {
+  const { arcs, arcCounts, blockFlags } = s;
+  const { known, unknownOut, unknownIn, sumOut, sumIn } = w;
+  const m = arcCounts.length;
   let next = 0;
   let safe = true;
   for (let k = 0; k < m; k++) {
@@ -252,15 +297,22 @@ export function solveFunction(
       if (values) {
         const c = values[next]!;
         arcCounts[k] = c;
-        // Sums and differences of safe integers are exact while every result stays safe.
         if ((sumOut[src]! += c) > MAX || sumOut[src]! < -MAX) safe = false;
         if ((sumIn[dst]! += c) > MAX || sumIn[dst]! < -MAX) safe = false;
       }
       next++;
     }
   }
-  // Throw arcs (the other exits of a block whose call may not return), sole exits, and
-  // blocks entered only from the call before them.
+  return safe ? next : -next - 1;
+}
+
+/**
+ * Throw arcs (the other exits of a block whose call may not return), sole exits, and
+ * blocks entered only from the call before them. Returns whether there are throw arcs.
+ */
+function classifyArcs(s: SolvedFunction): boolean {
+  const { arcs, arcState, blockFlags, succStart, succ, predStart, pred } = s;
+  const n = s.blockCount;
   let hasCatch = false;
   for (let b = 0; b < n; b++) {
     const callSite = blockFlags[b]! & BLOCK_FLAG.CALL_SITE;
@@ -289,14 +341,26 @@ export function solveFunction(
         blockFlags[dst]! |= BLOCK_FLAG.CALL_RETURN;
     }
   }
+  return hasCatch;
+}
 
-  // Flow conservation, as a worklist: a block is looked at again whenever one of its arcs
-  // becomes known, so the work is linear in the arcs. Every block once, then the two ends
-  // of every arc that becomes known.
-  const queue = w.queue;
+/** propagate's outcomes. */
+const SOLVED = 0;
+const OPEN = 1;
+const UNSAFE = 2;
+
+/**
+ * Flow conservation, as a worklist: a block is looked at again whenever one of its arcs
+ * becomes known, so the work is linear in the arcs. Every block once, then the two ends
+ * of every arc that becomes known. `solvedArcs` is the number known to start with.
+ */
+function propagate(s: SolvedFunction, exitBlock: number, w: Workspace, solvedArcs: number): number {
+  const { arcs, counts, arcCounts, succStart, succ, predStart, pred } = s;
+  const { known, blockKnown, unknownOut, unknownIn, sumOut, sumIn, queue } = w;
+  const n = s.blockCount;
+  let safe = true;
   let top = 0;
   for (let i = 0; i < n; i++) queue[top++] = i;
-  let solvedArcs = next;
   let solvedBlocks = 0;
   while (top > 0) {
     const i = queue[--top]!;
@@ -334,51 +398,32 @@ export function solveFunction(
       }
     }
   }
-  if (!safe) throw countLimitError(file, fn.name);
-  const solved: SolvedFunction = {
-    blockCount: n,
-    counts,
-    blockFlags,
-    arcs,
-    arcCounts,
-    arcState,
-    succStart,
-    succ,
-    predStart,
-    pred,
-    hasCatch,
-    flow: NO_FLOW_PROBLEMS,
-  };
-  const flow =
-    solvedBlocks !== n || solvedArcs !== m
-      ? [unsolvable(file, fn.name, n, blockKnown)]
-      : counters
-        ? conservation(file, fn.name, solved, sumIn, sumOut, exitBlock)
-        : NO_FLOW_PROBLEMS;
-  if (flow !== NO_FLOW_PROBLEMS) (solved as { flow: InputError[] }).flow = flow;
+  if (!safe) return UNSAFE;
+  return solvedBlocks !== n || solvedArcs !== arcCounts.length ? OPEN : SOLVED;
+}
 
-  if (hasCatch) {
-    // Blocks ENTRY reaches through ordinary arcs are not exceptional.
-    for (let b = 1; b < n; b++) blockFlags[b]! |= BLOCK_FLAG.EXCEPTIONAL;
-    top = 0;
-    queue[top++] = 0;
-    while (top > 0) {
-      const b = queue[--top]!;
-      for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
-        const k = succ[p]!;
-        const d = arcs[3 * k + 1]!;
-        if (
-          !(arcs[3 * k + 2]! & ARC_FLAG.FAKE) &&
-          !(arcState[k]! & ARC_STATE.THROW) &&
-          blockFlags[d]! & BLOCK_FLAG.EXCEPTIONAL
-        ) {
-          blockFlags[d]! &= ~BLOCK_FLAG.EXCEPTIONAL;
-          queue[top++] = d;
-        }
+/** Blocks ENTRY does not reach through ordinary (not fake, not throw) arcs: exceptional. */
+function markExceptional(s: SolvedFunction, queue: Int32Array): void {
+  const { arcs, arcState, blockFlags, succStart, succ } = s;
+  const n = s.blockCount;
+  for (let b = 1; b < n; b++) blockFlags[b]! |= BLOCK_FLAG.EXCEPTIONAL;
+  let top = 0;
+  queue[top++] = 0;
+  while (top > 0) {
+    const b = queue[--top]!;
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      const d = arcs[3 * k + 1]!;
+      if (
+        !(arcs[3 * k + 2]! & ARC_FLAG.FAKE) &&
+        !(arcState[k]! & ARC_STATE.THROW) &&
+        blockFlags[d]! & BLOCK_FLAG.EXCEPTIONAL
+      ) {
+        blockFlags[d]! &= ~BLOCK_FLAG.EXCEPTIONAL;
+        queue[top++] = d;
       }
     }
   }
-  return solved;
 }
 
 const flowError = (file: string, reason: string): InputError =>
