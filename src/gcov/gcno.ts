@@ -184,28 +184,96 @@ export function openGcovFile(
 export const recordBytes = (format: GcovFormat, length: number): number =>
   format.lengthInBytes ? length : length * 4;
 
+/** Whether this machine stores words least significant byte first. */
+const HOST_LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The file's words as a Uint32Array when they are in this machine's byte order (word i at
+ * byte 4i; copied when the bytes are not 4-aligned): arcs and line numbers are most of a
+ * .gcno, and an element read is much cheaper than a DataView call, above all before the
+ * reader is optimized.
+ */
+function hostWords(bytes: Uint8Array, little: boolean): Uint32Array | undefined {
+  if (little !== HOST_LITTLE) return undefined;
+  const n = bytes.length >>> 2;
+  if (bytes.byteOffset % 4 === 0) return new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+  const copy = new Uint8Array(4 * n);
+  copy.set(bytes.subarray(0, 4 * n));
+  return new Uint32Array(copy.buffer);
+}
+
 export function readGcno(bytes: Uint8Array, file: string): Gcno {
   const { cur, version, format, little } = openGcovFile(bytes, file, MAGIC.GCNO);
   const stamp = cur.u32('stamp');
   const checksum = format.infoChecksum ? cur.u32('checksum') : undefined;
   const cwd = format.gcnoCwd ? cur.string('cwd') : undefined;
   const hasUnexecutedBlocks = format.gcnoUnexecutedFlag ? cur.u32('unexecuted-blocks flag') !== 0 : false;
-  const functions: GcnoFunction[] = [];
-  let fn: GcnoFunction | undefined;
+  const r = new NotesReader(cur, hostWords(bytes, little), format);
+  while (cur.pos + 8 <= bytes.length) {
+    const at = cur.pos;
+    const tag = cur.u32('tag');
+    const length = cur.u32('length');
+    const size = recordBytes(format, length);
+    if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
+    const end = cur.pos + size;
+    if (tag === TAG.FUNCTION) r.readFunction();
+    else if (r.fn && tag === TAG.BLOCKS) r.readBlocks(r.fn, at);
+    else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end);
+    else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
+    else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
+    else if (tag !== TAG.PATHS) {
+      // as gcov: a record it does not know ends the function's records (those read so far stay)
+      r.closeArcs();
+      r.closeLines();
+      r.fn = undefined;
+    }
+    cur.pos = end;
+  }
+  r.closeArcs();
+  r.closeLines();
+  const functions = r.functions;
+  return { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+}
+
+/**
+ * The records of a .gcno after its header, one method per record kind: small methods are
+ * optimized early and on their own, which matters in a one-shot run.
+ */
+class NotesReader {
+  readonly functions: GcnoFunction[] = [];
+  fn: GcnoFunction | undefined;
   // The current function's LINES records: their locations as they come, and per record
   // (block, start, end) in that list; put in block order when the next function starts.
-  let table = new Uint32Array(1024);
-  let words = 0;
-  const records: number[] = [];
-  const put = (v: number) => {
-    if (words === table.length) {
-      const grown = new Uint32Array(2 * table.length);
-      grown.set(table);
-      table = grown;
+  private table = new Uint32Array(1024);
+  private words = 0;
+  private readonly records: number[] = [];
+  // The current function's arcs, copied to a right-sized array when the next one starts.
+  private arcBuf = new Uint32Array(3 * 256);
+  private arcWords = 0;
+  private readonly file: string;
+  private readonly fileLength: number;
+
+  constructor(
+    private readonly cur: GcovCursor,
+    /** The file's words, when in the host's byte order (see hostWords). */
+    private readonly words32: Uint32Array | undefined,
+    private readonly format: GcovFormat,
+  ) {
+    this.file = cur.file;
+    this.fileLength = cur.r.length;
+  }
+
+  private put(v: number): void {
+    if (this.words === this.table.length) {
+      const grown = new Uint32Array(2 * this.table.length);
+      grown.set(this.table);
+      this.table = grown;
     }
-    table[words++] = v;
-  };
-  const closeLines = () => {
+    this.table[this.words++] = v;
+  }
+
+  closeLines(): void {
+    const { fn, records, table } = this;
     if (fn && records.length > 0) {
       const n = fn.blockCount;
       const start = new Uint32Array(n + 1);
@@ -222,127 +290,139 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       (fn as { lineStart: Uint32Array }).lineStart = start;
       (fn as { lineTable: Uint32Array }).lineTable = sorted;
     }
-    words = 0;
+    this.words = 0;
     records.length = 0;
-  };
-  // The current function's arcs, copied to a right-sized array when the next one starts.
-  let arcBuf = new Uint32Array(3 * 256);
-  let arcWords = 0;
-  const closeArcs = () => {
-    if (fn && arcWords > 0) (fn as { arcs: GcnoArcs }).arcs = arcBuf.slice(0, arcWords);
-    arcWords = 0;
-  };
-  while (cur.pos + 8 <= bytes.length) {
-    const at = cur.pos;
-    const tag = cur.u32('tag');
-    const length = cur.u32('length');
-    const size = recordBytes(format, length);
-    if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
-    const end = cur.pos + size;
-    if (tag === TAG.FUNCTION) {
-      closeArcs();
-      closeLines();
-      const ident = cur.u32();
-      const linenoChecksum = cur.u32();
-      const cfgChecksum = cur.u32();
-      const name = cur.string('function name') ?? '';
-      const artificial = format.fnArtificialAndRange ? cur.u32() !== 0 : false;
-      const source = cur.string('source name') ?? '';
-      const startLine = cur.u32();
-      const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
-      const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
-      const endColumn = format.fnEndColumn ? cur.u32() : 0;
-      fn = {
-        ident,
-        linenoChecksum,
-        cfgChecksum,
-        name,
-        artificial,
-        source,
-        startLine,
-        startColumn,
-        endLine,
-        endColumn,
-        blockCount: 0,
-        arcs: NO_ARCS,
-        lineStart: NO_LINES,
-        lineTable: NO_LINES,
-        lineFiles: [],
-        conditions: [],
-      };
-      functions.push(fn);
-    } else if (fn && tag === TAG.BLOCKS) {
-      if (fn.blockCount > 0)
-        throw new InputError(file, at, 'bad-record', `second BLOCKS record for ${fn.name}`);
-      const n = cur.u32('block count');
-      if (n > MAX_BLOCKS) throw new InputError(file, at, 'absurd-count', `${n} blocks in one function`);
-      (fn as { blockCount: number }).blockCount = n;
-      // Every block without lines until a LINES record comes.
-      (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
-    } else if (fn && tag === TAG.ARCS) {
-      const src = cur.u32('arc source');
-      if (src >= fn.blockCount)
-        throw new InputError(file, at, 'bad-record', `arc source block ${src} out of range`);
-      while (cur.pos + 8 <= end) {
-        const dst = cur.u32();
-        const flags = cur.u32();
-        if (dst >= fn.blockCount)
-          throw new InputError(file, at, 'bad-record', `arc destination block ${dst} out of range`);
-        if (arcWords + 3 > arcBuf.length) {
-          const grown = new Uint32Array(2 * arcBuf.length);
-          grown.set(arcBuf);
-          arcBuf = grown;
-        }
-        arcBuf[arcWords++] = src;
-        arcBuf[arcWords++] = dst;
-        arcBuf[arcWords++] = flags;
-      }
-    } else if (fn && tag === TAG.LINES) {
-      const block = cur.u32('block');
-      if (block >= fn.blockCount)
-        throw new InputError(file, at, 'bad-record', `lines of block ${block} out of range`);
-      const from = words;
-      const files = fn.lineFiles;
-      // Where the current location's line count is, -1 before the first one.
-      let countAt = -1;
-      const open = (source: string) => {
-        let k = files.indexOf(source);
-        if (k < 0) k = files.push(source) - 1;
-        put(k);
-        countAt = words;
-        put(0);
-      };
-      while (cur.pos < end) {
-        const line = cur.u32('line');
-        if (line !== 0) {
-          if (countAt < 0) open(fn.source);
-          put(line);
-          table[countAt]!++;
-          continue;
-        }
-        const name = cur.string('file name');
-        if (name === undefined || name === '') break;
-        open(name);
-      }
-      records.push(block, from, words);
-    } else if (fn && tag === TAG.CONDS) {
-      while (cur.pos + 8 <= end) {
-        const block = cur.u32();
-        const terms = cur.u32();
-        // one bit per term in a 64-bit counter
-        if (block >= fn.blockCount || terms > 64)
-          throw new InputError(file, at, 'bad-record', `condition of ${terms} terms at block ${block}`);
-        fn.conditions.push({ block, terms });
-      }
-    } else if (tag !== TAG.PATHS) {
-      // as gcov: a record it does not know ends the function's records (those read so far stay)
-      closeArcs();
-      closeLines();
-      fn = undefined;
-    }
-    cur.pos = end;
   }
-  closeArcs();
-  closeLines();
-  return { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+
+  closeArcs(): void {
+    if (this.fn && this.arcWords > 0)
+      (this.fn as { arcs: GcnoArcs }).arcs = this.arcBuf.slice(0, this.arcWords);
+    this.arcWords = 0;
+  }
+
+  readFunction(): void {
+    const { cur, format } = this;
+    this.closeArcs();
+    this.closeLines();
+    const ident = cur.u32();
+    const linenoChecksum = cur.u32();
+    const cfgChecksum = cur.u32();
+    const name = cur.string('function name') ?? '';
+    const artificial = format.fnArtificialAndRange ? cur.u32() !== 0 : false;
+    const source = cur.string('source name') ?? '';
+    const startLine = cur.u32();
+    const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
+    const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
+    const endColumn = format.fnEndColumn ? cur.u32() : 0;
+    this.fn = {
+      ident,
+      linenoChecksum,
+      cfgChecksum,
+      name,
+      artificial,
+      source,
+      startLine,
+      startColumn,
+      endLine,
+      endColumn,
+      blockCount: 0,
+      arcs: NO_ARCS,
+      lineStart: NO_LINES,
+      lineTable: NO_LINES,
+      lineFiles: [],
+      conditions: [],
+    };
+    this.functions.push(this.fn);
+  }
+
+  readBlocks(fn: GcnoFunction, at: number): void {
+    if (fn.blockCount > 0)
+      throw new InputError(this.file, at, 'bad-record', `second BLOCKS record for ${fn.name}`);
+    const n = this.cur.u32('block count');
+    if (n > MAX_BLOCKS) throw new InputError(this.file, at, 'absurd-count', `${n} blocks in one function`);
+    (fn as { blockCount: number }).blockCount = n;
+    // Every block without lines until a LINES record comes.
+    (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
+  }
+
+  readArcs(fn: GcnoFunction, at: number, end: number): void {
+    const { cur, words32 } = this;
+    const src = cur.u32('arc source');
+    if (src >= fn.blockCount)
+      throw new InputError(this.file, at, 'bad-record', `arc source block ${src} out of range`);
+    while (cur.pos + 8 <= end) {
+      let dst: number;
+      let flags: number;
+      // In bounds: end was checked against the file's length.
+      if (words32 && (cur.pos & 3) === 0) {
+        dst = words32[cur.pos >>> 2]!;
+        flags = words32[(cur.pos >>> 2) + 1]!;
+        cur.pos += 8;
+      } else {
+        dst = cur.u32();
+        flags = cur.u32();
+      }
+      if (dst >= fn.blockCount)
+        throw new InputError(this.file, at, 'bad-record', `arc destination block ${dst} out of range`);
+      if (this.arcWords + 3 > this.arcBuf.length) {
+        const grown = new Uint32Array(2 * this.arcBuf.length);
+        grown.set(this.arcBuf);
+        this.arcBuf = grown;
+      }
+      const buf = this.arcBuf;
+      buf[this.arcWords++] = src;
+      buf[this.arcWords++] = dst;
+      buf[this.arcWords++] = flags;
+    }
+  }
+
+  /** Starts a location in `source`; returns where its line count is in the table. */
+  private openLocation(fn: GcnoFunction, source: string): number {
+    const files = fn.lineFiles;
+    let k = files.indexOf(source);
+    if (k < 0) k = files.push(source) - 1;
+    this.put(k);
+    const countAt = this.words;
+    this.put(0);
+    return countAt;
+  }
+
+  readLines(fn: GcnoFunction, at: number, end: number): void {
+    const { cur, words32 } = this;
+    const block = cur.u32('block');
+    if (block >= fn.blockCount)
+      throw new InputError(this.file, at, 'bad-record', `lines of block ${block} out of range`);
+    const from = this.words;
+    // Where the current location's line count is, -1 before the first one.
+    let countAt = -1;
+    while (cur.pos < end) {
+      let line: number;
+      if (words32 && (cur.pos & 3) === 0 && cur.pos + 4 <= this.fileLength) {
+        line = words32[cur.pos >>> 2]!;
+        cur.pos += 4;
+      } else line = cur.u32('line');
+      if (line !== 0) {
+        if (countAt < 0) countAt = this.openLocation(fn, fn.source);
+        this.put(line);
+        this.table[countAt]!++;
+        continue;
+      }
+      const name = cur.string('file name');
+      if (name === undefined || name === '') break;
+      countAt = this.openLocation(fn, name);
+    }
+    this.records.push(block, from, this.words);
+  }
+
+  readConds(fn: GcnoFunction, at: number, end: number): void {
+    const cur = this.cur;
+    while (cur.pos + 8 <= end) {
+      const block = cur.u32();
+      const terms = cur.u32();
+      // one bit per term in a 64-bit counter
+      if (block >= fn.blockCount || terms > 64)
+        throw new InputError(this.file, at, 'bad-record', `condition of ${terms} terms at block ${block}`);
+      fn.conditions.push({ block, terms });
+    }
+  }
 }

@@ -4,69 +4,52 @@
  * spanning tree, and every other count follows from flow conservation.
  */
 import { InputError } from './errors';
-import { ARC_FLAG, type GcnoFunction } from './gcno';
+import { ARC_FLAG, type GcnoArcs, type GcnoFunction } from './gcno';
 
-/** SolvedArc.state bits: what solving found out about the arc. */
-const UNCONDITIONAL = 1;
-const THROW = 2;
+/** SolvedFunction.arcState bits: what solving found out about an arc. */
+export const ARC_STATE = {
+  /** The sole non-fake exit of its block. */
+  UNCONDITIONAL: 1,
+  /** A non-fake, non-fallthrough exit of a call site block. */
+  THROW: 2,
+} as const;
+
+/** SolvedFunction.blockFlags bits. */
+export const BLOCK_FLAG = {
+  /** Has a fake exit: the call in it may not return. */
+  CALL_SITE: 1,
+  /** Entered only by the fallthrough exit of a call site. */
+  CALL_RETURN: 2,
+  /** Reached from ENTRY only through throw (or fake) arcs. */
+  EXCEPTIONAL: 4,
+} as const;
 
 /**
- * One arc with its count. A class with the .gcno flags kept as one word and read through
- * getters: large programs have ~10^5 arcs, and six fields instead of eleven halve their
- * memory and the garbage collector's copying.
+ * One function's flow graph with its counts, as flat typed arrays rather than an object
+ * per block and arc: large programs have ~10^5 of each, and objects that live until the
+ * report is written cost the garbage collector most of its time.
+ *
+ * Arc k is the k-th triple of `arcs` (source block, destination block, .gcno flags).
+ * Block b's exits are `succ[succStart[b] .. succStart[b + 1])` (arc indices, stably sorted
+ * by destination), its entries `pred[predStart[b] .. predStart[b + 1])` (in arc order).
+ * Counts are exact: kept below 2^53 (see solveFunction).
  */
-export class SolvedArc {
-  constructor(
-    readonly index: number,
-    readonly src: number,
-    readonly dst: number,
-    readonly flags: number,
-    /** Exact: counts are kept below 2^53 (see solveFunction). */
-    public count: number,
-    private state = 0,
-  ) {}
-  get fake(): boolean {
-    return (this.flags & ARC_FLAG.FAKE) !== 0;
-  }
-  get fallthrough(): boolean {
-    return (this.flags & ARC_FLAG.FALLTHROUGH) !== 0;
-  }
-  /** A fake arc from a block other than ENTRY: the call in the source block may not return. */
-  get callNonReturn(): boolean {
-    return (this.flags & ARC_FLAG.FAKE) !== 0 && this.src !== 0;
-  }
-  /** The sole non-fake exit of its block. */
-  get unconditional(): boolean {
-    return (this.state & UNCONDITIONAL) !== 0;
-  }
-  set unconditional(v: boolean) {
-    this.state = v ? this.state | UNCONDITIONAL : this.state & ~UNCONDITIONAL;
-  }
-  /** A non-fake, non-fallthrough exit of a call site block. */
-  get isThrow(): boolean {
-    return (this.state & THROW) !== 0;
-  }
-  set isThrow(v: boolean) {
-    this.state = v ? this.state | THROW : this.state & ~THROW;
-  }
-}
-
-export interface SolvedBlock {
-  readonly index: number;
-  count: number;
-  isCallSite: boolean;
-  isCallReturn: boolean;
-  exceptional: boolean;
-  /** Outgoing arcs, stably sorted by destination block. */
-  readonly succ: SolvedArc[];
-  readonly pred: SolvedArc[];
-  /** All blocks of its function (the `blocks` of the SolvedFunction), by index. */
-  readonly graph: SolvedBlock[];
-}
-
 export interface SolvedFunction {
-  readonly blocks: SolvedBlock[];
-  readonly arcs: SolvedArc[];
+  readonly blockCount: number;
+  /** Count per block. */
+  readonly counts: Float64Array;
+  /** BLOCK_FLAG bits per block. */
+  readonly blockFlags: Uint8Array;
+  /** The .gcno arcs: (src, dst, flags) triples. */
+  readonly arcs: GcnoArcs;
+  /** Count per arc. */
+  readonly arcCounts: Float64Array;
+  /** ARC_STATE bits per arc. */
+  readonly arcState: Uint8Array;
+  readonly succStart: Int32Array;
+  readonly succ: Int32Array;
+  readonly predStart: Int32Array;
+  readonly pred: Int32Array;
   readonly hasCatch: boolean;
   /**
    * Where the counters contradict the graph (code 'flow-conservation'): the graph could not
@@ -75,6 +58,10 @@ export interface SolvedFunction {
    */
   readonly flow: InputError[];
 }
+
+/** A fake arc from a block other than ENTRY: the call in its source block may not return. */
+export const isCallNonReturn = (arcs: GcnoArcs, k: number): boolean =>
+  (arcs[3 * k + 2]! & ARC_FLAG.FAKE) !== 0 && arcs[3 * k]! !== 0;
 
 /** The `flow` of every consistent function: never pushed to. */
 const NO_FLOW_PROBLEMS: InputError[] = Object.freeze([]) as unknown as InputError[];
@@ -107,19 +94,16 @@ export function safeCounts(values: readonly bigint[]): number[] | undefined {
   return out;
 }
 
-const nArcsOf = (fn: GcnoFunction) => fn.arcs.length / 3;
-
 /** Scratch arrays of the solver, kept between calls and grown as needed. */
 interface Workspace {
-  outDeg: Int32Array;
-  inDeg: Int32Array;
   known: Uint8Array;
   blockKnown: Uint8Array;
   unknownOut: Int32Array;
   unknownIn: Int32Array;
-  /** Plain arrays: small counts stay small integers (a Float64Array hands out boxed doubles). */
-  sumOut: number[];
-  sumIn: number[];
+  sumOut: Float64Array;
+  sumIn: Float64Array;
+  /** Fill positions while building the adjacency lists. */
+  fill: Int32Array;
   queue: Int32Array;
 }
 let scratch: Workspace | undefined;
@@ -129,25 +113,22 @@ let scratchArcs = 0;
 /** Zeroed scratch arrays for n blocks and m arcs (the queue holds n + 2m entries). */
 function workspace(n: number, m: number): Workspace {
   if (!scratch || n > scratchBlocks || m > scratchArcs) {
-    scratchBlocks = Math.max(n, 2 * scratchBlocks, 64);
-    scratchArcs = Math.max(m, 2 * scratchArcs, 64);
-    const nb = scratchBlocks;
+    scratchBlocks = Math.max(n, 2 * scratchBlocks, 1024);
+    scratchArcs = Math.max(m, 2 * scratchArcs, 4096);
+    const nb = scratchBlocks + 1;
     scratch = {
-      outDeg: new Int32Array(nb),
-      inDeg: new Int32Array(nb),
       known: new Uint8Array(scratchArcs),
       blockKnown: new Uint8Array(nb),
       unknownOut: new Int32Array(nb),
       unknownIn: new Int32Array(nb),
-      sumOut: new Array<number>(nb).fill(0),
-      sumIn: new Array<number>(nb).fill(0),
+      sumOut: new Float64Array(nb),
+      sumIn: new Float64Array(nb),
+      fill: new Int32Array(nb),
       queue: new Int32Array(nb + 2 * scratchArcs),
     };
     return scratch;
   }
   const w = scratch;
-  w.outDeg.fill(0, 0, n);
-  w.inDeg.fill(0, 0, n);
   w.known.fill(0, 0, m);
   w.blockKnown.fill(0, 0, n);
   w.unknownOut.fill(0, 0, n);
@@ -158,10 +139,38 @@ function workspace(n: number, m: number): Workspace {
 }
 
 /**
+ * Zeroed memory for the arrays of solved functions, handed out in pieces of one larger
+ * buffer: a typed array of its own per array costs an allocation and zeroing each (eight per
+ * function) and external-memory bookkeeping that makes the garbage collector run more often.
+ * A buffer is freed once every function solved from it is gone.
+ */
+const ARENA_BYTES = 1 << 18;
+let arena = new ArrayBuffer(0);
+let arenaUsed = 0;
+function carve(bytes: number): { buffer: ArrayBuffer; offset: number } {
+  if (arenaUsed + bytes > arena.byteLength) {
+    // A large function gets a buffer of its own, which the next one does not share. (One
+    // allocation site: code optimized before the first large function needs no redoing.)
+    arena = new ArrayBuffer(Math.max(bytes, ARENA_BYTES));
+    arenaUsed = 0;
+  }
+  const offset = arenaUsed;
+  arenaUsed += (bytes + 7) & ~7;
+  if (bytes > ARENA_BYTES >> 2) arenaUsed = arena.byteLength;
+  return { buffer: arena, offset };
+}
+
+/** Beyond this a sum of counts may no longer be exact. */
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/**
  * Solves the graph. `counters` are the function's arc counters (undefined: no data, all
  * zero); `exitBlock` is EXIT's index (1 since GCC 4.8, see format.exitBlockOne). Throws
  * InputError when the counter count does not fit or a count would reach 2^53 (JS numbers
  * would no longer be exact). Counters that contradict the graph are reported in `flow`.
+ *
+ * The work is split in small functions, one per pass: each is optimized on its own and
+ * soon, which matters in a one-shot run where most code runs only a few thousand times.
  */
 export function solveFunction(
   fn: GcnoFunction,
@@ -171,39 +180,36 @@ export function solveFunction(
 ): SolvedFunction {
   const n = fn.blockCount;
   if (n < 2) throw new InputError(file, undefined, 'bad-record', `${fn.name} has fewer than 2 blocks`);
-  // Exits and entries per block first, so that each list is allocated at its size.
-  const w = workspace(n, nArcsOf(fn));
-  const outDeg = w.outDeg;
-  const inDeg = w.inDeg;
-  const gArcs = fn.arcs;
-  for (let k = 0; k < gArcs.length; k += 3) {
-    const src = gArcs[k]!;
-    const dst = gArcs[k + 1]!;
-    if (src >= n || dst >= n)
-      throw new InputError(
-        file,
-        undefined,
-        'bad-record',
-        `${fn.name}: arc ${src}->${dst} outside ${n} blocks`,
-      );
-    outDeg[src]!++;
-    inDeg[dst]!++;
-  }
-  const blocks: SolvedBlock[] = new Array<SolvedBlock>(n);
-  for (let i = 0; i < n; i++)
-    blocks[i] = {
-      index: i,
-      count: 0,
-      isCallSite: false,
-      isCallReturn: false,
-      exceptional: false,
-      succ: new Array<SolvedArc>(outDeg[i]!),
-      pred: new Array<SolvedArc>(inDeg[i]!),
-      graph: blocks,
-    };
-  // Fill positions, reusing the degree arrays.
-  outDeg.fill(0, 0, n);
-  inDeg.fill(0, 0, n);
+  const arcs = fn.arcs;
+  const m = arcs.length / 3;
+  const w = workspace(n, m);
+  // All of the result's arrays in one zeroed piece of memory (see carve).
+  const at = carve(8 * (n + m) + 8 * (n + 1) + 8 * m + n + m);
+  const buf = at.buffer;
+  let off = at.offset;
+  const solved: SolvedFunction = {
+    blockCount: n,
+    counts: new Float64Array(buf, off, n),
+    arcCounts: new Float64Array(buf, (off += 8 * n), m),
+    succStart: new Int32Array(buf, (off += 8 * m), n + 1),
+    predStart: new Int32Array(buf, (off += 4 * (n + 1)), n + 1),
+    succ: new Int32Array(buf, (off += 4 * (n + 1)), m),
+    pred: new Int32Array(buf, (off += 4 * m), m),
+    blockFlags: new Uint8Array(buf, (off += 4 * m), n),
+    arcState: new Uint8Array(buf, off + n, m),
+    arcs,
+    hasCatch: false,
+    flow: NO_FLOW_PROBLEMS,
+  };
+  const outside = buildLists(solved, w.fill);
+  if (outside >= 0)
+    throw new InputError(
+      file,
+      undefined,
+      'bad-record',
+      `${fn.name}: arc ${arcs[3 * outside]}->${arcs[3 * outside + 1]} outside ${n} blocks`,
+    );
+
   const measured = measuredArcCount(fn);
   if (counters && counters.length !== measured)
     throw new InputError(
@@ -219,150 +225,214 @@ export function solveFunction(
     if (!values) throw countLimitError(file, fn.name);
   }
 
-  const nArcs = gArcs.length / 3;
-  const arcs: SolvedArc[] = new Array<SolvedArc>(nArcs);
-  const known = w.known;
-  let next = 0;
-  let hasCatch = false;
-  for (let index = 0; index < nArcs; index++) {
-    const src = gArcs[3 * index]!;
-    const dst = gArcs[3 * index + 1]!;
-    const flags = gArcs[3 * index + 2]!;
-    const onTree = (flags & ARC_FLAG.ON_TREE) !== 0;
-    const arc = new SolvedArc(index, src, dst, flags, !onTree && values ? values[next]! : 0);
-    if (flags & ARC_FLAG.FAKE && src !== 0) blocks[src]!.isCallSite = true;
-    if (!onTree) {
-      next++;
-      known[index] = 1;
-    }
-    arcs[index] = arc;
-    blocks[src]!.succ[outDeg[src]!++] = arc;
-    blocks[dst]!.pred[inDeg[dst]!++] = arc;
+  const next = loadCounters(solved, values, w);
+  const hasCatch = classifyArcs(solved);
+  (solved as { hasCatch: boolean }).hasCatch = hasCatch;
+  const outcome = propagate(solved, exitBlock, w, next < 0 ? -next - 1 : next);
+  // Sums and differences of safe integers are exact while every result stays safe.
+  if (next < 0 || outcome === UNSAFE) throw countLimitError(file, fn.name);
+  const flow =
+    outcome === OPEN
+      ? [unsolvable(file, fn.name, n, w.blockKnown)]
+      : counters
+        ? conservation(file, fn.name, solved, w.sumIn, w.sumOut, exitBlock)
+        : NO_FLOW_PROBLEMS;
+  if (flow !== NO_FLOW_PROBLEMS) (solved as { flow: InputError[] }).flow = flow;
+  if (hasCatch) markExceptional(solved, w.queue);
+  return solved;
+}
+
+/**
+ * Entry and exit lists (CSR): degrees, prefix sums, then entries in arc order and exits
+ * taken by destination from those lists, so that each block's exits come out stably
+ * sorted by destination (a two-pass counting sort). Returns the first arc with an end
+ * outside the blocks, else -1.
+ */
+function buildLists(s: SolvedFunction, fill: Int32Array): number {
+  const { arcs, succStart, predStart, succ, pred } = s;
+  const n = s.blockCount;
+  const m = s.arcCounts.length;
+  for (let k = 0; k < m; k++) {
+    const src = arcs[3 * k]!;
+    const dst = arcs[3 * k + 1]!;
+    if (src >= n || dst >= n) return k;
+    succStart[src + 1]!++;
+    predStart[dst + 1]!++;
   }
-  // Throw arcs: the other exits of a block whose call may not return.
-  for (const b of blocks) {
-    if (!b.isCallSite) continue;
-    for (const a of b.succ)
-      if (!a.fake && !a.fallthrough) {
-        a.isThrow = true;
+  for (let i = 0; i < n; i++) {
+    succStart[i + 1]! += succStart[i]!;
+    predStart[i + 1]! += predStart[i]!;
+  }
+  for (let i = 0; i < n; i++) fill[i] = predStart[i]!;
+  for (let k = 0; k < m; k++) pred[fill[arcs[3 * k + 1]!]!++] = k;
+  for (let i = 0; i < n; i++) fill[i] = succStart[i]!;
+  for (let j = 0; j < m; j++) {
+    const k = pred[j]!;
+    succ[fill[arcs[3 * k]!]!++] = k;
+  }
+  return -1;
+}
+
+/**
+ * Puts the counters on the arcs off the spanning tree, with each block's sums of known
+ * entries and exits and counts of unknown ones, and marks call sites. Returns the number
+ * of counters, or -(that + 1) when a sum is beyond 2^53.
+ */
+function loadCounters(s: SolvedFunction, values: readonly number[] | undefined, w: Workspace): number {
+  const { arcs, arcCounts, blockFlags } = s;
+  const { known, unknownOut, unknownIn, sumOut, sumIn } = w;
+  const m = arcCounts.length;
+  let next = 0;
+  let safe = true;
+  for (let k = 0; k < m; k++) {
+    const src = arcs[3 * k]!;
+    const dst = arcs[3 * k + 1]!;
+    const flags = arcs[3 * k + 2]!;
+    if (flags & ARC_FLAG.FAKE && src !== 0) blockFlags[src] = BLOCK_FLAG.CALL_SITE;
+    if (flags & ARC_FLAG.ON_TREE) {
+      unknownOut[src]!++;
+      unknownIn[dst]!++;
+    } else {
+      known[k] = 1;
+      if (values) {
+        const c = values[next]!;
+        arcCounts[k] = c;
+        if ((sumOut[src]! += c) > MAX || sumOut[src]! < -MAX) safe = false;
+        if ((sumIn[dst]! += c) > MAX || sumIn[dst]! < -MAX) safe = false;
+      }
+      next++;
+    }
+  }
+  return safe ? next : -next - 1;
+}
+
+/**
+ * Throw arcs (the other exits of a block whose call may not return), sole exits, and
+ * blocks entered only from the call before them. Returns whether there are throw arcs.
+ */
+function classifyArcs(s: SolvedFunction): boolean {
+  const { arcs, arcState, blockFlags, succStart, succ, predStart, pred } = s;
+  const n = s.blockCount;
+  let hasCatch = false;
+  for (let b = 0; b < n; b++) {
+    const callSite = blockFlags[b]! & BLOCK_FLAG.CALL_SITE;
+    let only = -1;
+    let nonFake = 0;
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      const flags = arcs[3 * k + 2]!;
+      if (flags & ARC_FLAG.FAKE) continue;
+      nonFake++;
+      only = k;
+      if (callSite && !(flags & ARC_FLAG.FALLTHROUGH)) {
+        arcState[k] = ARC_STATE.THROW;
         hasCatch = true;
       }
-  }
-  for (const b of blocks) {
-    let only: SolvedArc | undefined;
-    let nonFake = 0;
-    let sorted = true;
-    const succ = b.succ;
-    for (let k = 0; k < succ.length; k++) {
-      const a = succ[k]!;
-      if (!a.fake) {
-        nonFake++;
-        only = a;
-      }
-      if (k > 0 && succ[k - 1]!.dst > a.dst) sorted = false;
     }
     if (nonFake === 1) {
-      const a = only!;
-      a.unconditional = true;
-      const dst = blocks[a.dst]!;
-      if (b.isCallSite && a.fallthrough && dst.pred.length === 1 && dst.pred[0] === a)
-        dst.isCallReturn = true;
+      arcState[only]! |= ARC_STATE.UNCONDITIONAL;
+      const dst = arcs[3 * only + 1]!;
+      if (
+        callSite &&
+        arcs[3 * only + 2]! & ARC_FLAG.FALLTHROUGH &&
+        predStart[dst + 1]! - predStart[dst]! === 1 &&
+        pred[predStart[dst]!] === only
+      )
+        blockFlags[dst]! |= BLOCK_FLAG.CALL_RETURN;
     }
-    // stable sort by destination
-    if (!sorted) succ.sort((x, y) => x.dst - y.dst);
   }
+  return hasCatch;
+}
 
-  // Flow conservation, as a worklist: a block is looked at again whenever one of its arcs
-  // becomes known, so the work is linear in the arcs.
-  const { blockKnown, unknownOut, unknownIn, sumOut, sumIn } = w;
+/** propagate's outcomes. */
+const SOLVED = 0;
+const OPEN = 1;
+const UNSAFE = 2;
+
+/**
+ * Flow conservation, as a worklist: a block is looked at again whenever one of its arcs
+ * becomes known, so the work is linear in the arcs. Every block once, then the two ends
+ * of every arc that becomes known. `solvedArcs` is the number known to start with.
+ */
+function propagate(s: SolvedFunction, exitBlock: number, w: Workspace, solvedArcs: number): number {
+  const { arcs, counts, arcCounts, succStart, succ, predStart, pred } = s;
+  const { known, blockKnown, unknownOut, unknownIn, sumOut, sumIn, queue } = w;
+  const n = s.blockCount;
   let safe = true;
-  for (let k = 0; k < nArcs; k++) {
-    const a = arcs[k]!;
-    if (known[k]) {
-      if (!Number.isSafeInteger((sumOut[a.src]! += a.count))) safe = false;
-      if (!Number.isSafeInteger((sumIn[a.dst]! += a.count))) safe = false;
-    } else {
-      unknownOut[a.src]!++;
-      unknownIn[a.dst]!++;
-    }
-  }
-  // Every block once, then the two ends of every arc that becomes known.
-  const queue = w.queue;
   let top = 0;
   for (let i = 0; i < n; i++) queue[top++] = i;
-  let solvedArcs = next;
-  const setArc = (a: SolvedArc, count: number): void => {
-    if (!Number.isSafeInteger(count)) safe = false;
-    a.count = count;
-    known[a.index] = 1;
-    solvedArcs++;
-    unknownOut[a.src]!--;
-    unknownIn[a.dst]!--;
-    if (!Number.isSafeInteger((sumOut[a.src]! += count))) safe = false;
-    if (!Number.isSafeInteger((sumIn[a.dst]! += count))) safe = false;
-    queue[top++] = a.src;
-    queue[top++] = a.dst;
-  };
   let solvedBlocks = 0;
   while (top > 0) {
     const i = queue[--top]!;
-    const b = blocks[i]!;
     if (!blockKnown[i]) {
       // EXIT has no exits and ENTRY no entries: those sides say nothing about them. Any
       // other block without entries (a setjmp receiver) counts 0, as in gcov.
-      if (i !== exitBlock && unknownOut[i] === 0) b.count = sumOut[i]!;
-      else if (i !== 0 && unknownIn[i] === 0) b.count = sumIn[i]!;
+      if (i !== exitBlock && unknownOut[i] === 0) counts[i] = sumOut[i]!;
+      else if (i !== 0 && unknownIn[i] === 0) counts[i] = sumIn[i]!;
       else continue;
-      if (!Number.isSafeInteger(b.count)) safe = false;
       blockKnown[i] = 1;
       solvedBlocks++;
     }
-    if (unknownOut[i] === 1)
-      for (const a of b.succ)
-        if (!known[a.index]) {
-          setArc(a, b.count - sumOut[i]!);
-          break;
-        }
-    if (unknownIn[i] === 1)
-      for (const a of b.pred)
-        if (!known[a.index]) {
-          setArc(a, b.count - sumIn[i]!);
-          break;
-        }
-  }
-  // Sums and differences of safe integers are exact while every result stays safe.
-  if (!safe) throw countLimitError(file, fn.name);
-  const flow =
-    solvedBlocks !== n || solvedArcs !== nArcs
-      ? [unsolvable(file, fn.name, blocks, blockKnown)]
-      : counters
-        ? conservation(file, fn.name, blocks, arcs, sumIn, sumOut, exitBlock)
-        : NO_FLOW_PROBLEMS;
-
-  if (hasCatch) {
-    for (const b of blocks) b.exceptional = b.index !== 0;
-    const stack = [blocks[0]!];
-    while (stack.length) {
-      const b = stack.pop()!;
-      for (const a of b.succ) {
-        const d = blocks[a.dst]!;
-        if (!a.fake && !a.isThrow && d.exceptional) {
-          d.exceptional = false;
-          stack.push(d);
-        }
+    for (let side = 0; side < 2; side++) {
+      const out = side === 0;
+      if ((out ? unknownOut[i] : unknownIn[i]) !== 1) continue;
+      const list = out ? succ : pred;
+      const start = out ? succStart : predStart;
+      for (let p = start[i]!, end = start[i + 1]!; p < end; p++) {
+        const k = list[p]!;
+        if (known[k]) continue;
+        const c = counts[i]! - (out ? sumOut[i]! : sumIn[i]!);
+        const src = arcs[3 * k]!;
+        const dst = arcs[3 * k + 1]!;
+        if (c > MAX || c < -MAX) safe = false;
+        arcCounts[k] = c;
+        known[k] = 1;
+        solvedArcs++;
+        unknownOut[src]!--;
+        unknownIn[dst]!--;
+        if ((sumOut[src]! += c) > MAX || sumOut[src]! < -MAX) safe = false;
+        if ((sumIn[dst]! += c) > MAX || sumIn[dst]! < -MAX) safe = false;
+        queue[top++] = src;
+        queue[top++] = dst;
+        break;
       }
     }
   }
-  return { blocks, arcs, hasCatch, flow };
+  if (!safe) return UNSAFE;
+  return solvedBlocks !== n || solvedArcs !== arcCounts.length ? OPEN : SOLVED;
+}
+
+/** Blocks ENTRY does not reach through ordinary (not fake, not throw) arcs: exceptional. */
+function markExceptional(s: SolvedFunction, queue: Int32Array): void {
+  const { arcs, arcState, blockFlags, succStart, succ } = s;
+  const n = s.blockCount;
+  for (let b = 1; b < n; b++) blockFlags[b]! |= BLOCK_FLAG.EXCEPTIONAL;
+  let top = 0;
+  queue[top++] = 0;
+  while (top > 0) {
+    const b = queue[--top]!;
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      const d = arcs[3 * k + 1]!;
+      if (
+        !(arcs[3 * k + 2]! & ARC_FLAG.FAKE) &&
+        !(arcState[k]! & ARC_STATE.THROW) &&
+        blockFlags[d]! & BLOCK_FLAG.EXCEPTIONAL
+      ) {
+        blockFlags[d]! &= ~BLOCK_FLAG.EXCEPTIONAL;
+        queue[top++] = d;
+      }
+    }
+  }
 }
 
 const flowError = (file: string, reason: string): InputError =>
   new InputError(file, undefined, 'flow-conservation', reason);
 
 /** A graph the counters leave open: its unknown counts stay 0 (the blocks are named). */
-function unsolvable(file: string, name: string, blocks: SolvedBlock[], blockKnown: Uint8Array): InputError {
+function unsolvable(file: string, name: string, n: number, blockKnown: Uint8Array): InputError {
   const open: number[] = [];
-  for (let i = 0; i < blocks.length; i++) if (!blockKnown[i]) open.push(i);
+  for (let i = 0; i < n; i++) if (!blockKnown[i]) open.push(i);
   const list = open.length > 8 ? `${open.slice(0, 8).join(', ')}, ...` : open.join(', ');
   return flowError(
     file,
@@ -378,24 +448,24 @@ function unsolvable(file: string, name: string, blocks: SolvedBlock[], blockKnow
 function conservation(
   file: string,
   name: string,
-  blocks: SolvedBlock[],
-  arcs: SolvedArc[],
-  sumIn: number[],
-  sumOut: number[],
+  f: SolvedFunction,
+  sumIn: Float64Array,
+  sumOut: Float64Array,
   exitBlock: number,
 ): InputError[] {
+  const { arcs, arcCounts, counts } = f;
   // A fake arc (a call that may not return) can solve below 0 in consistent data: a
   // setjmp receiver is entered again by longjmp, so its call "returns" more often than made.
-  for (const a of arcs)
-    if (a.count < 0 && !a.fake)
+  for (let k = 0; k < arcCounts.length; k++)
+    if (arcCounts[k]! < 0 && !(arcs[3 * k + 2]! & ARC_FLAG.FAKE))
       return [
         flowError(
           file,
-          `function '${name}': arc from block ${a.src} to block ${a.dst} solves to a negative count (${a.count}): the counters contradict the graph`,
+          `function '${name}': arc from block ${arcs[3 * k]} to block ${arcs[3 * k + 1]} solves to a negative count (${arcCounts[k]}): the counters contradict the graph`,
         ),
       ];
-  for (let i = 0; i < blocks.length; i++) {
-    const c = blocks[i]!.count;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
     const inFlow = i === 0 ? c : sumIn[i]!;
     const outFlow = i === exitBlock ? c : sumOut[i]!;
     if (c < 0 || inFlow !== c || outFlow !== c)
@@ -406,11 +476,11 @@ function conservation(
         ),
       ];
   }
-  if (blocks[0]!.count !== blocks[exitBlock]!.count)
+  if (counts[0] !== counts[exitBlock])
     return [
       flowError(
         file,
-        `function '${name}': ENTRY runs ${blocks[0]!.count} times but EXIT is reached ${blocks[exitBlock]!.count} times`,
+        `function '${name}': ENTRY runs ${counts[0]} times but EXIT is reached ${counts[exitBlock]} times`,
       ),
     ];
   return NO_FLOW_PROBLEMS;

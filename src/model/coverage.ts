@@ -6,12 +6,12 @@
 import { InputError } from '../gcov/errors';
 import type { Gcda, GcdaFunction } from '../gcov/gcda-reader';
 import type { Gcno, GcnoFunction } from '../gcov/gcno';
+import { LineTable } from './line-table';
 import {
+  BLOCK_FLAG,
   countLimitError,
   measuredArcCount,
   solveFunction,
-  type SolvedArc,
-  type SolvedBlock,
   type SolvedFunction,
 } from '../gcov/solve';
 
@@ -21,10 +21,18 @@ export interface LineCoverage {
   /** Exact: below 2^53 (computeCoverage refuses larger ones). */
   count: number;
   unexecutedBlock: boolean;
-  /** Blocks whose last line this is (not ENTRY, not the last block), in attribution order. */
-  blocks: SolvedBlock[];
-  /** Every exit arc of those blocks, in block then destination order. */
-  arcs: SolvedArc[];
+  /**
+   * Blocks whose last line this is (not ENTRY, not the last block), in attribution order,
+   * by index in their function. The line's arcs are every exit of those blocks, in block
+   * then destination order.
+   */
+  blocks: number[];
+  /**
+   * The function of each of those blocks: one entry when they all belong to the same one
+   * (the usual case), else one per block. Inlined header code puts blocks of several
+   * functions on one line. See blockFunction.
+   */
+  blockFns: SolvedFunction[];
   /** Conditions (GCC 14+, -fcondition-coverage) of those blocks, in block order. */
   conditions: ConditionCoverage[];
 }
@@ -51,7 +59,7 @@ export interface FunctionCoverage {
   /** Set when several functions start on the same line of one file. */
   group: boolean;
   /** For a group function: its own lines, from startLine to endLine. */
-  readonly lines: Map<number, LineCoverage>;
+  readonly lines: LineTable<LineCoverage>;
 }
 
 export interface FileCoverage {
@@ -59,7 +67,7 @@ export interface FileCoverage {
   /** Functions defined in this file, by (start line, start column). */
   readonly functions: FunctionCoverage[];
   /** Lines not owned by a group function, by number. */
-  readonly lines: Map<number, LineCoverage>;
+  readonly lines: LineTable<LineCoverage>;
   /** Highest line number seen (gcov sizes its line table with it). */
   maxLine: number;
 }
@@ -78,9 +86,13 @@ export interface ObjectCoverage {
 const MAX_CIRCUIT_STEPS = 5_000_000;
 
 /** Shared by every line without blocks (resp. conditions) until it gets one: never pushed to. */
-const NO_BLOCKS: SolvedBlock[] = Object.freeze([]) as unknown as SolvedBlock[];
-const NO_ARCS: SolvedArc[] = Object.freeze([]) as unknown as SolvedArc[];
+const NO_BLOCKS: number[] = Object.freeze([]) as unknown as number[];
+const NO_FNS: SolvedFunction[] = Object.freeze([]) as unknown as SolvedFunction[];
 const NO_CONDITIONS: ConditionCoverage[] = Object.freeze([]) as unknown as ConditionCoverage[];
+
+/** The function of the line's i-th block. */
+export const blockFunction = (line: LineCoverage, i: number): SolvedFunction =>
+  line.blockFns.length === 1 ? line.blockFns[0]! : line.blockFns[i]!;
 
 const newLine = (lineNumber: number): LineCoverage => ({
   lineNumber,
@@ -88,75 +100,160 @@ const newLine = (lineNumber: number): LineCoverage => ({
   count: 0,
   unexecutedBlock: false,
   blocks: NO_BLOCKS,
-  arcs: NO_ARCS,
+  blockFns: NO_FNS,
   conditions: NO_CONDITIONS,
 });
 
-function lineOf(map: Map<number, LineCoverage>, n: number): LineCoverage {
-  let l = map.get(n);
-  if (!l) map.set(n, (l = newLine(n)));
+function lineOf(table: LineTable<LineCoverage>, n: number): LineCoverage {
+  let l = table.get(n);
+  if (!l) table.add((l = newLine(n)));
   return l;
+}
+
+/** Adds block b of f (with `single`, f's shared one-entry list) to the line's blocks. */
+function attachBlock(line: LineCoverage, b: number, f: SolvedFunction, single: SolvedFunction[]): void {
+  const fns = line.blockFns;
+  if (line.blocks.length === 0) {
+    line.blocks = [b];
+    line.blockFns = single;
+    return;
+  }
+  line.blocks.push(b);
+  if (fns.length === 1 && fns[0] === f) return;
+  if (fns.length === 1) {
+    // A second function: one entry per block from now on.
+    const all = new Array<SolvedFunction>(line.blocks.length - 1).fill(fns[0]!);
+    all.push(f);
+    line.blockFns = all;
+  } else fns.push(f);
+}
+
+/** Scratch of the loop search, grown as needed: no allocation per line. */
+interface CircuitState {
+  f: SolvedFunction;
+  start: number;
+  /** onLine[b] === stamp: block b is one of the line's blocks (of this function). */
+  onLine: Uint32Array;
+  stamp: number;
+  /** Per arc index: count not yet taken by a circuit (set for the line's arcs only). */
+  remaining: Float64Array;
+  path: number[];
+  /** Blocked blocks, in the order blocked, and for each the blocks to unblock with it. */
+  blocked: number[];
+  blockLists: number[][];
+  total: number;
+  budget: { steps: number; file: string };
+}
+let circuitState: CircuitState | undefined;
+
+function circuitScratch(f: SolvedFunction, budget: { steps: number; file: string }): CircuitState {
+  const n = f.blockCount;
+  const m = f.arcCounts.length;
+  let st = circuitState;
+  if (!st) {
+    st = circuitState = {
+      f,
+      start: 0,
+      onLine: new Uint32Array(Math.max(n, 256)),
+      stamp: 0,
+      remaining: new Float64Array(Math.max(m, 256)),
+      path: [],
+      blocked: [],
+      blockLists: [],
+      total: 0,
+      budget,
+    };
+  }
+  if (st.onLine.length < n) st.onLine = new Uint32Array(Math.max(n, 2 * st.onLine.length));
+  if (st.remaining.length < m) st.remaining = new Float64Array(Math.max(m, 2 * st.remaining.length));
+  if (st.stamp === 0xffffffff) {
+    st.onLine.fill(0);
+    st.stamp = 0;
+  }
+  st.stamp++;
+  st.f = f;
+  st.budget = budget;
+  return st;
+}
+
+/** Whether arc k can be on a circuit from st.start (forward, counted, within the line). */
+function usable(st: CircuitState, k: number): boolean {
+  const dst = st.f.arcs[3 * k + 1]!;
+  return dst >= st.start && st.f.arcCounts[k] !== 0 && st.onLine[dst] === st.stamp;
+}
+
+function unblock(st: CircuitState, u: number): void {
+  const i = st.blocked.indexOf(u);
+  if (i < 0) return;
+  st.blocked.splice(i, 1);
+  const list = st.blockLists.splice(i, 1)[0]!;
+  for (const w of list) unblock(st, w);
+}
+
+function circuit(st: CircuitState, v: number): boolean {
+  if (--st.budget.steps < 0)
+    throw new InputError(st.budget.file, undefined, 'limit', 'too many loops on one line to count');
+  const { arcs, succ, succStart } = st.f;
+  const { path, remaining } = st;
+  let found = false;
+  st.blocked.push(v);
+  st.blockLists.push([]);
+  for (let p = succStart[v]!, end = succStart[v + 1]!; p < end; p++) {
+    const k = succ[p]!;
+    if (!usable(st, k)) continue;
+    const dst = arcs[3 * k + 1]!;
+    path.push(k);
+    if (dst === st.start) {
+      let min = remaining[path[0]!]!;
+      for (let i = 1; i < path.length; i++) if (remaining[path[i]!]! < min) min = remaining[path[i]!]!;
+      for (let i = 0; i < path.length; i++) remaining[path[i]!]! -= min;
+      st.total += min;
+      found = true;
+    } else if (!st.blocked.includes(dst)) {
+      if (circuit(st, dst)) found = true;
+    }
+    path.pop();
+  }
+  if (found) unblock(st, v);
+  else
+    for (let p = succStart[v]!, end = succStart[v + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      if (!usable(st, k)) continue;
+      const i = st.blocked.indexOf(arcs[3 * k + 1]!);
+      if (i < 0) continue;
+      const list = st.blockLists[i]!;
+      if (!list.includes(v)) list.push(v);
+    }
+  return found;
 }
 
 /** Sum of the elementary circuits (Hawick–James) through the line's blocks, consuming arc counts. */
 function cycleCount(
-  lineBlocks: SolvedBlock[],
-  blocksOf: SolvedBlock[],
+  lineBlocks: number[],
+  f: SolvedFunction,
   budget: { steps: number; file: string },
 ): number {
-  const onLine = new Set(lineBlocks.map((b) => b.index));
-  const remaining = new Map<SolvedArc, number>();
-  for (const b of lineBlocks) for (const a of b.succ) remaining.set(a, a.count);
-  let total = 0;
-  for (const start of lineBlocks) {
-    const path: SolvedArc[] = [];
-    const blocked: number[] = [];
-    const blockLists: number[][] = [];
-    const usable = (a: SolvedArc) => a.dst >= start.index && a.count !== 0 && onLine.has(a.dst);
-    const unblock = (u: number): void => {
-      const i = blocked.indexOf(u);
-      if (i < 0) return;
-      blocked.splice(i, 1);
-      const list = blockLists.splice(i, 1)[0]!;
-      for (const w of list) unblock(w);
-    };
-    const circuit = (v: number): boolean => {
-      if (--budget.steps < 0)
-        throw new InputError(budget.file, undefined, 'limit', 'too many loops on one line to count');
-      let found = false;
-      blocked.push(v);
-      blockLists.push([]);
-      for (const a of blocksOf[v]!.succ) {
-        if (!usable(a)) continue;
-        path.push(a);
-        if (a.dst === start.index) {
-          let min: number | undefined;
-          for (const e of path) {
-            const c = remaining.get(e)!;
-            if (min === undefined || c < min) min = c;
-          }
-          for (const e of path) remaining.set(e, remaining.get(e)! - min!);
-          total += min!;
-          found = true;
-        } else if (!blocked.includes(a.dst)) {
-          if (circuit(a.dst)) found = true;
-        }
-        path.pop();
-      }
-      if (found) unblock(v);
-      else
-        for (const a of blocksOf[v]!.succ) {
-          if (!usable(a)) continue;
-          const i = blocked.indexOf(a.dst);
-          const list = blockLists[i]!;
-          if (!list.includes(v)) list.push(v);
-        }
-      return found;
-    };
-    circuit(start.index);
+  const st = circuitScratch(f, budget);
+  const { arcCounts, succ, succStart } = f;
+  for (const b of lineBlocks) {
+    st.onLine[b] = st.stamp;
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++)
+      st.remaining[succ[p]!] = arcCounts[succ[p]!]!;
   }
-  return total;
+  st.total = 0;
+  for (const start of lineBlocks) {
+    st.start = start;
+    st.path.length = 0;
+    st.blocked.length = 0;
+    st.blockLists.length = 0;
+    circuit(st, start);
+  }
+  return st.total;
 }
+
+/** Blocks of the line that belong to f: stamps of a second scratch array. */
+let entryMarks = new Uint32Array(256);
+let entryStamp = 0;
 
 /**
  * A line with blocks counts the entries into its blocks from outside the line plus the
@@ -164,34 +261,72 @@ function cycleCount(
  * header code), so each block is looked up in its own function; cycles never cross.
  */
 function finishLine(line: LineCoverage, budget: { steps: number; file: string }): void {
-  const lineBlocks = line.blocks;
-  if (lineBlocks.length === 0) return;
+  const ids = line.blocks;
+  if (ids.length === 0) return;
   let count = 0;
-  if (lineBlocks.length === 1) {
+  if (ids.length === 1) {
     // One block: its entries from elsewhere, plus its self-loops (its only circuits).
-    const b = lineBlocks[0]!;
-    for (const a of b.pred) if (a.src !== b.index) count += a.count;
-    for (const a of b.succ) if (a.dst === b.index) count += a.count;
-  } else {
-    let nArcs = 0;
-    for (const b of lineBlocks) nArcs += b.succ.length;
-    const arcs = new Array<SolvedArc>(nArcs);
-    nArcs = 0;
-    for (const b of lineBlocks) for (const a of b.succ) arcs[nArcs++] = a;
-    line.arcs = arcs;
-    const onLine = new Set(lineBlocks);
-    const byFn = new Map<SolvedBlock[], SolvedBlock[]>();
-    for (const b of lineBlocks) {
-      const all = b.graph;
-      for (const a of b.pred) if (!onLine.has(all[a.src]!)) count += a.count;
-      const list = byFn.get(all);
-      if (list) list.push(b);
-      else byFn.set(all, [b]);
+    const b = ids[0]!;
+    const { arcs, arcCounts, pred, predStart, succ, succStart } = line.blockFns[0]!;
+    for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
+      const k = pred[p]!;
+      if (arcs[3 * k] !== b) count += arcCounts[k]!;
     }
-    for (const [all, blocks] of byFn) count += cycleCount(blocks, all, budget);
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      if (arcs[3 * k + 1] === b) count += arcCounts[k]!;
+    }
+  } else if (line.blockFns.length === 1) count = severalBlocks(ids, line.blockFns[0]!, budget);
+  else {
+    // The line's blocks of each function, in order of first appearance.
+    const byFn = new Map<SolvedFunction, number[]>();
+    for (let i = 0; i < ids.length; i++) {
+      const f = blockFunction(line, i);
+      const list = byFn.get(f);
+      if (list) list.push(ids[i]!);
+      else byFn.set(f, [ids[i]!]);
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const f = blockFunction(line, i);
+      count += entriesFromElsewhere(byFn.get(f)!, ids[i]!, f);
+    }
+    for (const [f, blocks] of byFn) count += cycleCount(blocks, f, budget);
   }
   if (!Number.isSafeInteger(count)) throw countLimitError(budget.file, `line ${line.lineNumber}`);
   line.count = count;
+}
+
+/** Blocks of one function on a line: entries from off the line, then the line's loops. */
+function severalBlocks(ids: number[], f: SolvedFunction, budget: { steps: number; file: string }): number {
+  const { arcs, arcCounts, pred, predStart } = f;
+  if (entryMarks.length < f.blockCount)
+    entryMarks = new Uint32Array(Math.max(f.blockCount, 2 * entryMarks.length));
+  if (entryStamp === 0xffffffff) {
+    entryMarks.fill(0);
+    entryStamp = 0;
+  }
+  const stamp = ++entryStamp;
+  for (let i = 0; i < ids.length; i++) entryMarks[ids[i]!] = stamp;
+  let count = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const b = ids[i]!;
+    for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
+      const k = pred[p]!;
+      if (entryMarks[arcs[3 * k]!] !== stamp) count += arcCounts[k]!;
+    }
+  }
+  return count + cycleCount(ids, f, budget);
+}
+
+/** The counts of block b's entries from blocks of f that are not among `own`. */
+function entriesFromElsewhere(own: number[], b: number, f: SolvedFunction): number {
+  const { arcs, arcCounts, pred, predStart } = f;
+  let count = 0;
+  for (let p = predStart[b]!, end = predStart[b + 1]!; p < end; p++) {
+    const k = pred[p]!;
+    if (!own.includes(arcs[3 * k]!)) count += arcCounts[k]!;
+  }
+  return count;
 }
 
 /**
@@ -228,6 +363,123 @@ function acceptedData(gcno: Gcno, gcda: Gcda | undefined, name: string, problems
  * Coverage of one object. Without a .gcda (or with one that does not match) every count
  * is 0, as gcov reports it; `problems` says why.
  */
+/** The function's counts and totals (its lines come later, from attributeLines). */
+function functionCoverage(
+  g: GcnoFunction,
+  d: GcdaFunction | undefined,
+  gcdaName: string,
+  exit: number,
+  flow: InputError[],
+): FunctionCoverage {
+  const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
+  if (solved.flow.length > 0) flow.push(...solved.flow);
+  const n = solved.blockCount;
+  const counts = solved.counts;
+  let executed = 0;
+  for (let i = 1; i + 1 < n; i++) if (counts[i] !== 0) executed++;
+  return {
+    gcno: g,
+    name: g.name,
+    source: g.source,
+    solved,
+    blocks: n - 2,
+    blocksExecuted: executed,
+    executionCount: counts[0]!,
+    counters: d?.counters ?? new Map(),
+    group: false,
+    lines: new LineTable(),
+  };
+}
+
+/**
+ * Adds the function's blocks to the lines they are on (and the function to its file). A
+ * function of its own, called per function: optimized code comes sooner than for one long
+ * loop, and other phases reaching new code do not throw it away.
+ */
+function attributeLines(
+  f: FunctionCoverage,
+  fileOf: (name: string) => FileCoverage,
+  conditionKind: number,
+  notesFile: string,
+): void {
+  const file = fileOf(f.source);
+  file.functions.push(f);
+  file.maxLine = Math.max(file.maxLine, f.gcno.endLine);
+  const solved = f.solved;
+  const n = solved.blockCount;
+  // Two counters per condition, in CONDS order: terms seen true, terms seen false.
+  const gConds = f.gcno.conditions;
+  let conditionsOf: Map<number, ConditionCoverage[]> | undefined;
+  if (gConds.length > 0) {
+    conditionsOf = new Map();
+    const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
+    for (let i = 0; i < gConds.length; i++) {
+      const c = gConds[i]!;
+      const list = conditionsOf.get(c.block) ?? [];
+      list.push({
+        block: c.block,
+        terms: c.terms,
+        trueBits: condCounters?.[2 * i] ?? 0n,
+        falseBits: condCounters?.[2 * i + 1] ?? 0n,
+      });
+      conditionsOf.set(c.block, list);
+    }
+  }
+  const single = [solved];
+  const { group } = f;
+  const { startLine, endLine } = f.gcno;
+  let lf: FileCoverage | undefined;
+  // The line met last: consecutive blocks are mostly on the same line.
+  let lastLine: LineCoverage | undefined;
+  let lastMap: LineTable<LineCoverage> | undefined;
+  const { counts, blockFlags } = solved;
+  const { lineStart, lineTable, lineFiles } = f.gcno;
+  for (let b = 0; b < n; b++) {
+    let p = lineStart[b]!;
+    const stop = lineStart[b + 1]!;
+    if (p >= stop) continue;
+    const count = counts[b]!;
+    const attach = b !== 0 && b + 1 !== n;
+    const conds = conditionsOf?.get(b);
+    const unexecuted = count === 0 && !(blockFlags[b]! & BLOCK_FLAG.EXCEPTIONAL);
+    while (p < stop) {
+      const locFile = lineFiles[lineTable[p]!]!;
+      const nLines = lineTable[p + 1]!;
+      p += 2;
+      if (lf?.file !== locFile) lf = fileOf(locFile);
+      // The block belongs to the highest line of each of its locations (not the line
+      // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
+      let top: LineCoverage | undefined;
+      let maxLine = lf.maxLine;
+      const linesEnd = p + nLines;
+      for (; p < linesEnd; p++) {
+        const ln = lineTable[p]!;
+        if (ln > maxLine) maxLine = ln;
+        const own = group && ln >= startLine && ln <= endLine;
+        const map = own ? f.lines : lf.lines;
+        const line =
+          lastMap === map && lastLine!.lineNumber === ln
+            ? lastLine!
+            : (lastLine = lineOf((lastMap = map), ln));
+        line.exists = true;
+        if (unexecuted) line.unexecutedBlock = true;
+        if (!Number.isSafeInteger((line.count += count))) throw countLimitError(notesFile, `line ${ln}`);
+        if (!top || ln > top.lineNumber) top = line;
+      }
+      lf.maxLine = maxLine;
+      if (top && attach) {
+        attachBlock(top, b, solved, single);
+        if (conds) top.conditions = top.conditions.concat(conds);
+      }
+    }
+  }
+}
+
+function finishLines(table: LineTable<LineCoverage>, budget: { steps: number; file: string }): void {
+  const lines = table.lines;
+  for (let i = 0; i < lines.length; i++) finishLine(lines[i]!, budget);
+}
+
 export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = 'gcda'): ObjectCoverage {
   const problems: InputError[] = [];
   const data = acceptedData(gcno, gcda, gcdaName, problems);
@@ -236,7 +488,7 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   const fileOf = (name: string): FileCoverage => {
     let f = byName.get(name);
     if (!f) {
-      f = { file: name, functions: [], lines: new Map(), maxLine: 0 };
+      f = { file: name, functions: [], lines: new LineTable(), maxLine: 0 };
       byName.set(name, f);
       files.push(f);
     }
@@ -258,29 +510,12 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
 
   const fns: FunctionCoverage[] = [];
   const flow: InputError[] = [];
+  const exitOne = gcno.format.exitBlockOne;
   for (const g of gcno.functions) {
     if (g.artificial) continue;
     // gcov drops a function without counters when there is a data file (not in the program)
     if (gcda && measuredArcCount(g) === 0) continue;
-    const d = data.get(g.ident);
-    const exit = gcno.format.exitBlockOne ? 1 : g.blockCount - 1;
-    const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
-    if (solved.flow.length > 0) flow.push(...solved.flow);
-    const n = solved.blocks.length;
-    let executed = 0;
-    for (let i = 1; i + 1 < n; i++) if (solved.blocks[i]!.count !== 0) executed++;
-    fns.push({
-      gcno: g,
-      name: g.name,
-      source: g.source,
-      solved,
-      blocks: n - 2,
-      blocksExecuted: executed,
-      executionCount: solved.blocks[0]!.count,
-      counters: d?.counters ?? new Map(),
-      group: false,
-      lines: new Map(),
-    });
+    fns.push(functionCoverage(g, data.get(g.ident), gcdaName, exitOne ? 1 : g.blockCount - 1, flow));
   }
 
   // Functions starting on the same line of a file form a group.
@@ -294,81 +529,11 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   for (const list of starts.values()) if (list.length > 1) for (const f of list) f.group = true;
 
   const conditionKind = gcno.format.counters.findIndex((k) => k.name === 'conditions');
-  for (const f of fns) {
-    const file = fileOf(f.source);
-    file.functions.push(f);
-    file.maxLine = Math.max(file.maxLine, f.gcno.endLine);
-    const n = f.solved.blocks.length;
-    // Two counters per condition, in CONDS order: terms seen true, terms seen false.
-    const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
-    const conditionsOf = new Map<number, ConditionCoverage[]>();
-    const gConds = f.gcno.conditions;
-    for (let i = 0; i < gConds.length; i++) {
-      const c = gConds[i]!;
-      const list = conditionsOf.get(c.block) ?? [];
-      list.push({
-        block: c.block,
-        terms: c.terms,
-        trueBits: condCounters?.[2 * i] ?? 0n,
-        falseBits: condCounters?.[2 * i + 1] ?? 0n,
-      });
-      conditionsOf.set(c.block, list);
-    }
-    const { group } = f;
-    const { startLine, endLine } = f.gcno;
-    let lf: FileCoverage | undefined;
-    // The line met last: consecutive blocks are mostly on the same line.
-    let lastLine: LineCoverage | undefined;
-    let lastMap: Map<number, LineCoverage> | undefined;
-    const blocks = f.solved.blocks;
-    const { lineStart, lineTable, lineFiles } = f.gcno;
-    for (let bi = 0; bi < blocks.length; bi++) {
-      const b = blocks[bi]!;
-      const attach = b.index !== 0 && b.index + 1 !== n;
-      const conds = conditionsOf.size > 0 ? conditionsOf.get(b.index) : undefined;
-      const unexecuted = !b.exceptional && b.count === 0;
-      for (let p = lineStart[b.index]!, stop = lineStart[b.index + 1]!; p < stop;) {
-        const locFile = lineFiles[lineTable[p]!]!;
-        const nLines = lineTable[p + 1]!;
-        p += 2;
-        if (lf?.file !== locFile) lf = fileOf(locFile);
-        // The block belongs to the highest line of each of its locations (not the line
-        // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
-        let top: LineCoverage | undefined;
-        let maxLine = lf.maxLine;
-        const linesEnd = p + nLines;
-        for (; p < linesEnd; p++) {
-          const ln = lineTable[p]!;
-          if (ln > maxLine) maxLine = ln;
-          const own = group && ln >= startLine && ln <= endLine;
-          const map = own ? f.lines : lf.lines;
-          const line =
-            lastMap === map && lastLine!.lineNumber === ln
-              ? lastLine!
-              : (lastLine = lineOf((lastMap = map), ln));
-          line.exists = true;
-          if (unexecuted) line.unexecutedBlock = true;
-          if (!Number.isSafeInteger((line.count += b.count))) throw countLimitError(gcno.file, `line ${ln}`);
-          if (!top || ln > top.lineNumber) top = line;
-        }
-        lf.maxLine = maxLine;
-        if (top && attach) {
-          // A line of one block shares the block's exits (never changed after solving);
-          // more blocks make a new list (push would leave spare room, or change succ).
-          // (the exits of a line of several blocks are gathered once, in finishLine).
-          if (top.blocks.length === 0) {
-            top.blocks = [b];
-            top.arcs = b.succ;
-          } else top.blocks.push(b);
-          if (conds) top.conditions = top.conditions.concat(conds);
-        }
-      }
-    }
-  }
+  for (const f of fns) attributeLines(f, fileOf, conditionKind, gcno.file);
   // The elementary circuits of a line can be exponentially many in a hostile graph.
   const budget = { steps: MAX_CIRCUIT_STEPS, file: gcno.file };
-  for (const f of fns) for (const l of f.lines.values()) finishLine(l, budget);
-  for (const file of files) for (const l of file.lines.values()) finishLine(l, budget);
+  for (const f of fns) finishLines(f.lines, budget);
+  for (const file of files) finishLines(file.lines, budget);
   for (const file of files)
     file.functions.sort(
       (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,

@@ -3,13 +3,15 @@
  * in the format_version of the compiler that wrote the notes file.
  */
 import { demangle } from '../gcov/demangle';
-import type { SolvedBlock } from '../gcov/solve';
-import type {
-  ConditionCoverage,
-  FileCoverage,
-  FunctionCoverage,
-  LineCoverage,
-  ObjectCoverage,
+import { ARC_FLAG } from '../gcov/gcno';
+import { ARC_STATE } from '../gcov/solve';
+import {
+  blockFunction,
+  type ConditionCoverage,
+  type FileCoverage,
+  type FunctionCoverage,
+  type LineCoverage,
+  type ObjectCoverage,
 } from './coverage';
 
 export interface GcovJsonBranch {
@@ -103,36 +105,59 @@ interface Ctx {
 /** The empty `calls` and `conditions` of every line: one frozen array, shared. */
 const NONE = Object.freeze([]) as unknown as never[];
 
+/**
+ * The count of the line's block `b` as the calls list shows it: that of the first of the
+ * line's blocks with this index.
+ */
+function blockCountOnLine(line: LineCoverage, b: number): number {
+  const ids = line.blocks;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === b) return blockFunction(line, i).counts[b]!;
+  return 0;
+}
+
+/** A branch: neither the sole exit of its block nor a call that may not return. */
+const BRANCH = 0;
+/** A fake arc from a block other than ENTRY: the call in its source block may not return. */
+const CALL_NON_RETURN = 1;
+const OTHER = 2;
+function arcKind(arcs: Uint32Array, arcState: Uint8Array, k: number): number {
+  const callNonReturn = (arcs[3 * k + 2]! & ARC_FLAG.FAKE) !== 0 && arcs[3 * k] !== 0;
+  if (callNonReturn) return CALL_NON_RETURN;
+  return arcState[k]! & ARC_STATE.UNCONDITIONAL ? OTHER : BRANCH;
+}
+
 function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): GcovJsonLine {
   const { v2 } = ctx;
-  let nBranches = 0;
-  for (const a of line.arcs) if (!a.unconditional && !a.callNonReturn) nBranches++;
-  const branches = new Array<GcovJsonBranch>(nBranches);
-  nBranches = 0;
+  const branches: GcovJsonBranch[] = [];
   let calls: GcovJsonCall[] | undefined;
-  for (const a of line.arcs) {
-    if (!a.unconditional && !a.callNonReturn)
-      branches[nBranches++] = v2
-        ? {
-            count: a.count,
-            throw: a.isThrow,
-            fallthrough: a.fallthrough,
-            source_block_id: a.src,
-            destination_block_id: a.dst,
-          }
-        : { count: a.count, throw: a.isThrow, fallthrough: a.fallthrough };
-    else if (v2 && a.callNonReturn) {
-      let src: SolvedBlock | undefined;
-      for (const b of line.blocks)
-        if (b.index === a.src) {
-          src = b;
-          break;
-        }
-      (calls ??= []).push({
-        source_block_id: a.src,
-        destination_block_id: a.dst,
-        returned: (src?.count ?? 0) - a.count,
-      });
+  const ids = line.blocks;
+  for (let i = 0; i < ids.length; i++) {
+    const b = ids[i]!;
+    const { arcs, arcCounts, arcState, succ, succStart } = blockFunction(line, i);
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      const kind = arcKind(arcs, arcState, k);
+      const count = arcCounts[k]!;
+      if (kind === BRANCH) {
+        const isThrow = (arcState[k]! & ARC_STATE.THROW) !== 0;
+        const fallthrough = (arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH) !== 0;
+        branches.push(
+          v2
+            ? {
+                count,
+                throw: isThrow,
+                fallthrough,
+                source_block_id: arcs[3 * k]!,
+                destination_block_id: arcs[3 * k + 1]!,
+              }
+            : { count, throw: isThrow, fallthrough },
+        );
+      } else if (v2 && kind === CALL_NON_RETURN)
+        (calls ??= []).push({
+          source_block_id: arcs[3 * k]!,
+          destination_block_id: arcs[3 * k + 1]!,
+          returned: blockCountOnLine(line, arcs[3 * k]!) - count,
+        });
     }
   }
   // The keys in gcov's order (JSON.stringify keeps insertion order).
@@ -151,8 +176,7 @@ function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): Gco
           unexecuted_block: line.unexecutedBlock,
           branches,
         };
-  const blockIds = new Array<number>(line.blocks.length);
-  for (let i = 0; i < blockIds.length; i++) blockIds[i] = line.blocks[i]!.index;
+  const blockIds = line.blocks.slice();
   const conditions = ctx.conditions && line.conditions.length > 0 ? line.conditions.map(conditionJson) : NONE;
   return fnName !== undefined
     ? {
@@ -226,7 +250,7 @@ function visitLines(
   const all = new Float64Array(startsAt.size + file.lines.size);
   let k = 0;
   for (const n of startsAt.keys()) all[k++] = n;
-  for (const n of file.lines.keys()) if (!startsAt.has(n)) all[k++] = n;
+  for (const l of file.lines.lines) if (!startsAt.has(l.lineNumber)) all[k++] = l.lineNumber;
   const numbers = all.subarray(0, k).sort();
   const open: FunctionCoverage[] = [];
   let next = 1;
@@ -249,10 +273,7 @@ function visitLines(
           open.push(f);
           continue;
         }
-        for (const i of [...f.lines.keys()].sort((x, y) => x - y)) {
-          const l = f.lines.get(i)!;
-          if (l.exists) emit(l, f.name);
-        }
+        for (const l of f.lines.sorted()) if (l.exists) emit(l, f.name);
       }
     const l = file.lines.get(n);
     const last = open.at(-1);
@@ -340,40 +361,36 @@ function lineText(line: LineCoverage, fnName: string | undefined, ctx: Ctx): str
   let t = '{"line_number":' + line.lineNumber;
   if (fnName !== undefined) t += ',"function_name":' + quote(fnName);
   t += ',"count":' + line.count + ',"unexecuted_block":' + line.unexecutedBlock;
-  if (v2) {
-    t += ',"block_ids":[';
-    const blocks = line.blocks;
-    for (let i = 0; i < blocks.length; i++) t += (i > 0 ? ',' : '') + blocks[i]!.index;
-    t += ']';
-  }
+  const ids = line.blocks;
+  if (v2) t += ',"block_ids":[' + ids.join(',') + ']';
   t += ',"branches":[';
   let branches = 0;
   let calls = '';
-  for (const a of line.arcs) {
-    if (!a.unconditional && !a.callNonReturn) {
-      t +=
-        (branches++ > 0 ? ',{"count":' : '{"count":') +
-        a.count +
-        ',"throw":' +
-        a.isThrow +
-        ',"fallthrough":' +
-        a.fallthrough +
-        (v2 ? ',"source_block_id":' + a.src + ',"destination_block_id":' + a.dst + '}' : '}');
-    } else if (v2 && a.callNonReturn) {
-      let src: SolvedBlock | undefined;
-      for (const b of line.blocks)
-        if (b.index === a.src) {
-          src = b;
-          break;
-        }
-      calls +=
-        (calls.length > 0 ? ',{"source_block_id":' : '{"source_block_id":') +
-        a.src +
-        ',"destination_block_id":' +
-        a.dst +
-        ',"returned":' +
-        ((src?.count ?? 0) - a.count) +
-        '}';
+  for (let i = 0; i < ids.length; i++) {
+    const b = ids[i]!;
+    const { arcs, arcCounts, arcState, succ, succStart } = blockFunction(line, i);
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      const kind = arcKind(arcs, arcState, k);
+      if (kind === BRANCH) {
+        t +=
+          (branches++ > 0 ? ',{"count":' : '{"count":') +
+          arcCounts[k]! +
+          (arcState[k]! & ARC_STATE.THROW ? ',"throw":true' : ',"throw":false') +
+          (arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH ? ',"fallthrough":true' : ',"fallthrough":false') +
+          (v2
+            ? ',"source_block_id":' + arcs[3 * k]! + ',"destination_block_id":' + arcs[3 * k + 1]! + '}'
+            : '}');
+      } else if (v2 && kind === CALL_NON_RETURN) {
+        calls +=
+          (calls.length > 0 ? ',{"source_block_id":' : '{"source_block_id":') +
+          arcs[3 * k]! +
+          ',"destination_block_id":' +
+          arcs[3 * k + 1]! +
+          ',"returned":' +
+          (blockCountOnLine(line, arcs[3 * k]!) - arcCounts[k]!) +
+          '}';
+      }
     }
   }
   t += ']';

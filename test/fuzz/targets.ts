@@ -356,19 +356,20 @@ const engine: FuzzTarget = {
     }
     for (const f of cov.files) {
       check(f.maxLine >= 0 && f.maxLine <= MAX_LINE, 'maxLine out of range');
-      const lineMaps = [f.lines, ...f.functions.map((fn) => fn.lines)];
-      for (const m of lineMaps)
-        for (const l of m.values()) {
+      const lineTables = [f.lines, ...f.functions.map((fn) => fn.lines)];
+      for (const t of lineTables)
+        for (const l of t.sorted()) {
           check(
             Number.isInteger(l.lineNumber) && l.lineNumber >= 0 && l.lineNumber <= f.maxLine,
             `line ${l.lineNumber} out of range`,
           );
           // gcov itself reports negative counts when the counters contradict the graph
           check(Number.isSafeInteger(l.count), `line count ${l.count}`);
-          for (const a of l.arcs) check(Number.isSafeInteger(a.count), `arc count ${a.count}`);
         }
-      for (const fn of f.functions)
+      for (const fn of f.functions) {
         check(Number.isSafeInteger(fn.executionCount) && fn.blocksExecuted <= fn.blocks, 'function counts');
+        for (const c of fn.solved.arcCounts) check(Number.isSafeInteger(c), `arc count ${c}`);
+      }
     }
     gcovJsonFiles(cov);
   },
