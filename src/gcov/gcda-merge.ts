@@ -78,6 +78,15 @@ export function parseGcda(bytes: Uint8Array, file: string): GcdaData {
       let n: number;
       let values: bigint[];
       if (signed < 0 && format.zeroCompaction) {
+        // libgcov writes TOPN lists in full, never compacted; expanding one on writing would
+        // turn a few bytes into megabytes
+        if (isTopnList(format, kind))
+          throw new InputError(
+            file,
+            at,
+            'bad-record',
+            `a compacted ${format.counters[kind]!.name} record (libgcov writes these lists in full)`,
+          );
         n = -signed / (format.lengthInBytes ? 8 : 2);
         if (!Number.isInteger(n) || (zeros += n) > MAX_COUNTERS)
           throw new InputError(file, at, 'bad-record', `bad compacted counter length ${signed}`);
@@ -88,8 +97,13 @@ export function parseGcda(bytes: Uint8Array, file: string): GcdaData {
         if (!Number.isInteger(n) || n > MAX_COUNTERS)
           throw new InputError(file, at, 'bad-record', `counter record of ${size} bytes`);
         cur.need(size, `record ${hex(tag)}`);
-        values = [];
-        for (let i = 0; i < n; i++) values.push(BigInt.asIntN(64, cur.u64()));
+        // sized once, and zero shared: most counters of a large object are zero, and a BigInt
+        // per counter would hold several times the file's size
+        values = new Array<bigint>(n);
+        for (let i = 0; i < n; i++) {
+          const v = cur.u64();
+          values[i] = v === 0n ? 0n : BigInt.asIntN(64, v);
+        }
       }
       if (isTopnList(format, kind)) checkTopnLists(values, file, at);
       fn.counters.push({ kind, values });

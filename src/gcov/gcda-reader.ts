@@ -128,7 +128,11 @@ export function readGcda(bytes: Uint8Array, file: string): Gcda {
       // sized once: arrays grown by push hold up to half again their length
       const values = new Array<bigint>(rec.counters);
       if (rec.size === 0) values.fill(0n);
-      else for (let i = 0; i < rec.counters; i++) values[i] = cur.u64();
+      else
+        for (let i = 0; i < rec.counters; i++) {
+          const v = cur.u64();
+          values[i] = v === 0n ? 0n : v;
+        }
       if (fn) fn.counters.set(rec.kind, values);
     }
   });
