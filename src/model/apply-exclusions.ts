@@ -13,7 +13,7 @@ import {
   type Justification,
   type JustificationFile,
 } from './justification';
-import type { Report, ReportFile, Totals } from './report';
+import { addTotals, emptyTotals, type Report, type ReportFile, type Totals } from './report';
 
 export interface ExclusionOptions {
   /** Text of a source file by its absolute path; undefined when it is not available. */
@@ -59,20 +59,6 @@ export interface ExclusionSummary {
   /** Marker warnings (unbalanced START/STOP), per file. */
   readonly warnings: string[];
   readonly problems: InputError[];
-}
-
-const emptyTotals = (): Totals => ({
-  lines: { found: 0, hit: 0 },
-  functions: { found: 0, hit: 0 },
-  branches: { found: 0, hit: 0 },
-  conditions: { found: 0, hit: 0 },
-});
-
-function addTotals(into: Totals, t: Totals): void {
-  for (const k of ['lines', 'functions', 'branches', 'conditions'] as const) {
-    into[k].found += t[k].found;
-    into[k].hit += t[k].hit;
-  }
 }
 
 /** Which exclusions count: all (the model), or those `tool` itself would apply. */

@@ -16,7 +16,7 @@ import { gcdaZip } from './gcda-zip';
 import { lcovTracefile } from './lcov';
 import type { Count, Report, Totals } from './report';
 import { sha256Hex } from './session';
-import { staticReportHtml, type StaticInput } from './static-report';
+import { commonDir, staticReportHtml, type StaticInput } from './static-report';
 import { percent } from './summary';
 import { summaryPdf } from './summary-pdf';
 
@@ -139,19 +139,6 @@ export function belowCommonDir(paths: readonly string[]): string[] {
     n = i;
   }
   return split.map((s) => s.slice(n).join('/'));
-}
-
-/** The directory every report path shares (as the app's Cobertura download uses for root). */
-function commonDir(paths: readonly string[]): string {
-  if (paths.length === 0) return '/';
-  let parts = paths[0]!.split('/').filter(Boolean).slice(0, -1);
-  for (const p of paths.slice(1)) {
-    const q = p.split('/').filter(Boolean);
-    let i = 0;
-    while (i < parts.length && i < q.length - 1 && parts[i] === q[i]) i++;
-    parts = parts.slice(0, i);
-  }
-  return '/' + parts.join('/');
 }
 
 const hitTotal = (c: Count): HitTotal => ({ hit: c.hit, total: c.found });

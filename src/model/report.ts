@@ -289,14 +289,14 @@ export function matchData<N extends ReadNotes, D extends ReadData>(
 // ---------------------------------------------------------------------------------------
 // Merging
 
-const emptyTotals = (): Totals => ({
+export const emptyTotals = (): Totals => ({
   lines: { found: 0, hit: 0 },
   functions: { found: 0, hit: 0 },
   branches: { found: 0, hit: 0 },
   conditions: { found: 0, hit: 0 },
 });
 
-function addTotals(into: Totals, t: Totals): void {
+export function addTotals(into: Totals, t: Totals): void {
   for (const k of ['lines', 'functions', 'branches', 'conditions'] as const) {
     into[k].found += t[k].found;
     into[k].hit += t[k].hit;

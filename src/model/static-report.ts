@@ -155,7 +155,7 @@ function exclusionsSection(report: Report, fileIndex: ReadonlyMap<string, number
 }
 
 /** The directory all paths share ("/" when none). */
-function commonDir(paths: readonly string[]): string {
+export function commonDir(paths: readonly string[]): string {
   if (paths.length === 0) return '/';
   let parts = paths[0]!.split('/').filter(Boolean).slice(0, -1);
   for (const p of paths.slice(1)) {

@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { readGcda } from '../../src/gcov/gcda-reader';
 import { readGcno } from '../../src/gcov/gcno';
-import { TAG } from '../../src/gcov/format';
 import { computeCoverage } from '../../src/model/coverage';
 import { gcovJsonFiles } from '../../src/model/gcov-json';
+import { raiseArcCounter } from '../helpers/gcda-edit';
 import { fixturesRoot, listFixtures, walkFiles, type FixtureMeta } from '../helpers/fixtures';
 
 const config = 'gcc12-x86_64-O0';
@@ -22,29 +22,8 @@ const gcnoBytes = new Uint8Array(readFileSync(join(dir, 'gcno', 'control.gcno'))
 const gcdaBytes = new Uint8Array(readFileSync(join(dir, 'ref', meta.buildDir, 'obj', 'control.gcda')));
 const gcno = readGcno(gcnoBytes, 'control.gcno');
 
-/**
- * The .gcda with arc counter `k` of function `name` raised by `by`, edited in the bytes
- * (GCC 12, little-endian: record lengths in bytes, 8-byte counters). Raising a counter
- * adds flow around its cycle in the spanning tree; an arc the cycle crosses backwards
- * then solves below 0.
- */
 function raiseCounter(name: string, k: number, by: bigint): Uint8Array {
-  const ident = gcno.functions.find((f) => f.name === name)!.ident;
-  const out = gcdaBytes.slice();
-  const view = new DataView(out.buffer);
-  let current = -1;
-  for (let at = 16; at + 8 <= out.length;) {
-    const tag = view.getUint32(at, true);
-    const length = view.getInt32(at + 4, true);
-    if (tag === TAG.FUNCTION && length > 0) current = view.getUint32(at + 8, true);
-    if (tag === TAG.COUNTER_BASE && length > 8 * k && current === ident) {
-      const p = at + 8 + 8 * k;
-      view.setBigUint64(p, view.getBigUint64(p, true) + by, true);
-      return out;
-    }
-    at += 8 + Math.max(length, 0);
-  }
-  throw new Error(`no stored arc counter ${k} for ${name}`);
+  return raiseArcCounter(gcno, gcdaBytes, name, k, by);
 }
 
 const altered = raiseCounter('hypercall', 2, 1000n);

@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TAG } from '../../src/gcov/format';
 import { readGcda } from '../../src/gcov/gcda-reader';
 import { readGcno } from '../../src/gcov/gcno';
 import { computeCoverage } from '../../src/model/coverage';
 import { Session } from '../../src/model/session';
+import { raiseArcCounter } from '../helpers/gcda-edit';
 import { fixturesRoot, type FixtureMeta } from '../helpers/fixtures';
 
 const dir = join(fixturesRoot(), 'gcc12-x86_64-O0');
@@ -20,24 +20,8 @@ const gcnoBytes = new Uint8Array(readFileSync(join(dir, 'gcno', 'control.gcno'))
 const gcdaBytes = new Uint8Array(readFileSync(join(dir, 'ref', meta.buildDir, 'obj', 'control.gcda')));
 const gcno = readGcno(gcnoBytes, 'obj/control.gcno');
 
-/** The .gcda with the first stored arc counter of `name` raised by `by` (GCC 12 layout). */
 function raiseCounter(name: string, k: number, by: bigint): Uint8Array {
-  const ident = gcno.functions.find((f) => f.name === name)!.ident;
-  const out = gcdaBytes.slice();
-  const view = new DataView(out.buffer);
-  let current = -1;
-  for (let at = 16; at + 8 <= out.length;) {
-    const tag = view.getUint32(at, true);
-    const length = view.getInt32(at + 4, true);
-    if (tag === TAG.FUNCTION && length > 0) current = view.getUint32(at + 8, true);
-    if (tag === TAG.COUNTER_BASE && length > 8 * k && current === ident) {
-      const p = at + 8 + 8 * k;
-      view.setBigUint64(p, view.getBigUint64(p, true) + by, true);
-      return out;
-    }
-    at += 8 + Math.max(length, 0);
-  }
-  throw new Error(`no stored arc counter ${k} for ${name}`);
+  return raiseArcCounter(gcno, gcdaBytes, name, k, by);
 }
 
 async function warningsFor(gcda: Uint8Array): Promise<readonly string[]> {
