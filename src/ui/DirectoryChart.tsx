@@ -70,7 +70,14 @@ export function DirectoryChart({ summary }: { summary: ReportSummary }) {
       onFocus={wantTooltip}
     >
       <figcaption>Line coverage per directory (%)</figcaption>
-      <BarChart width={640} height={60 + data.length * 28} data={data} layout="vertical" accessibilityLayer>
+      <BarChart
+        width={640}
+        height={60 + data.length * 28}
+        data={data}
+        layout="vertical"
+        margin={{ top: 5, right: 24, bottom: 5, left: 5 }}
+        accessibilityLayer
+      >
         {/* fixed ticks (interval 0): recharts measures no tick text */}
         {parts >= 1 ? (
           <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} interval={0} tick={tick} />
