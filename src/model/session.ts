@@ -13,6 +13,8 @@ import { classify, type InputKind } from './classify';
 import { gcdaZip } from './gcda-zip';
 import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { buildReport, type DataInput, type Report } from './report';
+import { gcdaRuns } from './gcda-runs';
+import type { RunInput } from './runs';
 import { buildRunsView, type RunsBuilt, type RunsChoice } from './runs-view';
 import { excludeInSession } from './session-exclusions';
 import type { StaticInput } from './static-report';
@@ -256,7 +258,10 @@ export class Session {
     const gcdaFiles = this.ofKind('gcda');
     this.runsBuilt = undefined;
     if (gcno.length === 0) return;
-    if (this.result && this.imagePath && this.others.length > 0) return this.buildRuns(gcno);
+    if (this.result && this.imagePath && this.others.length > 0)
+      return this.buildRuns(gcno, this.imageRuns());
+    const sets = this.result ? undefined : gcdaRuns(gcdaFiles);
+    if (sets) return this.buildRuns(gcno, sets);
     let data: DataInput[];
     const r = this.result;
     if (r && this.imagePath) {
@@ -295,8 +300,8 @@ export class Session {
     onProgress({ stage: 'index', done: report.files.length, total: report.files.length });
   }
 
-  /** Several images: merged as runs, or the first and the last compared as snapshots. */
-  private buildRuns(gcno: Held[]): void {
+  /** Several images, each one run named by its path. */
+  private imageRuns(): RunInput[] {
     const imageRun = (path: string, r: ExtractResult) => {
       const target = `${targetText(r.detection.target)}${r.detection.arch ? ` (${r.detection.arch})` : ''}`;
       return {
@@ -304,10 +309,11 @@ export class Session {
         data: r.files.map((f) => ({ name: f.path, bytes: f.bytes, image: path, target })),
       };
     };
-    const runs = [
-      imageRun(this.imagePath!, this.result!),
-      ...this.others.map((o) => imageRun(o.path, o.result)),
-    ];
+    return [imageRun(this.imagePath!, this.result!), ...this.others.map((o) => imageRun(o.path, o.result))];
+  }
+
+  /** Several images or .gcda sets: merged as runs, or the first and the last compared as snapshots. */
+  private buildRuns(gcno: Held[], runs: RunInput[]): void {
     const built = buildRunsView(
       gcno.map((f) => ({ name: f.path, bytes: f.bytes })),
       runs,

@@ -1,5 +1,5 @@
 /**
- * Several images: the runs by name, merged into one report or compared as snapshots
+ * Several images or .gcda sets: the runs by name, merged into one report or compared as snapshots
  * (first → last: B − A per line, what only B covered), and a chart of the coverage of
  * each snapshot. Everything comes computed from the worker (src/model/runs-view.ts).
  */
@@ -154,7 +154,7 @@ export function RunsPanel({
         </tbody>
       </table>
       <fieldset className="runs-mode" disabled={busy}>
-        <legend>Several images</legend>
+        <legend>Several runs</legend>
         <label>
           <input
             type="radio"

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffRuns } from '../../src/model/diff';
-import { buildRunsReport } from '../../src/model/runs';
+import { multiRun } from '../../src/cli/runs';
+import { buildRunsReport, coveredBy } from '../../src/model/runs';
 import { Session } from '../../src/model/session';
 import { walkFiles } from '../helpers/fixtures';
-import { imagePath, notesOf, runOf, runsFixture } from '../helpers/runs';
+import { imagePath, notesOf, refObj, runOf, runsFixture } from '../helpers/runs';
 
 const fx = runsFixture();
 
@@ -55,3 +56,91 @@ describe('session with several images', () => {
     expect(s.summary().report).toBe(true);
   });
 });
+
+/** Every .gcda under `dir`, dropped as `folder/<path under dir>`. */
+const dropped = (folder: string, dir: string) =>
+  walkFiles(dir)
+    .filter((f) => f.endsWith('.gcda'))
+    .map((f) => ({ path: `${folder}/${relative(dir, f)}`, bytes: new Uint8Array(readFileSync(f)) }));
+
+const gcnoDropped = () => {
+  const gcno = join(fx.dir, 'gcno');
+  return walkFiles(gcno).map((f) => ({
+    path: `gcno/${relative(gcno, f)}`,
+    bytes: new Uint8Array(readFileSync(f)),
+  }));
+};
+
+describe('session with several .gcda sets', () => {
+  it('merges two folders of the same objects as runs, as `--run a=DIR --run b=DIR` does', async () => {
+    const a = refObj(fx, '');
+    const b = refObj(fx, 'later');
+    const s = new Session();
+    await s.add([...dropped('run-a', a), ...dropped('run-b', b), ...gcnoDropped()]);
+    const cli = multiRun(
+      notesOf(fx),
+      [
+        { name: 'run-a', path: a },
+        { name: 'run-b', path: b },
+      ],
+      { detect: {}, report: {}, diff: false, partial: false },
+      () => undefined,
+      [],
+    );
+    expect(s.runs()?.summary.runs.map((r) => r.name)).toEqual(['run-a', 'run-b']);
+    expect(s.summary().problems).toEqual([]);
+    const report = s.report()!.report;
+    expect(report.totals).toEqual(cli.totals);
+    expect(s.runs()!.summary.runs[0]!.totals).not.toEqual(cli.totals);
+    const lines = (r: typeof report) =>
+      r.files.map((f) => [
+        f.path,
+        f.lines.map((l) => [l.lineNumber, l.count, l.branches.map((x) => x.count)]),
+      ]);
+    expect(lines(report)).toEqual(lines(cli));
+    // per line, the runs that executed it, as the CLI's --runs-json
+    const perRun = buildRunsReport(notesOf(fx), [
+      { name: 'run-a', data: perRunData(a) },
+      { name: 'run-b', data: perRunData(b) },
+    ]);
+    expect([...s.runs()!.coveredBy!]).toEqual([...coveredBy(perRun)]);
+
+    s.setRuns({ mode: 'diff', partial: false });
+    expect(s.runs()?.summary.diff?.onlyB).toEqual(
+      diffRuns(notesOf(fx), { name: 'run-a', data: perRunData(a) }, { name: 'run-b', data: perRunData(b) })
+        .onlyB,
+    );
+  });
+
+  it('warns of the same run given twice', async () => {
+    const a = refObj(fx, '');
+    const s = new Session();
+    await s.add([...dropped('run-a', a), ...dropped('run-b', a), ...gcnoDropped()]);
+    expect(s.runs()?.summary.warnings.join('\n')).toMatch(/run-b holds exactly the counters of run-a/);
+  });
+
+  it('keeps one set split over folders of different objects as one set', async () => {
+    const a = refObj(fx, '');
+    const files = dropped('run-a', a);
+    const s = new Session();
+    await s.add([
+      ...files
+        .filter((f) => f.path.includes('/arch/'))
+        .map((f) => ({ ...f, path: f.path.replace('run-a/', 'part-1/') })),
+      ...files
+        .filter((f) => !f.path.includes('/arch/'))
+        .map((f) => ({ ...f, path: f.path.replace('run-a/', 'part-2/') })),
+      ...gcnoDropped(),
+    ]);
+    expect(s.runs()).toBeUndefined();
+    const one = new Session();
+    await one.add([...files, ...gcnoDropped()]);
+    expect(one.runs()).toBeUndefined();
+    expect(s.report()?.report.totals).toEqual(one.report()?.report.totals);
+  });
+});
+
+const perRunData = (dir: string) =>
+  walkFiles(dir)
+    .filter((f) => f.endsWith('.gcda'))
+    .map((f) => ({ name: relative(dir, f), bytes: new Uint8Array(readFileSync(f)) }));
