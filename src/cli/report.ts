@@ -192,7 +192,12 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     return gcovJsonOnly(values['gcov-json'], notes, data, reportOpts, problems, out);
   report ??= buildReport(notes, data, reportOpts);
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
-  const readSource = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+  // each source read once, for the markers and again for Cobertura
+  const sources = new Map<string, string | undefined>();
+  const readSource = (path: string): string | undefined => {
+    if (!sources.has(path)) sources.set(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    return sources.get(path);
+  };
   const justified =
     values.exclusions !== undefined
       ? parseJustifications(readFileSync(values.exclusions, 'utf8'), values.exclusions)

@@ -13,7 +13,7 @@ import {
   type Justification,
   type JustificationFile,
 } from './justification';
-import { addTotals, emptyTotals, type Report, type ReportFile, type Totals } from './report';
+import { addTotals, countLine, emptyTotals, type Report, type ReportFile, type Totals } from './report';
 
 export interface ExclusionOptions {
   /** Text of a source file by its absolute path; undefined when it is not available. */
@@ -83,18 +83,7 @@ export function branchesExcluded(f: ReportFile, line: number, use: ExclusionFilt
 export function totalsAfter(f: ReportFile, use: ExclusionFilter = anyExclusion): Totals {
   const t = emptyTotals();
   for (const l of f.lines) {
-    if (lineExcluded(f, l.lineNumber, use)) continue;
-    t.lines.found++;
-    if (l.count > 0) t.lines.hit++;
-    if (branchesExcluded(f, l.lineNumber, use)) continue;
-    for (const b of l.branches) {
-      t.branches.found++;
-      if (b.count !== undefined && b.count > 0) t.branches.hit++;
-    }
-    for (const c of l.conditions) {
-      t.conditions.found += c.count;
-      t.conditions.hit += c.count - c.notCoveredTrue.length - c.notCoveredFalse.length;
-    }
+    if (!lineExcluded(f, l.lineNumber, use)) countLine(t, l, !branchesExcluded(f, l.lineNumber, use));
   }
   for (const fn of f.functions) {
     if (lineExcluded(f, fn.startLine, use)) continue;

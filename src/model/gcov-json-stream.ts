@@ -4,8 +4,8 @@
  * the same as the `json` documents of buildReport, in the same order.
  */
 import { InputError, isInputError } from '../gcov/errors';
-import { readGcda, type Gcda } from '../gcov/gcda-reader';
-import { readGcno, type Gcno } from '../gcov/gcno';
+import { readGcda } from '../gcov/gcda-reader';
+import { readGcno } from '../gcov/gcno';
 import { computeCoverage } from './coverage';
 import { writeGcovJsonFiles } from './gcov-json';
 import {
@@ -14,6 +14,8 @@ import {
   normalisePath,
   type DataInput,
   type NotesInput,
+  type ReadData,
+  type ReadNotes,
   type ReportOptions,
 } from './report';
 
@@ -29,15 +31,6 @@ export interface GcovJsonStreamResult {
   readonly problems: InputError[];
   /** Per function: counters that contradict the flow graph, as Report.flow. */
   readonly flow: InputError[];
-}
-
-interface ReadNotes {
-  readonly input: NotesInput;
-  readonly gcno: Gcno;
-}
-interface ReadData {
-  readonly input: DataInput;
-  readonly gcda: Gcda;
 }
 
 /** What stands for an input once its bytes have been read. */

@@ -6,7 +6,7 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { InputError } from '../gcov/errors';
 import { MANIFEST_FORMAT, type HitTotal, type ManifestFile, type ManifestNumbers } from './evidence';
-import { percent } from './summary';
+import { KINDS, percent } from './summary';
 
 /** genhtml's medium limit: below it a file is in the low band. */
 export const DEFAULT_THRESHOLD = 75;
@@ -22,13 +22,6 @@ export interface MarkdownOptions {
   /** Line coverage, in percent, below which a file is listed. */
   readonly threshold?: number;
 }
-
-const KINDS = [
-  ['lines', 'Lines'],
-  ['functions', 'Functions'],
-  ['branches', 'Branches'],
-  ['conditions', 'Conditions'],
-] as const;
 
 const pct = (c: HitTotal): string => percent({ hit: c.hit, found: c.total });
 const ratio = (c: HitTotal): number | undefined => (c.total === 0 ? undefined : (c.hit * 100) / c.total);

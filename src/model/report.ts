@@ -196,12 +196,14 @@ export function notesChecksum(g: Gcno): number | undefined {
   return g.checksum !== 0 ? g.checksum : objectChecksum(g.functions);
 }
 
-interface ReadNotes {
+/** A .gcno and what it was read from. */
+export interface ReadNotes {
   readonly input: NotesInput;
   readonly gcno: Gcno;
 }
 
-interface ReadData {
+/** A .gcda and what it was read from. */
+export interface ReadData {
   readonly input: DataInput;
   readonly gcda: Gcda;
 }
@@ -295,6 +297,21 @@ export const emptyTotals = (): Totals => ({
   branches: { found: 0, hit: 0 },
   conditions: { found: 0, hit: 0 },
 });
+
+/** Adds line `l` to `t`: the line, and with `branches` its branches and conditions. */
+export function countLine(t: Totals, l: ReportLine, branches: boolean): void {
+  t.lines.found++;
+  if (l.count > 0) t.lines.hit++;
+  if (!branches) return;
+  for (const br of l.branches) {
+    t.branches.found++;
+    if (br.count !== undefined && br.count > 0) t.branches.hit++;
+  }
+  for (const c of l.conditions) {
+    t.conditions.found += c.count;
+    t.conditions.hit += c.count - c.notCoveredTrue.length - c.notCoveredFalse.length;
+  }
+}
 
 export function addTotals(into: Totals, t: Totals): void {
   for (const k of ['lines', 'functions', 'branches', 'conditions'] as const) {
@@ -404,18 +421,7 @@ function finishFile(b: FileBuilder): ReportFile {
   for (let i = 1; i < lines.length && sorted; i++)
     if (lines[i - 1]!.lineNumber > lines[i]!.lineNumber) sorted = false;
   if (!sorted) lines.sort((x, y) => x.lineNumber - y.lineNumber);
-  for (const l of lines) {
-    totals.lines.found++;
-    if (l.count > 0) totals.lines.hit++;
-    for (const br of l.branches) {
-      totals.branches.found++;
-      if (br.count !== undefined && br.count > 0) totals.branches.hit++;
-    }
-    for (const c of l.conditions) {
-      totals.conditions.found += c.count;
-      totals.conditions.hit += c.count - c.notCoveredTrue.length - c.notCoveredFalse.length;
-    }
-  }
+  for (const l of lines) countLine(totals, l, true);
   // stable: functions on one line keep the order they were met in
   const functions = [...b.functions.values()].sort((x, y) => x.startLine - y.startLine);
   for (const f of functions) {

@@ -8,7 +8,7 @@
 import type { Exclusion } from './exclusions';
 import { exclusionText } from './exclusion-summary';
 import type { Count, Report, ReportFile, ReportLine, Totals } from './report';
-import { percent } from './summary';
+import { KINDS, percent } from './summary';
 
 /** No request of any kind, no script; inline style only; images only as data: URLs. */
 export const STATIC_REPORT_CSP =
@@ -47,13 +47,6 @@ const ESCAPES: Record<string, string> = {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
-
-const KINDS = [
-  ['lines', 'Lines'],
-  ['functions', 'Functions'],
-  ['branches', 'Branches'],
-  ['conditions', 'Conditions'],
-] as const;
 
 function band(c: Count): string {
   if (c.found === 0) return 'none';

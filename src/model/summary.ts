@@ -7,7 +7,8 @@ export function percent(c: Count): string {
   return `${(Math.floor((c.hit * 1000) / c.found) / 10).toFixed(1)}%`;
 }
 
-const KINDS = [
+/** The kinds of coverage, with their names in tables. */
+export const KINDS = [
   ['lines', 'Lines'],
   ['functions', 'Functions'],
   ['branches', 'Branches'],
