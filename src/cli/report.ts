@@ -265,7 +265,9 @@ function gcovJsonOnly(
   let r;
   try {
     // The inputs' bytes are let go as they are read (see streamGcovJson).
-    r = streamGcovJson(notes, data, opts, (text) => writeSync(fd, text));
+    r = streamGcovJson(notes, data, opts, (bytes) => {
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+    });
   } finally {
     closeSync(fd);
   }

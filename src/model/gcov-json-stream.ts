@@ -8,6 +8,7 @@ import { readGcda } from '../gcov/gcda-reader';
 import { readGcno } from '../gcov/gcno';
 import { computeCoverage } from './coverage';
 import { writeGcovJsonFiles } from './gcov-json';
+import { JsonBytes, type ByteSink } from './json-bytes';
 import {
   gcovVersionString,
   matchData,
@@ -37,15 +38,16 @@ export interface GcovJsonStreamResult {
 const READ = new Uint8Array(0);
 
 /**
- * Writes every object's gcov JSON line. Each input's bytes are let go once parsed: its
+ * Writes every object's gcov JSON line, as UTF-8 in pieces (each reused after `write` returns). Each input's bytes are let go once parsed: its
  * entry in `notes` or `data` is replaced by one with the same name and no bytes.
  */
 export function streamGcovJson(
   notes: NotesInput[],
   data: DataInput[],
   opts: ReportOptions,
-  write: (text: string) => void,
+  write: ByteSink,
 ): GcovJsonStreamResult {
+  const out = new JsonBytes(write);
   const problems: InputError[] = [];
   const flow: InputError[] = [];
   const readNotes: (ReadNotes | undefined)[] = [];
@@ -96,24 +98,24 @@ export function streamGcovJson(
     }
     problems.push(...cov.problems);
     flow.push(...cov.flow);
-    let written = false;
+    const cwd = gcno.cwd;
+    out.text('{"format_version":');
+    out.utf8(JSON.stringify(gcno.format.jsonFormat));
+    out.text(',"gcc_version":');
+    out.string(gcovVersionString(gcno));
+    if (cwd !== undefined) {
+      out.text(',"current_working_directory":');
+      out.string(cwd);
+    }
+    out.text(',"data_file":');
+    out.string(dataFile);
+    out.text(',"files":');
     writeGcovJsonFiles(
       cov,
       { demangle: opts.demangle, conditions: gcno.format.counters.some((k) => k.name === 'conditions') },
-      (text) => {
-        // The document's head goes out with the first piece of its files.
-        if (!written) {
-          written = true;
-          const cwd = gcno.cwd;
-          write(
-            `{"format_version":${JSON.stringify(gcno.format.jsonFormat)},"gcc_version":${JSON.stringify(gcovVersionString(gcno))}` +
-              (cwd !== undefined ? `,"current_working_directory":${JSON.stringify(cwd)}` : '') +
-              `,"data_file":${JSON.stringify(dataFile)},"files":${text}`,
-          );
-        } else write(text);
-      },
+      out,
     );
-    write('}\n');
+    out.text('}\n');
     objects++;
     if (d) matched++;
     else withoutData.push(n.input.name);
@@ -122,5 +124,6 @@ export function streamGcovJson(
       if (f.lines.size > 0 || f.functions.some((fn) => fn.group && fn.lines.size > 0))
         sources.add(normalisePath(f.file, root));
   }
+  out.flush();
   return { objects, matched, withoutData, sourceFiles: sources.size, problems, flow };
 }

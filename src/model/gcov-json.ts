@@ -13,6 +13,7 @@ import {
   type LineCoverage,
   type ObjectCoverage,
 } from './coverage';
+import type { JsonBytes } from './json-bytes';
 
 export interface GcovJsonBranch {
   count: number;
@@ -250,11 +251,17 @@ function visitLines(
   const all = new Float64Array(startsAt.size + file.lines.size);
   let k = 0;
   for (const n of startsAt.keys()) all[k++] = n;
-  for (const l of file.lines.lines) if (!startsAt.has(l.lineNumber)) all[k++] = l.lineNumber;
+  // index loops: iterators here allocate a result object per line
+  const lines = file.lines.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const n = lines[i]!.lineNumber;
+    if (!startsAt.has(n)) all[k++] = n;
+  }
   const numbers = all.subarray(0, k).sort();
   const open: FunctionCoverage[] = [];
   let next = 1;
-  for (const n of numbers) {
+  for (let i = 0; i < numbers.length; i++) {
+    const n = numbers[i]!;
     // gcov 11+ walks every line and drops the innermost function at its end line; replay
     // that for the lines skipped since the last one looked at.
     if (ctx.namesEnd)
@@ -307,112 +314,109 @@ export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): 
 }
 
 /**
- * The same `files` array as JSON text, written in pieces to `write` without building the
- * objects: the text equals JSON.stringify(gcovJsonFiles(cov, opts)), key order included.
+ * The same `files` array as JSON text, written into `out` without building the objects:
+ * the text equals JSON.stringify(gcovJsonFiles(cov, opts)), key order included.
  */
-export function writeGcovJsonFiles(
-  cov: ObjectCoverage,
-  opts: GcovJsonOptions,
-  write: (text: string) => void,
-): void {
+export function writeGcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions, out: JsonBytes): void {
   const ctx = contextOf(cov, opts);
-  const out = new TextSink(write);
-  out.add('[');
+  out.text('[');
   cov.files.forEach((f, i) => {
-    if (i > 0) out.add(',');
+    if (i > 0) out.text(',');
     writeFile(f, ctx, out);
   });
-  out.add(']');
-  out.flush();
-}
-
-// ---------------------------------------------------------------------------------------
-// Text writer: the JSON of a large object is written in pieces instead of being built as
-// objects and stringified whole (less memory, less garbage).
-
-/** Collects text and hands it on in pieces of about 64 KiB. */
-class TextSink {
-  private text = '';
-  constructor(private readonly write: (text: string) => void) {}
-  add(s: string): void {
-    this.text += s;
-    if (this.text.length >= 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (this.text.length > 0) this.write(this.text);
-    this.text = '';
-  }
-}
-
-/** JSON text of names, cached: a function name is repeated on each of its lines. */
-const quoted = new Map<string, string>();
-function quote(s: string): string {
-  let q = quoted.get(s);
-  if (q === undefined) {
-    if (quoted.size >= 1 << 16) quoted.clear();
-    quoted.set(s, (q = JSON.stringify(s)));
-  }
-  return q;
+  out.text(']');
 }
 
 /** lineJson as text, the keys in the same order. */
-function lineText(line: LineCoverage, fnName: string | undefined, ctx: Ctx): string {
+function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out: JsonBytes): void {
   const { v2 } = ctx;
-  let t = '{"line_number":' + line.lineNumber;
-  if (fnName !== undefined) t += ',"function_name":' + quote(fnName);
-  t += ',"count":' + line.count + ',"unexecuted_block":' + line.unexecutedBlock;
+  out.text('{"line_number":');
+  out.number(line.lineNumber);
+  if (fnName !== undefined) {
+    out.text(',"function_name":');
+    out.string(fnName);
+  }
+  out.text(',"count":');
+  out.number(line.count);
+  out.text(line.unexecutedBlock ? ',"unexecuted_block":true' : ',"unexecuted_block":false');
   const ids = line.blocks;
-  if (v2) t += ',"block_ids":[' + ids.join(',') + ']';
-  t += ',"branches":[';
+  if (v2) {
+    out.text(',"block_ids":[');
+    for (let i = 0; i < ids.length; i++) {
+      if (i > 0) out.text(',');
+      out.number(ids[i]!);
+    }
+    out.text(']');
+  }
+  out.text(',"branches":[');
   let branches = 0;
-  let calls = '';
+  let calls = 0;
   for (let i = 0; i < ids.length; i++) {
     const b = ids[i]!;
     const { arcs, arcCounts, arcState, succ, succStart } = blockFunction(line, i);
     for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
       const k = succ[p]!;
       const kind = arcKind(arcs, arcState, k);
-      if (kind === BRANCH) {
-        t +=
-          (branches++ > 0 ? ',{"count":' : '{"count":') +
-          arcCounts[k]! +
-          (arcState[k]! & ARC_STATE.THROW ? ',"throw":true' : ',"throw":false') +
-          (arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH ? ',"fallthrough":true' : ',"fallthrough":false') +
-          (v2
-            ? ',"source_block_id":' + arcs[3 * k]! + ',"destination_block_id":' + arcs[3 * k + 1]! + '}'
-            : '}');
-      } else if (v2 && kind === CALL_NON_RETURN) {
-        calls +=
-          (calls.length > 0 ? ',{"source_block_id":' : '{"source_block_id":') +
-          arcs[3 * k]! +
-          ',"destination_block_id":' +
-          arcs[3 * k + 1]! +
-          ',"returned":' +
-          (blockCountOnLine(line, arcs[3 * k]!) - arcCounts[k]!) +
-          '}';
+      if (kind === CALL_NON_RETURN) calls++;
+      if (kind !== BRANCH) continue;
+      out.text(branches++ > 0 ? ',{"count":' : '{"count":');
+      out.number(arcCounts[k]!);
+      out.text(arcState[k]! & ARC_STATE.THROW ? ',"throw":true' : ',"throw":false');
+      out.text(arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH ? ',"fallthrough":true' : ',"fallthrough":false');
+      if (v2) {
+        out.text(',"source_block_id":');
+        out.number(arcs[3 * k]!);
+        out.text(',"destination_block_id":');
+        out.number(arcs[3 * k + 1]!);
+      }
+      out.text('}');
+    }
+  }
+  out.text(']');
+  if (!v2) {
+    out.text('}');
+    return;
+  }
+  out.text(',"calls":[');
+  if (calls > 0) {
+    let written = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const b = ids[i]!;
+      const { arcs, arcCounts, arcState, succ, succStart } = blockFunction(line, i);
+      for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+        const k = succ[p]!;
+        if (arcKind(arcs, arcState, k) !== CALL_NON_RETURN) continue;
+        out.text(written++ > 0 ? ',{"source_block_id":' : '{"source_block_id":');
+        out.number(arcs[3 * k]!);
+        out.text(',"destination_block_id":');
+        out.number(arcs[3 * k + 1]!);
+        out.text(',"returned":');
+        out.number(blockCountOnLine(line, arcs[3 * k]!) - arcCounts[k]!);
+        out.text('}');
       }
     }
   }
-  t += ']';
-  if (v2)
-    t +=
-      ',"calls":[' +
-      calls +
-      '],"conditions":' +
-      (ctx.conditions && line.conditions.length > 0
-        ? JSON.stringify(line.conditions.map(conditionJson))
-        : '[]');
-  return t + '}';
+  out.text('],"conditions":');
+  if (ctx.conditions && line.conditions.length > 0)
+    out.utf8(JSON.stringify(line.conditions.map(conditionJson)));
+  else out.text('[]');
+  out.text('}');
 }
 
-function writeFile(file: FileCoverage, ctx: Ctx, out: TextSink): void {
-  out.add('{"file":' + JSON.stringify(file.file) + ',"functions":[');
-  file.functions.forEach((f, i) => out.add((i > 0 ? ',' : '') + JSON.stringify(functionJson(f, ctx))));
-  out.add('],"lines":[');
+function writeFile(file: FileCoverage, ctx: Ctx, out: JsonBytes): void {
+  out.text('{"file":');
+  out.string(file.file);
+  out.text(',"functions":[');
+  file.functions.forEach((f, i) => {
+    if (i > 0) out.text(',');
+    out.utf8(JSON.stringify(functionJson(f, ctx)));
+  });
+  out.text('],"lines":[');
   let first = true;
   visitLines(file, ctx, (l, name) => {
-    out.add(first ? lineText(l, name, ctx) : ',' + lineText(l, name, ctx));
+    if (!first) out.text(',');
+    writeLine(l, name, ctx, out);
     first = false;
   });
-  out.add(']}');
+  out.text(']}');
 }

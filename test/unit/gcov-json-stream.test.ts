@@ -19,7 +19,8 @@ describe.each(listFixtures())('%s', (config) => {
     const data: DataInput[] = [...fx.ref].map(([name, bytes]) => ({ name, bytes }));
     const report = buildReport(notes, data);
     const pieces: string[] = [];
-    const r = streamGcovJson(notes, data, {}, (t) => pieces.push(t));
+    const text = new TextDecoder();
+    const r = streamGcovJson(notes, data, {}, (b) => pieces.push(text.decode(b)));
     expect(pieces.join('')).toBe(report.objects.map((o) => JSON.stringify(o.json) + '\n').join(''));
     expect(r.objects).toBe(report.objects.length);
     expect(r.sourceFiles).toBe(report.files.length);
