@@ -9,10 +9,15 @@
  * - groups in lcov's order (sizes compared as text), lines by number;
  * - MCF/MCH: outcomes found (two per term) and hit, when there are any.
  */
-import { branchesExcluded, toolExclusion } from './apply-exclusions';
+import { branchesExcluded, toolExclusion, type ExclusionFilter } from './apply-exclusions';
 import { normalisePath, type Report, type ReportFile } from './report';
 
 const lcovUse = toolExclusion('lcov');
+/**
+ * lcov 2 drops a line's MC/DC with its branches (LCOV_EXCL_LINE, _BR_LINE, the regions, a
+ * justification), but the exception markers drop only exception branches, never MC/DC.
+ */
+const mcdcUse: ExclusionFilter = (e) => lcovUse(e) && !e.marker?.startsWith('LCOV_EXCL_EXCEPTION_BR');
 
 /** Per group size: times each term was seen true, and false. */
 type Groups = Map<number, { t: number[]; f: number[] }>;
@@ -28,8 +33,7 @@ export function lcovMcdcRecords(report: Report): Map<string, string[]> {
       const rf = excluded.get(path);
       for (const jl of jf.lines) {
         if (!jl.conditions || jl.conditions.length === 0) continue;
-        // lcov 2 drops a line's MC/DC with its branches
-        if (rf && branchesExcluded(rf, jl.line_number, lcovUse)) continue;
+        if (rf && branchesExcluded(rf, jl.line_number, mcdcUse)) continue;
         let lines = byFile.get(path);
         if (!lines) byFile.set(path, (lines = new Map()));
         let groups = lines.get(jl.line_number);

@@ -15,12 +15,16 @@
  * - lcov 2 reads our tracefile back (`lcov -a`) with the same MC/DC records;
  * - without --mcdc-coverage the tracefile is the same without the MC/DC lines (lcov 1.16's,
  *   which test/conformance/lcov.test.ts holds it to).
+ *
+ * And the exclusions fixture (test/fixtures/exclusions) built here with GCC 14 and
+ * -fcondition-coverage: the MC/DC records equal lcov 2's with its markers and without.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { EXCLUSIONS_FIXTURE, SOURCES } from '../helpers/exclusions-build';
 import { fixturesRoot, listFixtures } from '../helpers/fixtures';
 import { fixtureMeta, lcovBuildTree, lcovRecords, run } from '../helpers/lcov';
 
@@ -155,4 +159,42 @@ describe('lcov MC/DC records equal lcov 2', () => {
       ).toEqual(plain.split('\n'));
     });
   }
+
+  it('exclusion markers, as lcov 2 reads them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hvcov-mcdc-excl-'));
+    for (const f of SOURCES) cpSync(join(EXCLUSIONS_FIXTURE, f), join(dir, f));
+    const meta = fixtureMeta(join(fixturesRoot(), configs[0]!));
+    const gcc = meta.gcov.replace(/gcov-(\d+)$/, 'gcc-$1');
+    for (const c of ['uart', 'main'])
+      run(gcc, ['--coverage', '-fcondition-coverage', '-O0', '-c', `${c}.c`, '-o', `${c}.o`], dir);
+    run(gcc, ['--coverage', 'uart.o', 'main.o', '-o', 'prog'], dir);
+    run('./prog', [], dir);
+    const mcdcOf = (file: string) =>
+      lcovRecords(readFileSync(file, 'utf8')).map((rec) => [rec[0], ...rec.filter(isMcdc)]);
+    const counts = new Set<string>();
+    for (const markers of [true, false]) {
+      const tag = markers ? 'marked' : 'plain';
+      const extra = markers ? [] : ['--no-markers'];
+      const lcov2 = join(dir, `${tag}-lcov2.info`);
+      const ours = join(dir, `${tag}-ours.info`);
+      const flags = ['--mcdc-coverage', '--branch-coverage', '-q', ...extra];
+      run(LCOV2, ['--capture', ...flags, '--gcov-tool', meta.gcov, '-d', dir, '-b', dir, '-o', lcov2], dir);
+      const r = await hvcov([
+        'report',
+        '--build',
+        dir,
+        '--gcda',
+        dir,
+        '--lcov',
+        ours,
+        '--mcdc-coverage',
+        ...extra,
+      ]);
+      expect(r.code).toBe(0);
+      expect(mcdcOf(ours)).toEqual(mcdcOf(lcov2));
+      counts.add(mcdcOf(lcov2).flat().join('\n'));
+    }
+    // the markers remove some MC/DC records
+    expect(counts.size).toBe(2);
+  });
 });
