@@ -2,7 +2,8 @@
 # Installs the compilers, emulators and report tools that the fixtures and
 # the conformance tests use, on Debian 12 (bookworm), as root. Idempotent:
 # apt is skipped entirely when everything is already there, and
-# scripts/debian-gcc.sh returns at once for a GCC it already installed.
+# scripts/debian-gcc.sh (debian-lcov.sh) returns at once for a GCC (lcov 2) it
+# already installed.
 #
 #   scripts/install-deps.sh        quiet on success, one summary line
 set -eu
@@ -12,7 +13,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 # "what must exist:package". A path is tested with -e, anything else with
-# command -v. cc comes from the gcc package and scripts/debian-gcc.sh needs it.
+# command -v. cc comes from the gcc package and scripts/debian-gcc.sh needs it;
+# lcov 2 (scripts/debian-lcov.sh) runs on bookworm's perl modules: those lcov
+# 1.16 does not pull in are listed by file.
 needs="
 gcc-11:gcc-11
 gcc-12:gcc-12
@@ -31,6 +34,8 @@ qemu-arm:qemu-user
 qemu-ppc:qemu-user
 qemu-s390x:qemu-user
 lcov:lcov
+/usr/share/perl5/Capture/Tiny.pm:libcapture-tiny-perl
+/usr/lib/x86_64-linux-gnu/perl5/5.36/DateTime.pm:libdatetime-perl
 gcovr:gcovr
 chromium:chromium
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
@@ -72,9 +77,10 @@ fi
 for v in 9 10 13 14 15; do
   sh "$here/debian-gcc.sh" "$v" >"$log" 2>&1 || fail "scripts/debian-gcc.sh $v"
 done
+sh "$here/debian-lcov.sh" >"$log" 2>&1 || fail "scripts/debian-lcov.sh"
 
 if [ "$installed" = 0 ]; then
-  echo "install-deps: all present (GCC 9-15, cross gcc-12, qemu-user, lcov, gcovr, chromium)"
+  echo "install-deps: all present (GCC 9-15, cross gcc-12, qemu-user, lcov 1.16 and 2, gcovr, chromium)"
 else
-  echo "install-deps: installed$missing; GCC 9-15, cross gcc-12, qemu-user, lcov, gcovr, chromium ready"
+  echo "install-deps: installed$missing; GCC 9-15, cross gcc-12, qemu-user, lcov 1.16 and 2, gcovr, chromium ready"
 fi

@@ -52,6 +52,8 @@ ending with it, and must carry the same stamp and checksum).
   --source-root DIR        resolve relative source names against DIR (lcov's --base-directory;
                            default: the compile directory recorded in each .gcno)
   --test-name NAME         lcov test name (TN:)
+  --mcdc-coverage          with --lcov: lcov 2's MC/DC records (MCDC, MCF, MCH) from the
+                           condition data (GCC 14+, -fcondition-coverage), as lcov 2 writes them
   --exclusions FILE        justification file (JSON, see README "Exclusions"): code excluded
                            with a reason, anchored by function and line text; stale ones listed
   --no-markers             ignore LCOV_EXCL_* / GCOVR_EXCL_* markers in the sources (read by
@@ -100,6 +102,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       summary: { type: 'boolean' },
       'source-root': { type: 'string' },
       'test-name': { type: 'string' },
+      'mcdc-coverage': { type: 'boolean' },
       exclusions: { type: 'string' },
       'no-markers': { type: 'boolean' },
       'fail-under-line': { type: 'string' },
@@ -226,7 +229,10 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   if (values.lcov !== undefined)
     writeFileSync(
       values.lcov,
-      lcovTracefile(report, values['test-name'] !== undefined ? { testName: values['test-name'] } : {}),
+      lcovTracefile(report, {
+        ...(values['test-name'] !== undefined ? { testName: values['test-name'] } : {}),
+        ...(values['mcdc-coverage'] ? { mcdc: true } : {}),
+      }),
     );
   if (values.cobertura !== undefined)
     writeFileSync(

@@ -6,8 +6,12 @@
  *   tracefiles (`lcov -a`, `-e`, `-r`, …) and what genhtml reads;
  * - `lcovCaptureTracefile`: what `lcov --capture` (geninfo over gcov's JSON) writes: one
  *   `TN:` block per .gcda, one record per file of that object, no summaries.
+ *
+ * With `mcdc`, the merged form also carries lcov 2's MC/DC records where lcov 2 writes
+ * them (after BRF/BRH), see lcov-mcdc.ts.
  */
 import { branchesExcluded, lineExcluded, toolExclusion, totalsAfter } from './apply-exclusions';
+import { lcovMcdcRecords } from './lcov-mcdc';
 import { normalisePath, type Report, type ReportFile } from './report';
 
 /** lcov drops what its own markers (and the justifications) exclude, not gcovr's markers. */
@@ -16,11 +20,14 @@ const lcovUse = toolExclusion('lcov');
 export interface LcovOptions {
   /** Test name (TN:); lcov's default is empty. */
   testName?: string;
+  /** lcov 2's MC/DC records (`lcov --mcdc-coverage`); off, as in lcov. */
+  mcdc?: boolean;
 }
 
 /** lcov's merged form: files by path; FN by line; BRDA and DA by line. */
 export function lcovTracefile(report: Report, opts: LcovOptions = {}): string {
   const out: string[] = [];
+  const mcdc = opts.mcdc ? lcovMcdcRecords(report) : undefined;
   for (const f of report.files) {
     const ex = f.excluded !== undefined;
     const t = ex ? totalsAfter(f, lcovUse) : f.totals;
@@ -34,6 +41,7 @@ export function lcovTracefile(report: Report, opts: LcovOptions = {}): string {
       if (!ex || !branchesExcluded(f, l.lineNumber, lcovUse))
         l.branches.forEach((b, i) => out.push(`BRDA:${l.lineNumber},0,${i},${b.count ?? '-'}`));
     if (t.branches.found > 0) out.push(`BRF:${t.branches.found}`, `BRH:${t.branches.hit}`);
+    for (const r of mcdc?.get(f.path) ?? []) out.push(r);
     for (const l of lines) out.push(`DA:${l.lineNumber},${l.count}`);
     out.push(`LF:${t.lines.found}`, `LH:${t.lines.hit}`, 'end_of_record');
   }

@@ -19,7 +19,7 @@ export function fixtureMeta(fixtureDir: string): FixtureMeta {
   return JSON.parse(readFileSync(join(fixtureDir, 'meta.json'), 'utf8')) as FixtureMeta;
 }
 
-function run(cmd: string, args: string[], cwd: string): string {
+export function run(cmd: string, args: string[], cwd: string): string {
   const p = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (p.error) throw p.error;
   if (p.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${p.status}:\n${p.stderr}`);
@@ -32,6 +32,17 @@ function run(cmd: string, args: string[], cwd: string): string {
  * tree's root here and given to lcov as -b), and runs lcov on it.
  */
 export function runLcov(fixtureDir: string): LcovRun {
+  const { root, dir, meta } = lcovBuildTree(fixtureDir);
+  const rc = ['--rc', 'lcov_branch_coverage=1'];
+  const ref = join(root, 'ref.info');
+  const merged = join(root, 'merged.info');
+  run('lcov', ['--capture', ...rc, '--gcov-tool', meta.gcov, '-d', dir, '-b', dir, '-o', ref, '-q'], root);
+  run('lcov', [...rc, '-a', ref, '-o', merged, '-q'], root);
+  return { dir, capture: readFileSync(ref, 'utf8'), merged: readFileSync(merged, 'utf8'), meta };
+}
+
+/** The fixture as a build tree (see runLcov) in a new temporary folder `root`. */
+export function lcovBuildTree(fixtureDir: string): { root: string; dir: string; meta: FixtureMeta } {
   const meta = fixtureMeta(fixtureDir);
   const root = mkdtempSync(join(tmpdir(), 'hvcov-lcov-'));
   const dir = join(root, 'build');
@@ -45,12 +56,7 @@ export function runLcov(fixtureDir: string): LcovRun {
     const gcda = join(fixtureDir, 'ref', meta.buildDir, 'obj', rel.replace(/\.gcno$/, '.gcda'));
     writeFileSync(dest.replace(/\.gcno$/, '.gcda'), readFileSync(gcda));
   }
-  const rc = ['--rc', 'lcov_branch_coverage=1'];
-  const ref = join(root, 'ref.info');
-  const merged = join(root, 'merged.info');
-  run('lcov', ['--capture', ...rc, '--gcov-tool', meta.gcov, '-d', dir, '-b', dir, '-o', ref, '-q'], root);
-  run('lcov', [...rc, '-a', ref, '-o', merged, '-q'], root);
-  return { dir, capture: readFileSync(ref, 'utf8'), merged: readFileSync(merged, 'utf8'), meta };
+  return { root, dir, meta };
 }
 
 /** The records (SF: … end_of_record) of a tracefile, each as its lines. */
