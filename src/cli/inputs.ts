@@ -6,8 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../gcov/errors';
-import { archiveKind, DEFAULT_LIMITS, gunzip, unpackArchive, type ArchiveLimits } from '../model/archive';
-import { formatSize, parseSize } from '../model/limits';
+import { DEFAULT_LIMITS, formatSize, parseSize, type ArchiveLimits } from '../model/limits';
+
+/** The archive code (and the zip library's start-up tables) is loaded only for an archive. */
+const archives = () => import('../model/archive');
 
 export const LIMIT_OPTIONS = {
   'max-unpacked': { type: 'string' },
@@ -80,6 +82,7 @@ export async function filesOf(
       problems: [],
     };
   const bytes = bytesOf(path);
+  const { archiveKind, unpackArchive } = await archives();
   if (archiveKind(bytes, path) === undefined)
     throw new InputError(path, 0, 'bad-magic', 'neither a folder nor a zip, tar or gzip archive');
   const r = await unpackArchive(bytes, path, limits);
@@ -93,5 +96,8 @@ export async function filesOf(
 /** A core image's bytes; a gzip-compressed one is inflated within the --max-unpacked limit. */
 export async function imageOf(path: string, limits: ArchiveLimits): Promise<Uint8Array> {
   const bytes = bytesOf(path);
+  // gzip magic: only then the archive code
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const { archiveKind, gunzip } = await archives();
   return archiveKind(bytes, path) === 'gzip' ? gunzip(bytes, path, limits.maxTotalBytes) : bytes;
 }

@@ -1,5 +1,6 @@
 /** hvcov command line: the same core as the browser app. */
 import { isInputError } from '../gcov/errors';
+import { toolInfo } from '../model/tool';
 
 const HELP = `hvcov: coverage from hypervisor memory images and gcov data
 
@@ -7,6 +8,7 @@ const HELP = `hvcov: coverage from hypervisor memory images and gcov data
   hvcov report --build DIR --image IMAGE   coverage report: gcov JSON, lcov, summary
   hvcov merge RUN... --out DIR      sum several runs (core images, .gcda trees) into one
   hvcov help COMMAND
+  hvcov --version                   the version and the commit it was built from
 
 Run "hvcov COMMAND --help" for a command's options.`;
 
@@ -27,6 +29,12 @@ export async function main(
   if (!cmd || cmd === '--help' || cmd === '-h') {
     out(HELP);
     return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === 'version') {
+    // what a tool qualification record names: the release and the exact sources
+    const t = toolInfo();
+    out(`hvcov ${t.version}${t.commit ? ` (commit ${t.commit})` : ''}`);
+    return 0;
   }
   if (cmd === 'help') {
     const sub = rest[0] && COMMANDS[rest[0]];

@@ -142,6 +142,11 @@ describe(`the evidence package on ${CONFIG}`, () => {
       ],
       { cwd: tree, stdio: 'pipe' },
     );
+    // the built CLI names the same version and commit as the package's manifest
+    const version = execFileSync('node', [join(process.cwd(), 'bin/hvcov.mjs'), '--version'], {
+      encoding: 'utf8',
+    });
+    expect(version.trim()).toBe(`hvcov ${m.tool.version} (commit ${m.tool.commit})`);
     const cli = new Uint8Array(readFileSync(cliZip));
     expect(JSON.parse(strFromU8(unzipSync(cli)['manifest.json']!))).toEqual(m);
     expect(Buffer.from(cli).equals(Buffer.from(zip))).toBe(true);

@@ -16,6 +16,13 @@ async function run(args: string[]): Promise<{ code: number; text: string }> {
   return { code, text: lines.join('\n') };
 }
 
+describe('hvcov --version', () => {
+  it('names the version (unbuilt when run from the sources)', async () => {
+    for (const arg of ['--version', 'version'])
+      expect(await run([arg])).toEqual({ code: 0, text: 'hvcov unbuilt' });
+  });
+});
+
 describe('hvcov extract', () => {
   it('writes the tree libgcov writes with GCOV_PREFIX=DIR', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
