@@ -24,6 +24,15 @@ export function gcdaRuns(files: readonly GcdaInput[]): RunInput[] | undefined {
     data.push({ name: f.path.slice(slash + 1), bytes: f.bytes });
   }
   if (byFolder.size < 2) return undefined;
+  // an archive of a folder (`tar czf suite-a.tgz suite-a`) names it twice: suite-a/suite-a/…
+  for (const [folder, data] of byFolder) {
+    const inner = folder + '/';
+    if (data.every((d) => d.name.startsWith(inner)))
+      byFolder.set(
+        folder,
+        data.map((d) => ({ name: d.name.slice(inner.length), bytes: d.bytes })),
+      );
+  }
   // folders of different objects (one build split up) are one set, not runs
   const seen = new Set<string>();
   let shared = false;

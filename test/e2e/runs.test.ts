@@ -157,6 +157,41 @@ describe('snapshots and merged runs in the app', () => {
     await page.close();
   });
 
+  it('merges two .gcda sets given as archives: runs named by their folders, totals equal gcov on gcov-tool merge', async () => {
+    const tool = fx.meta.gcov.replace(/gcov-(\d+)$/, 'gcov-tool-$1');
+    const merged = join(work, 'merged-gcda');
+    execFileSync(tool, ['merge', '-o', merged, refObj(fx, ''), refObj(fx, 'cell2')], { stdio: 'ignore' });
+    const want = gcovLines(fx, merged).lines;
+    // each set in an archive of its own, under a top-level folder named for the suite
+    const sets: [string, string][] = [
+      ['suite-a', refObj(fx, '')],
+      ['suite-b', refObj(fx, 'cell2')],
+    ];
+    const archives = sets.map(([name, dir]) => {
+      const tgz = join(work, `${name}.tar.gz`);
+      execFileSync('tar', ['-czf', tgz, '--transform', `s,^\\.,${name},`, '.'], { cwd: dir });
+      return { name: `${name}.tar.gz`, bytes: readFileSync(tgz) };
+    });
+    const page = await openApp(context, served.origin);
+    await dropFiles(page, [...archives, { name: 'gcno.tar.gz', bytes: readFileSync(gcnoTgz) }]);
+    await page.getByTestId('run-list').waitFor({ timeout: 60_000 });
+    const runNames = await page.getByTestId('run-list').locator('tbody tr').allTextContents();
+    expect(runNames.map((t) => t.match(/suite-[ab]/)?.[0])).toEqual(['suite-a', 'suite-b']);
+    const totals = page.getByTestId('report-totals');
+    await totals.waitFor({ timeout: 60_000 });
+    const cell = (kind: string, c: string) =>
+      totals.locator(`[data-kind="${kind}"] [data-cell="${c}"]`).textContent();
+    expect(await cell('lines', 'found')).toBe(String(want.size));
+    expect(await cell('lines', 'hit')).toBe(String(hits(want)));
+    const brs = [...want.values()].flatMap((l) => l.branches);
+    expect(await cell('branches', 'found')).toBe(String(brs.length));
+    expect(await cell('branches', 'hit')).toBe(String(brs.filter((n) => n > 0).length));
+    expect(await cell('conditions', 'hit')).toBe(
+      String([...want.values()].reduce((n, l) => n + l.conditions.size, 0)),
+    );
+    await page.close();
+  });
+
   it('warns about the same run given twice, and refuses to compare another build', async () => {
     const twice = await dropped([
       ['a.bin', imagePath(fx, 'cell2')],

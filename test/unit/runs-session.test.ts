@@ -1,5 +1,7 @@
 /** The app's session with several images: merged runs by default, snapshots on request. */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diffRuns } from '../../src/model/diff';
@@ -109,6 +111,29 @@ describe('session with several .gcda sets', () => {
     expect(s.runs()?.summary.diff?.onlyB).toEqual(
       diffRuns(notesOf(fx), { name: 'run-a', data: perRunData(a) }, { name: 'run-b', data: perRunData(b) })
         .onlyB,
+    );
+  });
+
+  it('takes archives of the run folders (tar czf a.tgz a: a/a/…) as the same runs', async () => {
+    const sets: [string, string][] = [
+      ['run-a', refObj(fx, '')],
+      ['run-b', refObj(fx, 'later')],
+    ];
+    const work = mkdtempSync(join(tmpdir(), 'hvcov-gcda-sets-'));
+    const archives = sets.map(([name, dir]) => {
+      cpSync(dir, join(work, name), { recursive: true });
+      execFileSync('tar', ['-czf', `${name}.tar.gz`, name], { cwd: work });
+      return { path: `${name}.tar.gz`, bytes: new Uint8Array(readFileSync(join(work, `${name}.tar.gz`))) };
+    });
+    const s = new Session();
+    await s.add([...archives, ...gcnoDropped()]);
+    const folders = new Session();
+    await folders.add([...sets.flatMap(([name, dir]) => dropped(name, dir)), ...gcnoDropped()]);
+    expect(s.summary().problems).toEqual([]);
+    expect(s.runs()?.summary.runs.map((r) => r.name)).toEqual(['run-a', 'run-b']);
+    expect(s.report()?.report.totals).toEqual(folders.report()?.report.totals);
+    expect(s.runs()?.summary.runs.map((r) => r.totals)).toEqual(
+      folders.runs()?.summary.runs.map((r) => r.totals),
     );
   });
 
