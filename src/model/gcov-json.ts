@@ -3,6 +3,7 @@
  * in the format_version of the compiler that wrote the notes file.
  */
 import { demangle } from '../gcov/demangle';
+import type { InputError } from '../gcov/errors';
 import { ARC_FLAG } from '../gcov/gcno';
 import { ARC_STATE } from '../gcov/solve';
 import {
@@ -13,6 +14,7 @@ import {
   type LineCoverage,
   type ObjectCoverage,
 } from './coverage';
+import { coveredPaths, primePathJson, type GcovJsonPrimePath } from './prime-path-json';
 
 export interface GcovJsonBranch {
   count: number;
@@ -59,7 +61,7 @@ export interface GcovJsonFunction {
   /** Releases with path coverage (GCC 15): always printed; totals need --prime-paths. */
   total_prime_paths?: number;
   covered_prime_paths?: number;
-  prime_path_coverage?: unknown[];
+  prime_path_coverage?: GcovJsonPrimePath[];
 }
 
 export interface GcovJsonFile {
@@ -73,6 +75,10 @@ export interface GcovJsonOptions {
   demangle?: (name: string) => string;
   /** Condition coverage per line, as with gcov's --conditions (-g, GCC 14+). */
   conditions?: boolean;
+  /** Prime paths enumerated, as with gcov's --prime-paths (-e, GCC 15+). */
+  primePaths?: boolean;
+  /** Where functions whose paths pass the enumeration limits are reported. */
+  problems?: InputError[];
 }
 
 function conditionJson(c: ConditionCoverage): GcovJsonCondition {
@@ -100,6 +106,10 @@ interface Ctx {
   /** Index of the path counter kind, -1 before GCC 15. */
   pathsKind: number;
   namesEnd: boolean;
+  primePaths: boolean;
+  exitBlock: number;
+  notesFile: string;
+  problems: InputError[] | undefined;
 }
 
 /** The empty `calls` and `conditions` of every line: one frozen array, shared. */
@@ -200,23 +210,21 @@ function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): Gco
       };
 }
 
-const popcount = (v: bigint): number => {
-  let n = 0;
-  for (; v > 0n; v >>= 1n) if (v & 1n) n++;
-  return n;
-};
-
-function functionJson(f: FunctionCoverage, { demangle, pathsKind }: Ctx): GcovJsonFunction {
+function functionJson(f: FunctionCoverage, ctx: Ctx): GcovJsonFunction {
+  const { demangle, pathsKind } = ctx;
+  const words = pathsKind < 0 ? [] : (f.counters.get(pathsKind) ?? []);
   const paths =
     pathsKind < 0
       ? {}
-      : {
-          // Without --prime-paths gcov does not enumerate the paths (total 0) but still
-          // counts the bits set in the path counters.
-          total_prime_paths: 0,
-          covered_prime_paths: (f.counters.get(pathsKind) ?? []).reduce((n, v) => n + popcount(v), 0),
-          prime_path_coverage: [],
-        };
+      : ctx.primePaths
+        ? primePathJson(f, words, ctx.exitBlock, ctx.notesFile, ctx.problems)
+        : {
+            // Without --prime-paths gcov does not enumerate the paths (total 0) but still
+            // counts the bits set in the path counters.
+            total_prime_paths: 0,
+            covered_prime_paths: coveredPaths(words),
+            prime_path_coverage: [],
+          };
   return {
     name: f.name,
     demangled_name: demangle(f.name),
@@ -299,6 +307,10 @@ const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
   demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
   pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
   namesEnd: cov.gcno.format.namesEndAtEndLine,
+  primePaths: opts.primePaths ?? false,
+  exitBlock: cov.gcno.format.exitBlockOne ? 1 : -1,
+  notesFile: cov.gcno.file,
+  problems: opts.problems,
 });
 
 export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): GcovJsonFile[] {
