@@ -1,0 +1,39 @@
+/**
+ * Prime paths on the committed fixture (fixtures/gen/paths-gcc15, made by
+ * scripts/gen-paths-fixture.sh): our gcov JSON with primePaths equals the gcov-15
+ * --prime-paths JSON committed with it, and the enumeration refuses past its limits.
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readGcno } from '../../src/gcov/gcno';
+import { primePaths } from '../../src/gcov/prime-paths';
+import { fixtureComparison, PATHS_CONFIGS } from '../helpers/paths';
+
+const FIXTURE = join(process.cwd(), 'fixtures/gen/paths-gcc15');
+
+describe('prime paths on the committed gcc-15 fixture', () => {
+  for (const config of PATHS_CONFIGS)
+    it(`paths.c -${config} equals gcov-15 --prime-paths`, () => {
+      const { ours, ref, problems } = fixtureComparison(FIXTURE, config);
+      expect(problems).toEqual([]);
+      for (const [i, f] of ref.entries())
+        for (const [j, fn] of f.functions.entries()) expect(ours[i]!.functions[j]).toEqual(fn);
+      expect(ours).toEqual(ref);
+    });
+
+  it('gives up with a limit problem, not a hang, past its limits', () => {
+    const gcno = readGcno(new Uint8Array(readFileSync(join(FIXTURE, 'O0/paths.gcno'))), 'paths.gcno');
+    const many = gcno.functions.find((f) => f.name === 'many')!;
+    const graph = { blockCount: many.blockCount, arcs: many.arcs, entry: 0, exit: 1 };
+    const all = primePaths(graph, 'paths.gcno', 'many');
+    expect(Array.isArray(all)).toBe(true);
+    const n = (all as Uint32Array[]).length;
+    // gcc instrumented exactly as many paths as we find
+    expect(n).toBe(many.paths);
+    const tooFew = primePaths(graph, 'paths.gcno', 'many', { maxPaths: n - 1, maxSteps: 1e9 });
+    expect(tooFew).toMatchObject({ code: 'limit', file: 'paths.gcno' });
+    const tooShort = primePaths(graph, 'paths.gcno', 'many', { maxPaths: 1e9, maxSteps: 100 });
+    expect(tooShort).toMatchObject({ code: 'limit' });
+  });
+});
