@@ -45,6 +45,8 @@ ending with it, and must carry the same stamp and checksum).
   --diff-json FILE         with --diff: the per-line deltas as JSON
   --runs-json FILE         merged runs: per line, the runs that executed it
   --gcov-json FILE         gcov's JSON (gcov --json-format -b), one line per .gcno
+  --prime-paths            with --gcov-json: each function's prime paths (GCC 15 -fpath-coverage),
+                           as gcov-15 --prime-paths: totals and the paths not covered
   --lcov FILE              lcov tracefile
   --cobertura FILE         Cobertura XML as gcovr writes it, for the files under --source-root
                            (default: the current directory)
@@ -95,6 +97,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       'runs-json': { type: 'string' },
       gcda: { type: 'string' },
       'gcov-json': { type: 'string' },
+      'prime-paths': { type: 'boolean' },
       lcov: { type: 'string' },
       cobertura: { type: 'string' },
       summary: { type: 'boolean' },
@@ -133,8 +136,10 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     throw new InputError(build, undefined, 'not-found', 'no .gcno files in the build folder');
 
   let data: DataInput[] = [];
-  const reportOpts =
-    values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {};
+  const reportOpts = {
+    ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
+    ...(values['prime-paths'] ? { primePaths: true } : {}),
+  };
   let report: Report | undefined;
   if (images > 1 || values.run !== undefined || values.diff) {
     // the package's manifest names one image; several runs would leave some unhashed

@@ -99,7 +99,12 @@ export function streamGcovJson(
     let written = false;
     writeGcovJsonFiles(
       cov,
-      { demangle: opts.demangle, conditions: gcno.format.counters.some((k) => k.name === 'conditions') },
+      {
+        demangle: opts.demangle,
+        conditions: gcno.format.counters.some((k) => k.name === 'conditions'),
+        primePaths: opts.primePaths ?? false,
+        problems,
+      },
       (text) => {
         // The document's head goes out with the first piece of its files.
         if (!written) {

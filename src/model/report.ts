@@ -38,6 +38,8 @@ export interface ReportOptions {
    * default: the compile directory recorded in each .gcno.
    */
   sourceRoot?: string;
+  /** Enumerate each function's prime paths for the gcov JSON, as gcov-15 --prime-paths. */
+  primePaths?: boolean;
 }
 
 export interface Count {
@@ -471,6 +473,8 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
       json = gcovJsonFiles(cov, {
         demangle: opts.demangle,
         conditions: n.gcno.format.counters.some((k) => k.name === 'conditions'),
+        primePaths: opts.primePaths ?? false,
+        problems,
       });
     } catch (e) {
       if (!isInputError(e)) throw e;

@@ -3,9 +3,12 @@
  * scripts/gen-paths-fixture.sh): our gcov JSON with primePaths equals the gcov-15
  * --prime-paths JSON committed with it, and the enumeration refuses past its limits.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
 import { readGcno } from '../../src/gcov/gcno';
 import { primePaths } from '../../src/gcov/prime-paths';
 import { fixtureComparison, PATHS_CONFIGS } from '../helpers/paths';
@@ -36,4 +39,36 @@ describe('prime paths on the committed gcc-15 fixture', () => {
     const tooShort = primePaths(graph, 'paths.gcno', 'many', { maxPaths: 1e9, maxSteps: 100 });
     expect(tooShort).toMatchObject({ code: 'limit' });
   });
+});
+
+describe('hvcov report --prime-paths', () => {
+  const gcov = (config: string): unknown =>
+    (
+      JSON.parse(gunzipSync(readFileSync(join(FIXTURE, config, 'paths.gcov.json.gz'))).toString('utf8')) as {
+        files: unknown;
+      }
+    ).files;
+  // --gcov-json alone is streamed object by object; with another output it comes from the model
+  for (const other of [[], ['--lcov']])
+    it(`${['--gcov-json', ...other].join(' ')} equals gcov-15 --prime-paths`, async () => {
+      for (const config of PATHS_CONFIGS) {
+        const out = mkdtempSync(join(tmpdir(), 'hvcov-paths-'));
+        const dir = join(FIXTURE, config);
+        const args = ['report', '--build', dir, '--gcda', dir, '--gcov-json', join(out, 'gcov.json')];
+        if (other.length > 0) args.push(other[0]!, join(out, 'lcov.info'));
+        const lines: string[] = [];
+        expect(await main([...args, '--prime-paths'], (s) => lines.push(s))).toBe(0);
+        const doc = JSON.parse(readFileSync(join(out, 'gcov.json'), 'utf8')) as { files: unknown };
+        expect(doc.files).toEqual(gcov(config));
+        // without the flag: gcov's output without --prime-paths (no totals, no paths)
+        expect(await main(args, () => {})).toBe(0);
+        const plain = JSON.parse(readFileSync(join(out, 'gcov.json'), 'utf8')) as {
+          files: { functions: { total_prime_paths: number; prime_path_coverage: unknown[] }[] }[];
+        };
+        for (const fn of plain.files.flatMap((f) => f.functions)) {
+          expect(fn.total_prime_paths).toBe(0);
+          expect(fn.prime_path_coverage).toEqual([]);
+        }
+      }
+    });
 });
