@@ -7,8 +7,8 @@
 # Lays out OUTDIR/{O0,O2}/{paths.c,paths.gcno,paths.gcda,paths.gcov.json.gz}, the last
 # being `gcov-15 --json-format --branch-probabilities --prime-paths` (gzip, as gcov writes
 # it). The build happens in /tmp/hvcov-paths-fixture (a fixed path, so the recorded
-# directories do not depend on where the repository is). The flags must stay those of
-# test/helpers/paths.ts.
+# directories do not depend on where the repository is). The path limit lets `many`
+# (2^10 paths) be instrumented and makes gcc give up on `too_many`.
 set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: gen-paths-fixture.sh OUTDIR" >&2; exit 2; }
