@@ -27,7 +27,19 @@ export interface PrimePathLimits {
   readonly maxSteps: number;
 }
 
+/**
+ * About 15 s of work for one function: gcc's default -fpath-coverage-limit (250,000 paths)
+ * needs ~150M steps. The steps of a whole report are bounded too (PrimePathPool).
+ */
 export const PRIME_PATH_LIMITS: PrimePathLimits = { maxPaths: 1_000_000, maxSteps: 200_000_000 };
+
+/** Steps left for all the functions of one report; each takes what it used. */
+export interface PrimePathPool {
+  steps: number;
+}
+
+/** About a minute of work for a whole report (a hostile build cannot make it hang). */
+export const newPrimePathPool = (): PrimePathPool => ({ steps: 1_000_000_000 });
 
 export interface PrimePathGraph {
   readonly blockCount: number;
@@ -325,6 +337,7 @@ export function primePaths(
   file: string,
   name: string,
   limits: PrimePathLimits = PRIME_PATH_LIMITS,
+  pool?: PrimePathPool,
 ): Uint32Array[] | InputError {
   const n = g.blockCount;
   const cfg = new Graph(n);
@@ -335,17 +348,23 @@ export function primePaths(
     cfg.addEdge(s, d);
   }
   let found: number[][];
+  const allowed = Math.max(0, Math.min(limits.maxSteps, pool?.steps ?? Infinity));
+  const budget = new Budget(allowed);
   try {
-    found = search(cfg, new Budget(limits.maxSteps), limits.maxPaths);
+    found = search(cfg, budget, limits.maxPaths);
   } catch (e) {
     if (!(e instanceof Exhausted)) throw e;
+    if (pool) pool.steps -= allowed;
     return new InputError(
       file,
       undefined,
       'limit',
-      `${name}: too many prime paths to enumerate (over ${limits.maxPaths} paths or ${limits.maxSteps} steps)`,
+      allowed < limits.maxSteps
+        ? `${name}: prime paths not enumerated: the report's enumeration budget is spent`
+        : `${name}: too many prime paths to enumerate (over ${limits.maxPaths} paths or ${limits.maxSteps} steps)`,
     );
   }
+  if (pool) pool.steps -= allowed - Math.max(0, budget.steps);
   const paths: Uint32Array[] = [];
   for (const p of found) {
     let begin = 0;

@@ -6,6 +6,7 @@
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda } from '../gcov/gcda-reader';
 import { readGcno } from '../gcov/gcno';
+import { newPrimePathPool } from '../gcov/prime-paths';
 import { computeCoverage } from './coverage';
 import { writeGcovJsonFiles } from './gcov-json';
 import {
@@ -47,6 +48,8 @@ export function streamGcovJson(
   write: (text: string) => void,
 ): GcovJsonStreamResult {
   const problems: InputError[] = [];
+  // one enumeration budget for the prime paths of the whole report
+  const primePathPool = newPrimePathPool();
   const flow: InputError[] = [];
   const readNotes: (ReadNotes | undefined)[] = [];
   for (let i = 0; i < notes.length; i++) {
@@ -104,6 +107,7 @@ export function streamGcovJson(
         conditions: gcno.format.counters.some((k) => k.name === 'conditions'),
         primePaths: opts.primePaths ?? false,
         problems,
+        primePathPool,
       },
       (text) => {
         // The document's head goes out with the first piece of its files.

@@ -4,6 +4,7 @@
  */
 import { demangle } from '../gcov/demangle';
 import type { InputError } from '../gcov/errors';
+import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { ARC_FLAG } from '../gcov/gcno';
 import { ARC_STATE } from '../gcov/solve';
 import {
@@ -79,6 +80,8 @@ export interface GcovJsonOptions {
   primePaths?: boolean;
   /** Where functions whose paths pass the enumeration limits are reported. */
   problems?: InputError[];
+  /** Enumeration steps shared with the other objects of a report (default: this call's own). */
+  primePathPool?: PrimePathPool;
 }
 
 function conditionJson(c: ConditionCoverage): GcovJsonCondition {
@@ -110,6 +113,7 @@ interface Ctx {
   exitBlock: number;
   notesFile: string;
   problems: InputError[] | undefined;
+  pool: PrimePathPool;
 }
 
 /** The empty `calls` and `conditions` of every line: one frozen array, shared. */
@@ -217,7 +221,7 @@ function functionJson(f: FunctionCoverage, ctx: Ctx): GcovJsonFunction {
     pathsKind < 0
       ? {}
       : ctx.primePaths
-        ? primePathJson(f, words, ctx.exitBlock, ctx.notesFile, ctx.problems)
+        ? primePathJson(f, words, ctx.exitBlock, ctx.notesFile, ctx.problems, ctx.pool)
         : {
             // Without --prime-paths gcov does not enumerate the paths (total 0) but still
             // counts the bits set in the path counters.
@@ -311,6 +315,7 @@ const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
   exitBlock: cov.gcno.format.exitBlockOne ? 1 : -1,
   notesFile: cov.gcno.file,
   problems: opts.problems,
+  pool: opts.primePathPool ?? newPrimePathPool(),
 });
 
 export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): GcovJsonFile[] {

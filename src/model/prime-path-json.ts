@@ -5,7 +5,7 @@
  */
 import type { InputError } from '../gcov/errors';
 import { ARC_FLAG } from '../gcov/gcno';
-import { PRIME_PATH_LIMITS, primePaths, type PrimePathLimits } from '../gcov/prime-paths';
+import { PRIME_PATH_LIMITS, primePaths, type PrimePathLimits, type PrimePathPool } from '../gcov/prime-paths';
 import { ARC_STATE } from '../gcov/solve';
 import type { FunctionCoverage } from './coverage';
 
@@ -84,6 +84,7 @@ export function primePathJson(
   exitBlock: number,
   notesFile: string,
   problems: InputError[] | undefined,
+  pool?: PrimePathPool,
   limits: PrimePathLimits = PRIME_PATH_LIMITS,
 ): PrimePathJson {
   const covered = coveredPaths(words);
@@ -94,6 +95,7 @@ export function primePathJson(
     notesFile,
     f.name,
     limits,
+    pool,
   );
   if (!Array.isArray(paths)) {
     problems?.push(paths);

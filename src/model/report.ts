@@ -5,6 +5,7 @@
  * read this model.
  */
 import { objectChecksum } from '../gcov/crc32';
+import { newPrimePathPool } from '../gcov/prime-paths';
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda, type Gcda } from '../gcov/gcda-reader';
 import { readGcno, type Gcno } from '../gcov/gcno';
@@ -441,6 +442,8 @@ const dirname = (p: string) => p.slice(0, Math.max(1, p.lastIndexOf('/')));
  */
 export function buildReport(notes: NotesInput[], data: DataInput[], opts: ReportOptions = {}): Report {
   const problems: InputError[] = [];
+  // one enumeration budget for the prime paths of the whole report
+  const primePathPool = newPrimePathPool();
   const readNotes: ReadNotes[] = [];
   for (const input of notes)
     try {
@@ -475,6 +478,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
         conditions: n.gcno.format.counters.some((k) => k.name === 'conditions'),
         primePaths: opts.primePaths ?? false,
         problems,
+        primePathPool,
       });
     } catch (e) {
       if (!isInputError(e)) throw e;

@@ -51,6 +51,18 @@ describe('prime paths on the committed gcc-15 fixture', () => {
     expect(tooFew).toMatchObject({ code: 'limit', file: 'paths.gcno' });
     const tooShort = primePaths(graph, 'paths.gcno', 'many', { maxPaths: 1e9, maxSteps: 100 });
     expect(tooShort).toMatchObject({ code: 'limit' });
+    // a report's functions share one pool of steps: each takes what it used
+    const pool = { steps: 1e9 };
+    expect(primePaths(graph, 'paths.gcno', 'many', undefined, pool)).toHaveLength(n);
+    const used = 1e9 - pool.steps;
+    expect(used).toBeGreaterThan(0);
+    pool.steps = used - 1;
+    expect(primePaths(graph, 'paths.gcno', 'many', undefined, pool)).toMatchObject({ code: 'limit' });
+    expect(pool.steps).toBe(0);
+    expect(primePaths(graph, 'paths.gcno', 'many', undefined, pool)).toMatchObject({
+      code: 'limit',
+      reason: expect.stringContaining('budget is spent'),
+    });
   });
 });
 
