@@ -2,7 +2,7 @@
 # Prime path coverage fixture: builds test/fixtures/paths/paths.c with gcc-15
 # -fpath-coverage at -O0 and -O2, runs it, and keeps for each what gcov-15 reads and prints:
 #
-#   scripts/gen-paths-fixture.sh OUTDIR     (the committed one: fixtures/gen/paths-gcc15)
+#   scripts/gen-paths-fixture.sh OUTDIR     (the committed one: test/fixtures/paths/gcc15)
 #
 # Lays out OUTDIR/{O0,O2}/{paths.c,paths.gcno,paths.gcda,paths.gcov.json.gz}, the last
 # being `gcov-15 --json-format --branch-probabilities --prime-paths` (gzip, as gcov writes

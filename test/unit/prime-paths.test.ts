@@ -1,5 +1,5 @@
 /**
- * Prime paths on the committed fixture (fixtures/gen/paths-gcc15, made by
+ * Prime paths on the committed fixture (test/fixtures/paths/gcc15, made by
  * scripts/gen-paths-fixture.sh): our gcov JSON with primePaths equals the gcov-15
  * --prime-paths JSON committed with it, and the enumeration refuses past its limits.
  */
@@ -13,7 +13,7 @@ import { readGcno } from '../../src/gcov/gcno';
 import { primePaths } from '../../src/gcov/prime-paths';
 import { fixtureComparison, PATHS_CONFIGS } from '../helpers/paths';
 
-const FIXTURE = join(process.cwd(), 'fixtures/gen/paths-gcc15');
+const FIXTURE = join(process.cwd(), 'test/fixtures/paths/gcc15');
 
 describe('prime paths on the committed gcc-15 fixture', () => {
   for (const config of PATHS_CONFIGS)
