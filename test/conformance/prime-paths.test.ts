@@ -6,10 +6,12 @@
  * hypervisor's gcc15 objects (built with -fpath-coverage) too.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pathTotals } from '../../src/model/path-summary';
+import { buildReport } from '../../src/model/report';
 import { fixturesRoot, walkFiles } from '../helpers/fixtures';
 import { fixtureComparison, PATHS_CONFIGS, pathsComparison } from '../helpers/paths';
 
@@ -38,6 +40,19 @@ describe('prime paths equal gcov-15 --prime-paths', () => {
       expect(all.some((fn) => (fn.covered_prime_paths ?? 0) > 0)).toBe(true);
       expect(all.some((fn) => (fn.prime_path_coverage ?? []).length > 0)).toBe(true);
       expect(all.find((fn) => fn.name === 'too_many')?.total_prime_paths).toBe(0);
+      // the per-file total of gcov-15's own summary line
+      const text = execFileSync(GCOV, ['--prime-paths', '--no-output', 'paths.gcda'], {
+        cwd: join(fresh, config),
+        encoding: 'utf8',
+      });
+      const m = /File 'paths\.c'\nLines executed:[^\n]*\nPrime paths covered:[\d.]+% of (\d+)/.exec(text);
+      const bytes = (n: string) => new Uint8Array(readFileSync(join(fresh, config, n)));
+      const report = buildReport(
+        [{ name: 'paths.gcno', bytes: bytes('paths.gcno') }],
+        [{ name: 'paths.gcda', bytes: bytes('paths.gcda') }],
+        { primePaths: true },
+      );
+      expect(pathTotals(report).total.found).toBe(Number(m?.[1]));
     });
 
   it('the fixture hypervisor (gcc15-x86_64-O2)', () => {

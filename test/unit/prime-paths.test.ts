@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { readGcno } from '../../src/gcov/gcno';
 import { primePaths } from '../../src/gcov/prime-paths';
+import { pathTotals } from '../../src/model/path-summary';
+import { buildReport } from '../../src/model/report';
 import { fixtureComparison, PATHS_CONFIGS } from '../helpers/paths';
 
 const FIXTURE = join(process.cwd(), 'test/fixtures/paths/gcc15');
@@ -95,5 +97,33 @@ describe('hvcov report --prime-paths', () => {
           expect(fn.prime_path_coverage).toEqual([]);
         }
       }
+    });
+});
+
+describe('prime path totals per file and directory', () => {
+  for (const config of PATHS_CONFIGS)
+    it(`sum gcov-15's function totals (${config}), and --summary shows them`, async () => {
+      const dir = join(FIXTURE, config);
+      const bytes = (n: string) => new Uint8Array(readFileSync(join(dir, n)));
+      const report = buildReport(
+        [{ name: 'paths.gcno', bytes: bytes('paths.gcno') }],
+        [{ name: 'paths.gcda', bytes: bytes('paths.gcda') }],
+        { primePaths: true },
+      );
+      const fns = fixtureComparison(FIXTURE, config).ref.flatMap((f) => f.functions);
+      const found = fns.reduce((n, f) => n + (f.total_prime_paths ?? 0), 0);
+      const hit = fns.reduce((n, f) => n + (f.covered_prime_paths ?? 0), 0);
+      const totals = pathTotals(report);
+      expect(totals.total).toEqual({ found, hit });
+      expect([...totals.files.values()]).toEqual([{ found, hit }]);
+      expect(totals.directories.map((d) => d.totals)).toEqual([{ found, hit }]);
+
+      const lines: string[] = [];
+      const args = ['report', '--build', dir, '--gcda', dir, '--summary', '--no-markers'];
+      expect(await main([...args, '--prime-paths'], (s) => lines.push(s))).toBe(0);
+      expect(lines.join('\n')).toMatch(new RegExp(`Total +${hit}/${found} `));
+      const plain: string[] = [];
+      expect(await main(args, (s) => plain.push(s))).toBe(0);
+      expect(plain.join('\n')).not.toContain('Prime paths');
     });
 });
