@@ -55,6 +55,29 @@ describe('prime paths equal gcov-15 --prime-paths', () => {
       expect(pathTotals(report).total.found).toBe(Number(m?.[1]));
     });
 
+  // the engine's edge cases: setjmp/longjmp, noreturn calls, loops on one line, inlined code
+  for (const opt of ['-O0', '-O2'])
+    it(`test/fixtures/engine/edge.c ${opt}`, () => {
+      const dir = join(root, `edge${opt}`);
+      mkdirSync(dir);
+      for (const f of ['edge.c', 'edge.h']) copyFileSync(join('test/fixtures/engine', f), join(dir, f));
+      const gcc = '/opt/debian-gcc/15/bin/gcc-15';
+      execFileSync(gcc, ['--coverage', '-g0', opt, '-fpath-coverage', '-c', 'edge.c', '-o', 'edge.o'], {
+        cwd: dir,
+      });
+      execFileSync(gcc, ['--coverage', 'edge.o', '-o', 'edge'], { cwd: dir });
+      execFileSync(join(dir, 'edge'), [], { cwd: dir });
+      const gcov = execFileSync(
+        GCOV,
+        ['--json-format', '--stdout', '--branch-probabilities', '--prime-paths', 'edge.gcda'],
+        { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 },
+      );
+      const { ours, ref, problems } = pathsComparison(dir, 'edge', gcov);
+      expect(problems).toEqual([]);
+      expect(ref.flatMap((f) => f.functions).some((fn) => (fn.total_prime_paths ?? 0) > 0)).toBe(true);
+      expect(ours).toEqual(ref);
+    });
+
   it('the fixture hypervisor (gcc15-x86_64-O2)', () => {
     const fixture = join(fixturesRoot(), 'gcc15-x86_64-O2');
     const dir = join(root, 'hv');
