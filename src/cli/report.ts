@@ -19,6 +19,7 @@ import {
   type ReportOptions,
   type Totals,
 } from '../model/report';
+import { pathSummaryTable } from '../model/path-summary';
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { detectOptions, TARGET_OPTIONS } from './args';
@@ -45,6 +46,9 @@ ending with it, and must carry the same stamp and checksum).
   --diff-json FILE         with --diff: the per-line deltas as JSON
   --runs-json FILE         merged runs: per line, the runs that executed it
   --gcov-json FILE         gcov's JSON (gcov --json-format -b), one line per .gcno
+  --prime-paths            each function's prime paths (GCC 15 -fpath-coverage) as gcov-15
+                           --prime-paths: in --gcov-json (totals and the paths not covered) and,
+                           with --summary, a table of prime paths covered per directory
   --lcov FILE              lcov tracefile
   --cobertura FILE         Cobertura XML as gcovr writes it, for the files under --source-root
                            (default: the current directory)
@@ -97,6 +101,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       'runs-json': { type: 'string' },
       gcda: { type: 'string' },
       'gcov-json': { type: 'string' },
+      'prime-paths': { type: 'boolean' },
       lcov: { type: 'string' },
       cobertura: { type: 'string' },
       summary: { type: 'boolean' },
@@ -136,8 +141,10 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     throw new InputError(build, undefined, 'not-found', 'no .gcno files in the build folder');
 
   let data: DataInput[] = [];
-  const reportOpts =
-    values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {};
+  const reportOpts = {
+    ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
+    ...(values['prime-paths'] ? { primePaths: true } : {}),
+  };
   let report: Report | undefined;
   if (images > 1 || values.run !== undefined || values.diff) {
     // the package's manifest names one image; several runs would leave some unhashed
@@ -243,7 +250,16 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       }),
     );
   await writeEvidence(values, { report, notes, data, image: values.image?.[0], elf: values.elf }, out);
-  if (values.summary) out([summaryTable(report), exclusionSummary(report)].filter((t) => t).join('\n\n'));
+  if (values.summary)
+    out(
+      [
+        summaryTable(report),
+        values['prime-paths'] ? pathSummaryTable(report) : undefined,
+        exclusionSummary(report),
+      ]
+        .filter((t) => t)
+        .join('\n\n'),
+    );
   for (const p of problems) out(p);
 
   let below = false;

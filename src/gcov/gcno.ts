@@ -53,6 +53,8 @@ export interface GcnoFunction {
   readonly lineFiles: string[];
   /** CONDS (GCC 14+): per record entry, the first block and number of terms. */
   readonly conditions: { block: number; terms: number }[];
+  /** PATHS (GCC 15 -fpath-coverage): the number of prime paths gcc instrumented, 0 without. */
+  readonly paths: number;
 }
 
 export interface Gcno {
@@ -221,6 +223,7 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end);
     else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
     else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
+    else if (r.fn && tag === TAG.PATHS) r.readPaths(r.fn, end);
     else if (tag !== TAG.PATHS) {
       // as gcov: a record it does not know ends the function's records (those read so far stay)
       r.closeArcs();
@@ -331,6 +334,7 @@ class NotesReader {
       lineTable: NO_LINES,
       lineFiles: [],
       conditions: [],
+      paths: 0,
     };
     this.functions.push(this.fn);
   }
@@ -412,6 +416,10 @@ class NotesReader {
       countAt = this.openLocation(fn, name);
     }
     this.records.push(block, from, this.words);
+  }
+
+  readPaths(fn: GcnoFunction, end: number): void {
+    if (this.cur.pos + 4 <= end) (fn as { paths: number }).paths = this.cur.u32('path count');
   }
 
   readConds(fn: GcnoFunction, at: number, end: number): void {

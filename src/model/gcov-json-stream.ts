@@ -6,6 +6,7 @@
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda } from '../gcov/gcda-reader';
 import { readGcno } from '../gcov/gcno';
+import { newPrimePathPool } from '../gcov/prime-paths';
 import { computeCoverage } from './coverage';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
@@ -49,6 +50,8 @@ export function streamGcovJson(
 ): GcovJsonStreamResult {
   const out = new JsonBytes(write);
   const problems: InputError[] = [];
+  // one enumeration budget for the prime paths of the whole report
+  const primePathPool = newPrimePathPool();
   const flow: InputError[] = [];
   const readNotes: (ReadNotes | undefined)[] = [];
   for (let i = 0; i < notes.length; i++) {
@@ -112,7 +115,13 @@ export function streamGcovJson(
     out.text(',"files":');
     writeGcovJsonFiles(
       cov,
-      { demangle: opts.demangle, conditions: gcno.format.counters.some((k) => k.name === 'conditions') },
+      {
+        demangle: opts.demangle,
+        conditions: gcno.format.counters.some((k) => k.name === 'conditions'),
+        primePaths: opts.primePaths ?? false,
+        problems,
+        primePathPool,
+      },
       out,
     );
     out.text('}\n');

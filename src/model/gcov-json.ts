@@ -3,6 +3,8 @@
  * in the format_version of the compiler that wrote the notes file.
  */
 import { demangle } from '../gcov/demangle';
+import type { InputError } from '../gcov/errors';
+import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { ARC_FLAG } from '../gcov/gcno';
 import { ARC_STATE } from '../gcov/solve';
 import {
@@ -14,6 +16,7 @@ import {
   type ObjectCoverage,
 } from './coverage';
 import type { JsonBytes } from './json-bytes';
+import { coveredPaths, primePathJson, type GcovJsonPrimePath } from './prime-path-json';
 
 export interface GcovJsonBranch {
   count: number;
@@ -60,7 +63,7 @@ export interface GcovJsonFunction {
   /** Releases with path coverage (GCC 15): always printed; totals need --prime-paths. */
   total_prime_paths?: number;
   covered_prime_paths?: number;
-  prime_path_coverage?: unknown[];
+  prime_path_coverage?: GcovJsonPrimePath[];
 }
 
 export interface GcovJsonFile {
@@ -74,6 +77,12 @@ export interface GcovJsonOptions {
   demangle?: (name: string) => string;
   /** Condition coverage per line, as with gcov's --conditions (-g, GCC 14+). */
   conditions?: boolean;
+  /** Prime paths enumerated, as with gcov's --prime-paths (-e, GCC 15+). */
+  primePaths?: boolean;
+  /** Where functions whose paths pass the enumeration limits are reported. */
+  problems?: InputError[];
+  /** Enumeration steps shared with the other objects of a report (default: this call's own). */
+  primePathPool?: PrimePathPool;
 }
 
 function conditionJson(c: ConditionCoverage): GcovJsonCondition {
@@ -101,6 +110,11 @@ interface Ctx {
   /** Index of the path counter kind, -1 before GCC 15. */
   pathsKind: number;
   namesEnd: boolean;
+  primePaths: boolean;
+  exitBlock: number;
+  notesFile: string;
+  problems: InputError[] | undefined;
+  pool: PrimePathPool;
 }
 
 /** The empty `calls` and `conditions` of every line: one frozen array, shared. */
@@ -201,23 +215,21 @@ function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): Gco
       };
 }
 
-const popcount = (v: bigint): number => {
-  let n = 0;
-  for (; v > 0n; v >>= 1n) if (v & 1n) n++;
-  return n;
-};
-
-function functionJson(f: FunctionCoverage, { demangle, pathsKind }: Ctx): GcovJsonFunction {
+function functionJson(f: FunctionCoverage, ctx: Ctx): GcovJsonFunction {
+  const { demangle, pathsKind } = ctx;
+  const words = pathsKind < 0 ? [] : (f.counters.get(pathsKind) ?? []);
   const paths =
     pathsKind < 0
       ? {}
-      : {
-          // Without --prime-paths gcov does not enumerate the paths (total 0) but still
-          // counts the bits set in the path counters.
-          total_prime_paths: 0,
-          covered_prime_paths: (f.counters.get(pathsKind) ?? []).reduce((n, v) => n + popcount(v), 0),
-          prime_path_coverage: [],
-        };
+      : ctx.primePaths
+        ? primePathJson(f, words, ctx.exitBlock, ctx.notesFile, ctx.problems, ctx.pool)
+        : {
+            // Without --prime-paths gcov does not enumerate the paths (total 0) but still
+            // counts the bits set in the path counters.
+            total_prime_paths: 0,
+            covered_prime_paths: coveredPaths(words),
+            prime_path_coverage: [],
+          };
   return {
     name: f.name,
     demangled_name: demangle(f.name),
@@ -306,6 +318,11 @@ const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
   demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
   pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
   namesEnd: cov.gcno.format.namesEndAtEndLine,
+  primePaths: opts.primePaths ?? false,
+  exitBlock: cov.gcno.format.exitBlockOne ? 1 : -1,
+  notesFile: cov.gcno.file,
+  problems: opts.problems,
+  pool: opts.primePathPool ?? newPrimePathPool(),
 });
 
 export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): GcovJsonFile[] {

@@ -5,6 +5,7 @@
  * read this model.
  */
 import { objectChecksum } from '../gcov/crc32';
+import { newPrimePathPool } from '../gcov/prime-paths';
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda, type Gcda } from '../gcov/gcda-reader';
 import { readGcno, type Gcno } from '../gcov/gcno';
@@ -38,6 +39,8 @@ export interface ReportOptions {
    * default: the compile directory recorded in each .gcno.
    */
   sourceRoot?: string;
+  /** Enumerate each function's prime paths for the gcov JSON, as gcov-15 --prime-paths. */
+  primePaths?: boolean;
 }
 
 export interface Count {
@@ -439,6 +442,8 @@ const dirname = (p: string) => p.slice(0, Math.max(1, p.lastIndexOf('/')));
  */
 export function buildReport(notes: NotesInput[], data: DataInput[], opts: ReportOptions = {}): Report {
   const problems: InputError[] = [];
+  // one enumeration budget for the prime paths of the whole report
+  const primePathPool = newPrimePathPool();
   const readNotes: ReadNotes[] = [];
   for (const input of notes)
     try {
@@ -471,6 +476,9 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
       json = gcovJsonFiles(cov, {
         demangle: opts.demangle,
         conditions: n.gcno.format.counters.some((k) => k.name === 'conditions'),
+        primePaths: opts.primePaths ?? false,
+        problems,
+        primePathPool,
       });
     } catch (e) {
       if (!isInputError(e)) throw e;

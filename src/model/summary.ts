@@ -18,7 +18,7 @@ export const KINDS = [
 const cell = (c: Count) => `${c.hit}/${c.found} ${percent(c).padStart(6)}`;
 
 /** The directory all paths share, for shorter row names. */
-function commonDir(paths: string[]): string {
+export function commonDir(paths: string[]): string {
   if (paths.length === 0) return '/';
   let parts = paths[0]!.split('/');
   for (const p of paths.slice(1)) {

@@ -321,13 +321,18 @@ const paths: FuzzTarget = {
 const engine: FuzzTarget = {
   name: 'engine',
   seeds: (root) =>
-    fixtureDirs(root).flatMap((d) =>
-      fixturePairs(d).map(([n, a]) => {
-        const len = new Uint8Array(4);
-        new DataView(len.buffer).setUint32(0, n.length, true);
-        return concat(len, n, a);
+    [
+      ...fixtureDirs(root).flatMap(fixturePairs),
+      // prime paths (gcc-15 -fpath-coverage), see scripts/gen-paths-fixture.sh
+      ...['O0', 'O2'].map((c): [Uint8Array, Uint8Array] => {
+        const d = join(root, 'test/fixtures/paths/gcc15', c);
+        return [read(join(d, 'paths.gcno')), read(join(d, 'paths.gcda'))];
       }),
-    ),
+    ].map(([n, a]) => {
+      const len = new Uint8Array(4);
+      new DataView(len.buffer).setUint32(0, n.length, true);
+      return concat(len, n, a);
+    }),
   run(input) {
     if (input.length < 4) return;
     const len = Math.min(
@@ -372,6 +377,17 @@ const engine: FuzzTarget = {
       }
     }
     gcovJsonFiles(cov);
+    // prime paths on a small budget: numbered in order, each a walk of the function's blocks
+    const json = gcovJsonFiles(cov, { primePaths: true, problems: [], primePathPool: { steps: 2_000_000 } });
+    for (const fn of json.flatMap((f) => f.functions)) {
+      const total = fn.total_prime_paths ?? 0;
+      let last = -1;
+      for (const p of fn.prime_path_coverage ?? []) {
+        check(p.id > last && p.id < total, `path id ${p.id} of ${total}`);
+        check(p.sequence.length > 0, 'empty path');
+        last = p.id;
+      }
+    }
   },
 };
 
