@@ -120,16 +120,6 @@ interface Ctx {
 /** The empty `calls` and `conditions` of every line: one frozen array, shared. */
 const NONE = Object.freeze([]) as unknown as never[];
 
-/**
- * The count of the line's block `b` as the calls list shows it: that of the first of the
- * line's blocks with this index.
- */
-function blockCountOnLine(line: LineCoverage, b: number): number {
-  const ids = line.blocks;
-  for (let i = 0; i < ids.length; i++) if (ids[i] === b) return blockFunction(line, i).counts[b]!;
-  return 0;
-}
-
 /** A branch: neither the sole exit of its block nor a call that may not return. */
 const BRANCH = 0;
 /** A fake arc from a block other than ENTRY: the call in its source block may not return. */
@@ -148,7 +138,7 @@ function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): Gco
   const ids = line.blocks;
   for (let i = 0; i < ids.length; i++) {
     const b = ids[i]!;
-    const { arcs, arcCounts, arcState, succ, succStart } = blockFunction(line, i);
+    const { arcs, arcCounts, arcState, succ, succStart, counts } = blockFunction(line, i);
     for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
       const k = succ[p]!;
       const kind = arcKind(arcs, arcState, k);
@@ -171,7 +161,8 @@ function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): Gco
         (calls ??= []).push({
           source_block_id: arcs[3 * k]!,
           destination_block_id: arcs[3 * k + 1]!,
-          returned: blockCountOnLine(line, arcs[3 * k]!) - count,
+          // the call's own block (another function may have a block of that number here)
+          returned: counts[b]! - count,
         });
     }
   }
@@ -399,7 +390,7 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
     let written = 0;
     for (let i = 0; i < ids.length; i++) {
       const b = ids[i]!;
-      const { arcs, arcCounts, arcState, succ, succStart } = blockFunction(line, i);
+      const { arcs, arcCounts, arcState, succ, succStart, counts } = blockFunction(line, i);
       for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
         const k = succ[p]!;
         if (arcKind(arcs, arcState, k) !== CALL_NON_RETURN) continue;
@@ -408,7 +399,7 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
         out.text(',"destination_block_id":');
         out.number(arcs[3 * k + 1]!);
         out.text(',"returned":');
-        out.number(blockCountOnLine(line, arcs[3 * k]!) - arcCounts[k]!);
+        out.number(counts[b]! - arcCounts[k]!);
         out.text('}');
       }
     }
