@@ -3,13 +3,17 @@
  * built and run, gcov run in each object's compile directory, and `hvcov report` (both the
  * streamed --gcov-json path and the model's) must print gcov's JSON document for every
  * object, `file` names included; its --lcov file must equal lcov 1.16's on the same build.
+ * Without a file system (the app), the model must print what gcov prints once the build
+ * tree is gone. gcovr 5.2 is not compared: it runs gcov from directories of its own
+ * choosing, where these names do not resolve, and leaves out the files of object x.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { readGcno } from '../../src/gcov/gcno';
+import { buildReport } from '../../src/model/report';
 import { lcovRecords } from '../helpers/lcov';
 import { bin, buildSourceNames, run } from '../helpers/source-names-build';
 
@@ -52,7 +56,12 @@ afterAll(() => {
 describe('source names with .. equal gcov and lcov', () => {
   for (const major of [9, 12, 14, 15]) {
     it(`gcc-${major}`, async () => {
-      const build = buildSourceNames(major);
+      // conditions from GCC 14 and prime paths from 15 carry source names too
+      const paths = major >= 15 ? ['--prime-paths'] : [];
+      const build = buildSourceNames(major, [
+        ...(major >= 14 ? ['-fcondition-coverage'] : []),
+        ...(major >= 15 ? ['-fpath-coverage'] : []),
+      ]);
       const out = mkdtempSync(join(tmpdir(), 'hvcov-dotdot-out-'));
       dirs.push(build.dir, out);
       const gcov = bin(major, 'gcov');
@@ -69,6 +78,7 @@ describe('source names with .. equal gcov and lcov', () => {
           '--stdout',
           '--branch-probabilities',
           ...(conditions ? ['--conditions'] : []),
+          ...paths,
         ];
         want.set(basename(gcda), JSON.parse(run(gcov, [...flags, gcda], o.cwd).stdout) as Doc);
       }
@@ -87,10 +97,21 @@ describe('source names with .. equal gcov and lcov', () => {
       expect(raw.filter((n) => !names.includes(n)).length).toBeGreaterThan(0);
 
       const streamed = join(out, 'streamed.jsonl');
-      await hvcov(['report', '--build', obj, '--gcda', obj, '--gcov-json', streamed]);
+      await hvcov(['report', '--build', obj, '--gcda', obj, '--gcov-json', streamed, ...paths]);
       const modelled = join(out, 'model.jsonl');
       const info = join(out, 'hv.info');
-      await hvcov(['report', '--build', obj, '--gcda', obj, '--gcov-json', modelled, '--lcov', info]);
+      await hvcov([
+        'report',
+        '--build',
+        obj,
+        '--gcda',
+        obj,
+        '--gcov-json',
+        modelled,
+        '--lcov',
+        info,
+        ...paths,
+      ]);
       for (const docs of [docsOf(streamed), docsOf(modelled)]) {
         expect([...docs.keys()].sort()).toEqual([...want.keys()].sort());
         for (const [name, doc] of docs) expect(comparable(doc), name).toEqual(comparable(want.get(name)!));
@@ -102,6 +123,32 @@ describe('source names with .. equal gcov and lcov', () => {
       run('lcov', ['--capture', ...rc, '--gcov-tool', gcov, '-d', obj, '-o', ref, '-q'], build.dir);
       run('lcov', [...rc, '-a', ref, '-o', merged, '-q'], build.dir);
       expect(norm(readFileSync(info, 'utf8'))).toEqual(norm(readFileSync(merged, 'utf8')));
+
+      // The app (no file system) equals gcov run on another machine, where the build tree
+      // is not: the objects copied out, the tree removed. Not z: its `/tmp/..` exists anywhere.
+      const away = join(out, 'away');
+      mkdirSync(away);
+      const kept = build.objects.map((o) => basename(o.gcda, '.gcda')).filter((n) => n !== 'z');
+      for (const n of kept)
+        for (const ext of ['.gcno', '.gcda']) copyFileSync(join(obj, n + ext), join(away, n + ext));
+      rmSync(build.dir, { recursive: true, force: true });
+      const bytes = (n: string) => new Uint8Array(readFileSync(join(away, n)));
+      const app = buildReport(
+        kept.map((n) => ({ name: n + '.gcno', bytes: bytes(n + '.gcno') })),
+        kept.map((n) => ({ name: n + '.gcda', bytes: bytes(n + '.gcda') })),
+        { primePaths: paths.length > 0 },
+      );
+      expect(app.problems).toEqual([]);
+      for (const o of app.objects) {
+        const flags = [
+          '--json-format',
+          '--stdout',
+          '--branch-probabilities',
+          ...(conditions ? ['--conditions'] : []),
+        ];
+        const ref = JSON.parse(run(gcov, [...flags, ...paths, o.data!], away).stdout) as Doc;
+        expect(comparable(o.json as unknown as Doc), o.data).toEqual(comparable(ref));
+      }
     });
   }
 });

@@ -68,8 +68,8 @@ export interface SourceNamesBuild {
   objects: { gcda: string; cwd: string }[];
 }
 
-/** Builds and runs the program with gcc-`major` in a new temporary folder. */
-export function buildSourceNames(major: number): SourceNamesBuild {
+/** Builds (with gcc-`major` and `flags`) and runs the program in a new temporary folder. */
+export function buildSourceNames(major: number, flags: string[] = []): SourceNamesBuild {
   const dir = mkdtempSync(join(tmpdir(), 'hvcov-dotdot-'));
   for (const [name, text] of Object.entries(FILES)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
@@ -80,7 +80,7 @@ export function buildSourceNames(major: number): SourceNamesBuild {
   symlinkSync('deep/sub', join(dir, 'lnk'));
   symlinkSync('deep/gone', join(dir, 'dang'));
   const gcc = bin(major, 'gcc');
-  const cc = ['--coverage', '-O0', '-g0'];
+  const cc = ['--coverage', '-O0', '-g0', ...flags];
   const [, top] = dir.split('/');
   run(
     gcc,
