@@ -22,6 +22,7 @@ import {
 import { pathSummaryTable } from '../model/path-summary';
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
+import { fileSystemPathExists } from './path-exists';
 import { detectOptions, TARGET_OPTIONS } from './args';
 import { EVIDENCE_HELP, EVIDENCE_OPTIONS, writeEvidence } from './evidence';
 import { archiveLimits, bytesOf, filesOf, imageOf, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
@@ -144,6 +145,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   const reportOpts = {
     ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
     ...(values['prime-paths'] ? { primePaths: true } : {}),
+    pathExists: fileSystemPathExists(),
   };
   let report: Report | undefined;
   if (images > 1 || values.run !== undefined || values.diff) {

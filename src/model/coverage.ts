@@ -7,6 +7,7 @@ import { InputError } from '../gcov/errors';
 import type { Gcda, GcdaFunction } from '../gcov/gcda-reader';
 import type { Gcno, GcnoFunction } from '../gcov/gcno';
 import { LineTable } from './line-table';
+import { sourceNamer } from './source-name';
 import {
   BLOCK_FLAG,
   countLimitError,
@@ -80,6 +81,8 @@ export interface ObjectCoverage {
   readonly problems: InputError[];
   /** Functions whose counters contradict their flow graph (see SolvedFunction.flow). */
   readonly flow: InputError[];
+  /** gcov's name of a source name read from the notes. */
+  readonly sourceName: (name: string) => string;
 }
 
 /** Steps of the loop search over a whole object before it is refused as hostile. */
@@ -429,6 +432,7 @@ function attributeLines(
   const { group } = f;
   const { startLine, endLine } = f.gcno;
   let lf: FileCoverage | undefined;
+  let lfName: string | undefined;
   // The line met last: consecutive blocks are mostly on the same line.
   let lastLine: LineCoverage | undefined;
   let lastMap: LineTable<LineCoverage> | undefined;
@@ -446,7 +450,10 @@ function attributeLines(
       const locFile = lineFiles[lineTable[p]!]!;
       const nLines = lineTable[p + 1]!;
       p += 2;
-      if (lf?.file !== locFile) lf = fileOf(locFile);
+      if (lf === undefined || lfName !== locFile) {
+        lf = fileOf(locFile);
+        lfName = locFile;
+      }
       // The block belongs to the highest line of each of its locations (not the line
       // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
       let top: LineCoverage | undefined;
@@ -480,18 +487,32 @@ function finishLines(table: LineTable<LineCoverage>, budget: { steps: number; fi
   for (let i = 0; i < lines.length; i++) finishLine(lines[i]!, budget);
 }
 
-export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = 'gcda'): ObjectCoverage {
+/**
+ * The coverage of one object. `sourceName` gives gcov's name of a source name read from the
+ * notes (see source-name.ts); names it makes equal are one file, as in gcov.
+ */
+export function computeCoverage(
+  gcno: Gcno,
+  gcda: Gcda | undefined,
+  gcdaName = 'gcda',
+  sourceName: (name: string) => string = sourceNamer(undefined, gcno.cwd),
+): ObjectCoverage {
   const problems: InputError[] = [];
   const data = acceptedData(gcno, gcda, gcdaName, problems);
   const files: FileCoverage[] = [];
   const byName = new Map<string, FileCoverage>();
-  const fileOf = (name: string): FileCoverage => {
-    let f = byName.get(name);
+  const byRawName = new Map<string, FileCoverage>();
+  const fileOf = (raw: string): FileCoverage => {
+    let f = byRawName.get(raw);
+    if (f) return f;
+    const name = sourceName(raw);
+    f = byName.get(name);
     if (!f) {
       f = { file: name, functions: [], lines: new LineTable(), maxLine: 0 };
       byName.set(name, f);
       files.push(f);
     }
+    byRawName.set(raw, f);
     return f;
   };
   // Files in the order gcov meets them while reading the notes.
@@ -521,7 +542,7 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
   // Functions starting on the same line of a file form a group.
   const starts = new Map<string, FunctionCoverage[]>();
   for (const f of fns) {
-    const key = `${f.source}\0${f.gcno.startLine}`;
+    const key = `${fileOf(f.source).file}\0${f.gcno.startLine}`;
     const list = starts.get(key) ?? [];
     list.push(f);
     starts.set(key, list);
@@ -538,5 +559,5 @@ export function computeCoverage(gcno: Gcno, gcda: Gcda | undefined, gcdaName = '
     file.functions.sort(
       (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,
     );
-  return { files, gcno, problems, flow };
+  return { files, gcno, problems, flow, sourceName };
 }

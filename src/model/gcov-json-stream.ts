@@ -10,6 +10,7 @@ import { newPrimePathPool } from '../gcov/prime-paths';
 import { computeCoverage } from './coverage';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
+import { sourceNamer } from './source-name';
 import {
   gcovVersionString,
   matchData,
@@ -93,7 +94,7 @@ export function streamGcovJson(
     const { gcno } = n;
     let cov;
     try {
-      cov = computeCoverage(gcno, d?.gcda, dataFile);
+      cov = computeCoverage(gcno, d?.gcda, dataFile, sourceNamer(opts.pathExists, gcno.cwd));
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);

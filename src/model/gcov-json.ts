@@ -113,6 +113,7 @@ interface Ctx {
   primePaths: boolean;
   exitBlock: number;
   notesFile: string;
+  sourceName: (name: string) => string;
   problems: InputError[] | undefined;
   pool: PrimePathPool;
 }
@@ -213,7 +214,16 @@ function functionJson(f: FunctionCoverage, ctx: Ctx): GcovJsonFunction {
     pathsKind < 0
       ? {}
       : ctx.primePaths
-        ? primePathJson(f, words, ctx.exitBlock, ctx.notesFile, ctx.problems, ctx.pool)
+        ? primePathJson(
+            f,
+            words,
+            ctx.exitBlock,
+            ctx.notesFile,
+            ctx.problems,
+            ctx.pool,
+            undefined,
+            ctx.sourceName,
+          )
         : {
             // Without --prime-paths gcov does not enumerate the paths (total 0) but still
             // counts the bits set in the path counters.
@@ -312,6 +322,7 @@ const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
   primePaths: opts.primePaths ?? false,
   exitBlock: cov.gcno.format.exitBlockOne ? 1 : -1,
   notesFile: cov.gcno.file,
+  sourceName: cov.sourceName,
   problems: opts.problems,
   pool: opts.primePathPool ?? newPrimePathPool(),
 });

@@ -60,11 +60,15 @@ function edgeKind(f: FunctionCoverage, src: number, dst: number): string {
   return '';
 }
 
-function locations(f: FunctionCoverage, b: number): GcovJsonPathLocation[] {
+function locations(
+  f: FunctionCoverage,
+  b: number,
+  sourceName: (name: string) => string,
+): GcovJsonPathLocation[] {
   const { lineStart, lineTable, lineFiles } = f.gcno;
   const out: GcovJsonPathLocation[] = [];
   for (let p = lineStart[b]!, end = lineStart[b + 1]!; p < end;) {
-    const file = lineFiles[lineTable[p]!]!;
+    const file = sourceName(lineFiles[lineTable[p]!]!);
     const k = lineTable[p + 1]!;
     // gcov sorts each location's lines
     if (k > 0) out.push({ file, line_numbers: Array.from(lineTable.slice(p + 2, p + 2 + k).sort()) });
@@ -86,6 +90,8 @@ export function primePathJson(
   problems: InputError[] | undefined,
   pool?: PrimePathPool,
   limits: PrimePathLimits = PRIME_PATH_LIMITS,
+  /** gcov's name of a source name in the notes (ObjectCoverage.sourceName). */
+  sourceName: (name: string) => string = (name) => name,
 ): PrimePathJson {
   const covered = coveredPaths(words);
   const none = { total_prime_paths: 0, covered_prime_paths: covered, prime_path_coverage: [] };
@@ -109,7 +115,7 @@ export function primePathJson(
       id,
       sequence: Array.from(path, (b, i) => ({
         block_id: b,
-        locations: locations(f, b),
+        locations: locations(f, b, sourceName),
         edge_kind: i + 1 < path.length ? edgeKind(f, b, path[i + 1]!) : '',
       })),
     });

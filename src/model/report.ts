@@ -12,6 +12,7 @@ import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
 import { computeCoverage } from './coverage';
 import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
+import { sourceNamer, type PathExists } from './source-name';
 import type { ExclusionSummary } from './apply-exclusions';
 import type { Exclusion } from './exclusions';
 
@@ -41,6 +42,11 @@ export interface ReportOptions {
   sourceRoot?: string;
   /** Enumerate each function's prime paths for the gcov JSON, as gcov-15 --prime-paths. */
   primePaths?: boolean;
+  /**
+   * stat() on the build machine, for gcov's source names (`dir/..` elided only when `dir`
+   * exists, see source-name.ts). The CLI gives it; without it every `..` is kept.
+   */
+  pathExists?: PathExists;
 }
 
 export interface Count {
@@ -470,7 +476,12 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     const d = pairs.get(n);
     let json: GcovJsonFile[];
     try {
-      const cov = computeCoverage(n.gcno, d?.gcda, d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'));
+      const cov = computeCoverage(
+        n.gcno,
+        d?.gcda,
+        d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
+        sourceNamer(opts.pathExists, n.gcno.cwd),
+      );
       problems.push(...cov.problems);
       flow.push(...cov.flow);
       json = gcovJsonFiles(cov, {
