@@ -109,13 +109,27 @@ const PARALLEL_MIN = 16 << 20;
 
 /**
  * A second thread only pays when a core is idle: on a busy machine it just adds its start-up
- * and hand-over costs. HVCOV_WRITE_THREADS=1 or 2 decides instead.
+ * and hand-over costs. HVCOV_WRITE_THREADS=1 or 2 decides instead. What runs now counts, not
+ * the one-minute load average (it lags: a build that just finished still weighs on it).
  */
 function coreIsFree(): boolean {
   const forced = process.env.HVCOV_WRITE_THREADS;
   if (forced === '1' || forced === '2') return forced === '2';
   const cores = availableParallelism();
-  return cores > 1 && loadavg()[0]! <= cores - 1;
+  if (cores < 2) return false;
+  const running = runnableNow();
+  // this thread is one of the runnable ones
+  return running !== undefined ? running - 1 <= cores - 2 : loadavg()[0]! <= cores - 1;
+}
+
+/** Threads runnable at this moment, from /proc/loadavg ("0.52 0.58 0.59 2/345 678"); Linux only. */
+function runnableNow(): number | undefined {
+  try {
+    const m = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync('/proc/loadavg', 'latin1'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the whole open file into `into` (its size). */
