@@ -6,7 +6,6 @@
  * times (a tie for 6 digits) is built by each GCC at -O0, with its last loop at line
  * 1,234,565 and after; everything expected is printed by gcov, lcov and gcovr in the run.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
