@@ -24,6 +24,7 @@ import {
   type FileDetail,
   type ReportSummary,
 } from '../src/ui/report-view';
+import { gcovJsonLines } from '../src/model/gcov-json-text';
 
 export type ProgressCallback = (p: Progress) => void;
 
@@ -60,7 +61,7 @@ async function exportText(kind: ExportKind, now: number): Promise<string> {
     case 'lcov':
       return lcovTracefile(report);
     case 'gcov-json':
-      return report.objects.map((o) => JSON.stringify(o.json) + '\n').join('');
+      return gcovJsonLines(report);
     case 'cobertura':
       return coberturaXml(report, {
         root: commonDir(report.files.map((f) => f.path)),

@@ -26,6 +26,7 @@ import { fileSystemPathExists } from './path-exists';
 import { detectOptions, TARGET_OPTIONS } from './args';
 import { EVIDENCE_HELP, EVIDENCE_OPTIONS, writeEvidence } from './evidence';
 import { archiveLimits, bytesOf, filesOf, imageOf, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
+import { gcovJsonLines } from '../model/gcov-json-text';
 
 export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE... | --run NAME=IMAGE... | --gcda DIR) [outputs] [options]
 
@@ -233,8 +234,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   for (const o of report.objects)
     if (o.data === undefined) out(`note: no .gcda for ${o.notes}: counted as never executed`);
 
-  if (values['gcov-json'] !== undefined)
-    writeFileSync(values['gcov-json'], report.objects.map((o) => JSON.stringify(o.json) + '\n').join(''));
+  if (values['gcov-json'] !== undefined) writeFileSync(values['gcov-json'], gcovJsonLines(report));
   if (values.lcov !== undefined)
     writeFileSync(
       values.lcov,

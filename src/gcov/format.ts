@@ -42,6 +42,11 @@ export interface GcovFormat {
   /** gcov JSON format_version. */
   readonly jsonFormat: '1' | '2';
   /**
+   * How gcov prints JSON numbers: 'printf-g' as C's %g, 6 significant digits (gcov 9:
+   * every JSON number a double); 'integer' exactly (GCC 10+, and before 9, which has no JSON).
+   */
+  readonly jsonNumbers: 'printf-g' | 'integer';
+  /**
    * gcov's line function_name is the innermost function whose range holds the line (11+);
    * before, the last function that started above it, even past that function's end.
    */
@@ -91,6 +96,7 @@ const base = {
   fnArtificialAndRange: false,
   fnEndColumn: false,
   jsonFormat: '1',
+  jsonNumbers: 'integer',
   mergedSummary: 'recompute',
   namesEndAtEndLine: false,
 } as const;
@@ -120,17 +126,19 @@ const ERAS: readonly GcovFormat[] = [
     gcnoCwd: true,
     fnArtificialAndRange: true,
     fnEndColumn: true,
+    jsonNumbers: 'printf-g',
   },
 ];
 const MODERN = ERAS[ERAS.length - 1]!;
 const ERAS_ALL: readonly GcovFormat[] = [
   ...ERAS,
-  { ...MODERN, firstMajor: 10, firstMinor: 0, counters: KINDS_10 },
+  { ...MODERN, firstMajor: 10, firstMinor: 0, counters: KINDS_10, jsonNumbers: 'integer' },
   {
     ...MODERN,
     firstMajor: 11,
     firstMinor: 0,
     counters: KINDS_10,
+    jsonNumbers: 'integer',
     zeroCompaction: true,
     kvpLists: true,
     mergedSummary: 'add',
@@ -141,6 +149,7 @@ const ERAS_ALL: readonly GcovFormat[] = [
     firstMajor: 12,
     firstMinor: 0,
     counters: KINDS_10,
+    jsonNumbers: 'integer',
     zeroCompaction: true,
     kvpLists: true,
     infoChecksum: true,

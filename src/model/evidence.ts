@@ -19,6 +19,7 @@ import { sha256Hex } from './session';
 import { commonDir, staticReportHtml, type StaticInput } from './static-report';
 import { percent } from './summary';
 import { summaryPdf } from './summary-pdf';
+import { gcovJsonLines } from './gcov-json-text';
 
 export const MANIFEST_FORMAT = 'hvcov-evidence/1';
 
@@ -260,10 +261,7 @@ export async function evidencePackage(opts: EvidenceOptions): Promise<EvidencePa
   if (opts.image)
     files.push([PACKAGE_FILES.gcdaZip, gcdaZip(opts.data.map((d) => ({ path: d.name, bytes: d.bytes })))]);
   files.push([PACKAGE_FILES.lcov, strToU8(lcovTracefile(report))]);
-  files.push([
-    PACKAGE_FILES.gcovJson,
-    strToU8(report.objects.map((o) => JSON.stringify(o.json) + '\n').join('')),
-  ]);
+  files.push([PACKAGE_FILES.gcovJson, strToU8(gcovJsonLines(report))]);
   files.push([
     PACKAGE_FILES.cobertura,
     strToU8(

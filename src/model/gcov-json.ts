@@ -16,6 +16,8 @@ import {
   type ObjectCoverage,
 } from './coverage';
 import type { JsonBytes } from './json-bytes';
+import { stringifyPrintfG } from './gcov-json-text';
+import { printfG } from './printf-g';
 import { coveredPaths, primePathJson, type GcovJsonPrimePath } from './prime-path-json';
 
 export interface GcovJsonBranch {
@@ -105,6 +107,8 @@ function conditionJson(c: ConditionCoverage): GcovJsonCondition {
 /** What the output looks like for this release and these options. */
 interface Ctx {
   v2: boolean;
+  /** Numbers printed as C's %g (gcov 9), see printf-g.ts. */
+  printfG: boolean;
   conditions: boolean;
   demangle: (name: string) => string;
   /** Index of the path counter kind, -1 before GCC 15. */
@@ -315,6 +319,7 @@ function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
 
 const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
   v2: cov.gcno.format.jsonFormat === '2',
+  printfG: cov.gcno.format.jsonNumbers === 'printf-g',
   conditions: opts.conditions ?? false,
   demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
   pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
@@ -346,24 +351,33 @@ export function writeGcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions, o
   out.text(']');
 }
 
+/** A number of the document, as the notes' gcov prints it. */
+function num(out: JsonBytes, v: number, ctx: Ctx): void {
+  if (ctx.printfG) out.ascii(printfG(v));
+  else out.number(v);
+}
+
+/** A part of the document built as objects, as text. */
+const stringify = (v: unknown, ctx: Ctx): string => (ctx.printfG ? stringifyPrintfG(v) : JSON.stringify(v));
+
 /** lineJson as text, the keys in the same order. */
 function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out: JsonBytes): void {
   const { v2 } = ctx;
   out.text('{"line_number":');
-  out.number(line.lineNumber);
+  num(out, line.lineNumber, ctx);
   if (fnName !== undefined) {
     out.text(',"function_name":');
     out.string(fnName);
   }
   out.text(',"count":');
-  out.number(line.count);
+  num(out, line.count, ctx);
   out.text(line.unexecutedBlock ? ',"unexecuted_block":true' : ',"unexecuted_block":false');
   const ids = line.blocks;
   if (v2) {
     out.text(',"block_ids":[');
     for (let i = 0; i < ids.length; i++) {
       if (i > 0) out.text(',');
-      out.number(ids[i]!);
+      num(out, ids[i]!, ctx);
     }
     out.text(']');
   }
@@ -379,14 +393,14 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
       if (kind === CALL_NON_RETURN) calls++;
       if (kind !== BRANCH) continue;
       out.text(branches++ > 0 ? ',{"count":' : '{"count":');
-      out.number(arcCounts[k]!);
+      num(out, arcCounts[k]!, ctx);
       out.text(arcState[k]! & ARC_STATE.THROW ? ',"throw":true' : ',"throw":false');
       out.text(arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH ? ',"fallthrough":true' : ',"fallthrough":false');
       if (v2) {
         out.text(',"source_block_id":');
-        out.number(arcs[3 * k]!);
+        num(out, arcs[3 * k]!, ctx);
         out.text(',"destination_block_id":');
-        out.number(arcs[3 * k + 1]!);
+        num(out, arcs[3 * k + 1]!, ctx);
       }
       out.text('}');
     }
@@ -406,18 +420,18 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
         const k = succ[p]!;
         if (arcKind(arcs, arcState, k) !== CALL_NON_RETURN) continue;
         out.text(written++ > 0 ? ',{"source_block_id":' : '{"source_block_id":');
-        out.number(arcs[3 * k]!);
+        num(out, arcs[3 * k]!, ctx);
         out.text(',"destination_block_id":');
-        out.number(arcs[3 * k + 1]!);
+        num(out, arcs[3 * k + 1]!, ctx);
         out.text(',"returned":');
-        out.number(counts[b]! - arcCounts[k]!);
+        num(out, counts[b]! - arcCounts[k]!, ctx);
         out.text('}');
       }
     }
   }
   out.text('],"conditions":');
   if (ctx.conditions && line.conditions.length > 0)
-    out.utf8(JSON.stringify(line.conditions.map(conditionJson)));
+    out.utf8(stringify(line.conditions.map(conditionJson), ctx));
   else out.text('[]');
   out.text('}');
 }
@@ -428,7 +442,7 @@ function writeFile(file: FileCoverage, ctx: Ctx, out: JsonBytes): void {
   out.text(',"functions":[');
   file.functions.forEach((f, i) => {
     if (i > 0) out.text(',');
-    out.utf8(JSON.stringify(functionJson(f, ctx)));
+    out.utf8(stringify(functionJson(f, ctx), ctx));
   });
   out.text('],"lines":[');
   let first = true;

@@ -88,8 +88,8 @@ export class JsonBytes {
     this.n = at;
   }
 
-  /** Text known to be ASCII (numbers printed by String). */
-  private ascii(s: string): void {
+  /** Text known to be ASCII (numbers printed by String or printfG). */
+  ascii(s: string): void {
     this.room(s.length);
     for (let i = 0; i < s.length; i++) this.buf[this.n++] = s.charCodeAt(i);
   }

@@ -12,6 +12,7 @@
  */
 import { branchesExcluded, lineExcluded, toolExclusion, totalsAfter } from './apply-exclusions';
 import { lcovMcdcRecords } from './lcov-mcdc';
+import { lcovFiles, lcovJsonFiles } from './lcov-printf-g';
 import { normalisePath, type Report, type ReportFile } from './report';
 
 /** lcov drops what its own markers (and the justifications) exclude, not gcovr's markers. */
@@ -28,7 +29,7 @@ export interface LcovOptions {
 export function lcovTracefile(report: Report, opts: LcovOptions = {}): string {
   const out: string[] = [];
   const mcdc = opts.mcdc ? lcovMcdcRecords(report) : undefined;
-  for (const f of report.files) {
+  for (const f of lcovFiles(report)) {
     const ex = f.excluded !== undefined;
     const t = ex ? totalsAfter(f, lcovUse) : f.totals;
     const fns = ex ? f.functions.filter((fn) => !lineExcluded(f, fn.startLine, lcovUse)) : f.functions;
@@ -60,7 +61,7 @@ export function lcovCaptureTracefile(report: Report, opts: LcovOptions = {}): st
   for (const o of report.objects) {
     if (o.data === undefined || o.json.files.length === 0) continue;
     out.push(`TN:${opts.testName ?? ''}`);
-    for (const f of o.json.files) {
+    for (const f of lcovJsonFiles(o)) {
       const path = normalisePath(f.file, o.sourceRoot);
       const rf = excluded.get(path);
       out.push(`SF:${path}`);

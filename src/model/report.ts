@@ -442,6 +442,15 @@ function finishFile(b: FileBuilder): ReportFile {
 
 const dirname = (p: string) => p.slice(0, Math.max(1, p.lastIndexOf('/')));
 
+/** The files of these objects' gcov JSON merged as buildReport merges them, by path. */
+export function mergeJsonFiles(
+  objects: readonly { files: GcovJsonFile[]; sourceRoot: string }[],
+): ReportFile[] {
+  const builders = new Map<string, FileBuilder>();
+  for (const o of objects) mergeObject(builders, o.files, o.sourceRoot);
+  return [...builders.values()].filter((b) => b.lines.size > 0).map(finishFile);
+}
+
 /**
  * Builds the report. Unreadable files and unmatched data are problems; a .gcno without
  * data is reported with every count 0 (never executed), as gcov reports it.

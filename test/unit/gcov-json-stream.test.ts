@@ -1,9 +1,11 @@
 /**
  * The gcov JSON written as text object by object (hvcov report --gcov-json alone) is the
- * same text, byte for byte, as the documents of the report model stringified whole.
+ * same text, byte for byte, as the documents of the report model stringified whole
+ * (gcovJsonLines: numbers as the notes' gcov prints them).
  */
 import { describe, expect, it } from 'vitest';
 import { streamGcovJson } from '../../src/model/gcov-json-stream';
+import { gcovJsonLines } from '../../src/model/gcov-json-text';
 import { buildReport, type DataInput, type NotesInput } from '../../src/model/report';
 import { listFixtures, loadFixture, walkFiles } from '../helpers/fixtures';
 import { readFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ describe.each(listFixtures())('%s', (config) => {
     const pieces: string[] = [];
     const text = new TextDecoder();
     const r = streamGcovJson(notes, data, {}, (b) => pieces.push(text.decode(b)));
-    expect(pieces.join('')).toBe(report.objects.map((o) => JSON.stringify(o.json) + '\n').join(''));
+    expect(pieces.join('')).toBe(gcovJsonLines(report));
     expect(r.objects).toBe(report.objects.length);
     expect(r.sourceFiles).toBe(report.files.length);
     expect(r.problems.map((p) => p.message)).toEqual(report.problems.map((p) => p.message));
