@@ -66,6 +66,11 @@ export interface Gcno {
   readonly cwd: string | undefined;
   readonly hasUnexecutedBlocks: boolean;
   readonly functions: GcnoFunction[];
+  /**
+   * Where gcov stops reading the notes as corrupted (a second ARCS record for one block,
+   * LINES running out of the file): the records after it are not read, as by gcov.
+   */
+  readonly damage?: InputError;
 }
 
 /** The arcs (and the lines) of a function without any. */
@@ -209,9 +214,11 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   const cwd = format.gcnoCwd ? cur.string('cwd') : undefined;
   const hasUnexecutedBlocks = format.gcnoUnexecutedFlag ? cur.u32('unexecuted-blocks flag') !== 0 : false;
   const r = new NotesReader(cur, hostWords(bytes, little), format);
-  while (cur.pos + 8 <= bytes.length) {
+  while (cur.pos + 8 <= bytes.length && r.damage === undefined) {
     const at = cur.pos;
     const tag = cur.u32('tag');
+    // as gcov: a zero tag ends the records
+    if (tag === 0) break;
     const length = cur.u32('length');
     const size = recordBytes(format, length);
     if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
@@ -221,8 +228,9 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end);
     else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
     else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
-    else if (tag !== TAG.PATHS) {
-      // as gcov: a record it does not know ends the function's records (those read so far stay)
+    else if (!isFunctionSubtag(tag)) {
+      // as gcov: a record that is not one of a function's ends the function's records (those
+      // read so far stay); one of a kind it does not know is skipped
       r.closeArcs();
       r.closeLines();
       r.fn = undefined;
@@ -232,8 +240,15 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   r.closeArcs();
   r.closeLines();
   const functions = r.functions;
-  return { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+  const gcno = { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+  return r.damage ? { ...gcno, damage: r.damage } : gcno;
 }
+
+/**
+ * gcov's test for a record inside a FUNCTION's (GCOV_TAG_IS_SUBTAG): the tag's lowest set bit
+ * is bit 16 and its top byte is the FUNCTION tag's.
+ */
+const isFunctionSubtag = (tag: number): boolean => tag >>> 24 === 1 && (tag & 0x1ffff) === 0x10000;
 
 /**
  * The records of a .gcno after its header, one method per record kind: small methods are
@@ -252,6 +267,11 @@ class NotesReader {
   private arcWords = 0;
   private readonly file: string;
   private readonly fileLength: number;
+  /** Blocks of the current function with arcs: the stamp of the function in arcsOf. */
+  private arcsOf = new Uint32Array(256);
+  private stamp = 0;
+  /** Set where gcov stops reading the file (see Gcno.damage). */
+  damage: InputError | undefined;
 
   constructor(
     private readonly cur: GcovCursor,
@@ -309,7 +329,8 @@ class NotesReader {
     const cfgChecksum = cur.u32();
     const name = cur.string('function name') ?? '';
     const artificial = format.fnArtificialAndRange ? cur.u32() !== 0 : false;
-    const source = cur.string('source name') ?? '';
+    // gcov names a missing source so
+    const source = cur.string('source name') ?? '<unknown>';
     const startLine = cur.u32();
     const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
     const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
@@ -341,6 +362,11 @@ class NotesReader {
     const n = this.cur.u32('block count');
     if (n > MAX_BLOCKS) throw new InputError(this.file, at, 'absurd-count', `${n} blocks in one function`);
     (fn as { blockCount: number }).blockCount = n;
+    if (this.arcsOf.length < n) this.arcsOf = new Uint32Array(Math.max(n, 2 * this.arcsOf.length));
+    if (++this.stamp === 0xffffffff) {
+      this.arcsOf.fill(0);
+      this.stamp = 1;
+    }
     // Every block without lines until a LINES record comes.
     (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
   }
@@ -350,6 +376,16 @@ class NotesReader {
     const src = cur.u32('arc source');
     if (src >= fn.blockCount)
       throw new InputError(this.file, at, 'bad-record', `arc source block ${src} out of range`);
+    if (this.arcsOf[src] === this.stamp) {
+      this.damage = new InputError(
+        this.file,
+        at,
+        'bad-record',
+        `second ARCS record for block ${src} of ${fn.name}: gcov reads no further (corrupted)`,
+      );
+      return;
+    }
+    if (cur.pos + 8 <= end) this.arcsOf[src] = this.stamp;
     while (cur.pos + 8 <= end) {
       let dst: number;
       let flags: number;
@@ -395,9 +431,15 @@ class NotesReader {
     const from = this.words;
     // Where the current location's line count is, -1 before the first one.
     let countAt = -1;
-    while (cur.pos < end) {
+    // As gcov, up to a zero line and no file name, even past the record's end (the next
+    // record still starts at its end); the file's end reads as that.
+    for (;;) {
       let line: number;
-      if (words32 && (cur.pos & 3) === 0 && cur.pos + 4 <= this.fileLength) {
+      if (cur.pos + 4 > this.fileLength) {
+        this.cutLines(fn, at);
+        break;
+      }
+      if (words32 && (cur.pos & 3) === 0) {
         line = words32[cur.pos >>> 2]!;
         cur.pos += 4;
       } else line = cur.u32('line');
@@ -407,11 +449,45 @@ class NotesReader {
         this.table[countAt]!++;
         continue;
       }
-      const name = cur.string('file name');
-      if (name === undefined || name === '') break;
+      const name = this.lineFile();
+      if (name === undefined) {
+        if (cur.pos > this.fileLength) this.cutLines(fn, at);
+        break;
+      }
       countAt = this.openLocation(fn, name);
     }
     this.records.push(block, from, this.words);
+    void end;
+  }
+
+  /** A file name of a LINES record; undefined for none (or one past the end of the file). */
+  private lineFile(): string | undefined {
+    const { cur } = this;
+    if (cur.pos + 4 > this.fileLength) {
+      cur.pos = this.fileLength + 1;
+      return undefined;
+    }
+    const n = cur.r.u32(cur.pos);
+    const bytes = this.format.byteStrings ? n : n * 4;
+    if (n !== 0 && cur.pos + 4 + bytes > this.fileLength) {
+      cur.pos = this.fileLength + 1;
+      return undefined;
+    }
+    return cur.string('file name');
+  }
+
+  /**
+   * LINES that run out of the file: GCC 12+ gcov stops reading the notes there (corrupted);
+   * earlier ones read the rest of the file as zeros and go on after the record.
+   */
+  private cutLines(fn: GcnoFunction, at: number): void {
+    if (this.format.lengthInBytes)
+      this.damage = new InputError(
+        this.file,
+        at,
+        'truncated',
+        `lines of ${fn.name} run past the end of the file: gcov reads no further (corrupted)`,
+      );
   }
 
   readConds(fn: GcnoFunction, at: number, end: number): void {

@@ -520,6 +520,7 @@ function coverageOf(
   problems: InputError[],
   gcdaName: string,
 ): ObjectCoverage {
+  if (gcno.damage) problems.unshift(gcno.damage);
   const files: FileCoverage[] = [];
   const byName = new Map<string, FileCoverage>();
   const fileOf = (name: string): FileCoverage => {
