@@ -129,10 +129,22 @@ export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: strin
           if (v !== 0n) sums[i] = int64(sums[i]! + int64(v));
         }
       }
-    } else if (bitKinds.has(tag) && fn && (length | 0) > 0) {
-      const n = Math.floor(length / (format.lengthInBytes ? 8 : 2));
-      const bits = of(fn, bitKinds.get(tag)!, n);
-      for (let i = 0; i < n; i++) if (i < bits.length) bits[i] = bits[i]! | (u64(base + 8 * i) & MASK64);
+    } else if (bitKinds.has(tag) && fn) {
+      // one pair of bit sets per condition; one bit per prime path
+      const kind = bitKinds.get(tag)!;
+      const n =
+        format.counters[kind]!.name === 'conditions'
+          ? 2 * fn.conditions.length
+          : Math.ceil(fn.primePaths / 64);
+      const size = format.zeroCompaction ? Math.abs(length | 0) : length;
+      if (size !== n * 2 * (format.lengthInBytes ? 4 : 1)) {
+        problems.push(mismatch(file, at, fn));
+        break;
+      }
+      if ((length | 0) > 0 || !format.zeroCompaction) {
+        const bits = of(fn, kind, n);
+        for (let i = 0; i < n; i++) bits[i] = bits[i]! | (u64(base + 8 * i) & MASK64);
+      }
     }
     if (cut) {
       problems.push(

@@ -53,6 +53,8 @@ export interface GcnoFunction {
   readonly lineFiles: string[];
   /** CONDS (GCC 14+): per record entry, the first block and number of terms. */
   readonly conditions: { block: number; terms: number }[];
+  /** PATHS (GCC 15+): how many prime paths the function has (its .gcda has one bit each). */
+  readonly primePaths: number;
 }
 
 export interface Gcno {
@@ -228,6 +230,7 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end);
     else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
     else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
+    else if (r.fn && tag === TAG.PATHS && size >= 4) (r.fn as { primePaths: number }).primePaths = cur.u32();
     else if (!isFunctionSubtag(tag)) {
       // as gcov: a record that is not one of a function's ends the function's records (those
       // read so far stay); one of a kind it does not know is skipped
@@ -352,6 +355,7 @@ class NotesReader {
       lineTable: NO_LINES,
       lineFiles: [],
       conditions: [],
+      primePaths: 0,
     };
     this.functions.push(this.fn);
   }

@@ -454,14 +454,16 @@ function attributeLines(
     const attach = b !== 0 && b + 1 !== n;
     const conds = conditionsOf?.get(b);
     const unexecuted = count === 0 && !(blockFlags[b]! & BLOCK_FLAG.EXCEPTIONAL);
+    // The block belongs to the highest line of each of its locations (not the line
+    // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116); a location
+    // without lines (damaged notes) gives it again to the line of the one before, as gcov.
+    let top: LineCoverage | undefined;
     while (p < stop) {
       const locFile = lineFiles[lineTable[p]!]!;
       const nLines = lineTable[p + 1]!;
       p += 2;
       if (lf?.file !== locFile) lf = fileOf(locFile);
-      // The block belongs to the highest line of each of its locations (not the line
-      // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
-      let top: LineCoverage | undefined;
+      let locTop: LineCoverage | undefined;
       let maxLine = lf.maxLine;
       const linesEnd = p + nLines;
       for (; p < linesEnd; p++) {
@@ -476,8 +478,9 @@ function attributeLines(
         line.exists = true;
         if (unexecuted) line.unexecutedBlock = true;
         if (!Number.isSafeInteger((line.count += count))) throw countLimitError(notesFile, `line ${ln}`);
-        if (!top || ln > top.lineNumber) top = line;
+        if (!locTop || ln > locTop.lineNumber) locTop = line;
       }
+      if (locTop) top = locTop;
       lf.maxLine = maxLine;
       if (top && attach) {
         attachBlock(top, b, solved, single);
