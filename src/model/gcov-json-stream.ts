@@ -6,7 +6,8 @@
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda } from '../gcov/gcda-reader';
 import { readGcno } from '../gcov/gcno';
-import { computeCoverage } from './coverage';
+import { computeCoverage, computeCoverageOfData } from './coverage';
+import { pairRefusedData } from './damaged-data';
 import { writeGcovJsonFiles } from './gcov-json';
 import {
   gcovVersionString,
@@ -60,6 +61,7 @@ export function streamGcovJson(
     }
   }
   const readData: ReadData[] = [];
+  const refusedData: DataInput[] = [];
   for (let i = 0; i < data.length; i++) {
     const input = data[i]!;
     data[i] = { ...input, bytes: READ };
@@ -68,10 +70,13 @@ export function streamGcovJson(
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
+      refusedData.push(input);
     }
   }
   const { pairs, problems: matchProblems } = matchData(readNotes as ReadNotes[], readData);
   problems.push(...matchProblems);
+  // read as gcov reads them, not as never executed (see damaged-data.ts)
+  const damaged = pairRefusedData(readNotes as ReadNotes[], pairs, refusedData);
   readData.length = 0;
 
   let objects = 0;
@@ -84,11 +89,14 @@ export function streamGcovJson(
     readNotes[i] = undefined;
     const d = pairs.get(n);
     pairs.delete(n);
-    const dataFile = d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+    const refused = damaged.get(n);
+    const dataFile = (d?.input ?? refused)?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
     const { gcno } = n;
     let cov;
     try {
-      cov = computeCoverage(gcno, d?.gcda, dataFile);
+      cov = d
+        ? computeCoverage(gcno, d.gcda, dataFile)
+        : computeCoverageOfData(gcno, refused?.bytes, dataFile);
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
@@ -115,7 +123,7 @@ export function streamGcovJson(
     );
     write('}\n');
     objects++;
-    if (d) matched++;
+    if (d || refused) matched++;
     else withoutData.push(n.input.name);
     const root = opts.sourceRoot ?? gcno.cwd ?? '/';
     for (const f of cov.files)

@@ -9,7 +9,8 @@ import { InputError, isInputError } from '../gcov/errors';
 import { readGcda, type Gcda } from '../gcov/gcda-reader';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
-import { computeCoverage } from './coverage';
+import { computeCoverage, computeCoverageOfData } from './coverage';
+import { pairRefusedData } from './damaged-data';
 import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
 import type { ExclusionSummary } from './apply-exclusions';
 import type { Exclusion } from './exclusions';
@@ -448,24 +449,32 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
       problems.push(e);
     }
   const readData: ReadData[] = [];
+  const refusedData: DataInput[] = [];
   for (const input of data)
     try {
       readData.push({ input, gcda: readGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
+      refusedData.push(input);
     }
   const { pairs, problems: matchProblems } = matchData(readNotes, readData);
   problems.push(...matchProblems);
+  // read as gcov reads them, not as never executed (see damaged-data.ts)
+  const damaged = pairRefusedData(readNotes, pairs, refusedData);
 
   const objects: ReportObject[] = [];
   const flow: InputError[] = [];
   const builders = new Map<string, FileBuilder>();
   for (const n of readNotes) {
     const d = pairs.get(n);
+    const dataInput = d?.input ?? damaged.get(n);
     let json: GcovJsonFile[];
     try {
-      const cov = computeCoverage(n.gcno, d?.gcda, d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'));
+      const dataName = dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+      const cov = d
+        ? computeCoverage(n.gcno, d.gcda, dataName)
+        : computeCoverageOfData(n.gcno, dataInput?.bytes, dataName);
       problems.push(...cov.problems);
       flow.push(...cov.flow);
       json = gcovJsonFiles(cov, {
@@ -481,9 +490,9 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     const sourceRoot = opts.sourceRoot ?? cwd ?? '/';
     objects.push({
       notes: n.input.name,
-      ...(d ? { data: d.input.name } : {}),
-      ...(d?.input.image !== undefined ? { image: d.input.image } : {}),
-      ...(d?.input.target !== undefined ? { target: d.input.target } : {}),
+      ...(dataInput ? { data: dataInput.name } : {}),
+      ...(dataInput?.image !== undefined ? { image: dataInput.image } : {}),
+      ...(dataInput?.target !== undefined ? { target: dataInput.target } : {}),
       gccVersion: versionText(n.gcno.version),
       sourceRoot,
       gcno: n.gcno,
@@ -491,7 +500,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
         format_version: n.gcno.format.jsonFormat,
         gcc_version: gcovVersionString(n.gcno),
         ...(cwd !== undefined ? { current_working_directory: cwd } : {}),
-        data_file: d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
+        data_file: dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
         files: json,
       },
     });
