@@ -77,7 +77,8 @@ export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: strin
     return 0;
   };
   const u64 = (at: number): bigint => {
-    if (at + 8 <= end) return r.u64(at);
+    // a counter is two words, the low one first, each in the file's byte order
+    if (at + 8 <= end) return (BigInt(r.u32(at + 4)) << 32n) | BigInt(r.u32(at));
     cut = true;
     return 0n;
   };

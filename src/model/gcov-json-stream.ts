@@ -6,7 +6,7 @@
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda } from '../gcov/gcda-reader';
 import { readGcno } from '../gcov/gcno';
-import { computeCoverage, computeCoverageOfData } from './coverage';
+import { computeCoverageOfData } from './coverage';
 import { pairRefusedData } from './damaged-data';
 import { writeGcovJsonFiles } from './gcov-json';
 import {
@@ -66,7 +66,8 @@ export function streamGcovJson(
     const input = data[i]!;
     data[i] = { ...input, bytes: READ };
     try {
-      readData.push({ input: data[i]!, gcda: readGcda(input.bytes, input.name) });
+      // the bytes stay until the object is computed: gcov's reading of them is the one used
+      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
@@ -94,9 +95,8 @@ export function streamGcovJson(
     const { gcno } = n;
     let cov;
     try {
-      cov = d
-        ? computeCoverage(gcno, d.gcda, dataFile)
-        : computeCoverageOfData(gcno, refused?.bytes, dataFile);
+      // the counters as gcov reads them (the same as readGcda's for a sound file)
+      cov = computeCoverageOfData(gcno, (d?.input ?? refused)?.bytes, dataFile);
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);

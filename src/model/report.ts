@@ -9,7 +9,7 @@ import { InputError, isInputError } from '../gcov/errors';
 import { readGcda, type Gcda } from '../gcov/gcda-reader';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
-import { computeCoverage, computeCoverageOfData } from './coverage';
+import { computeCoverageOfData } from './coverage';
 import { pairRefusedData } from './damaged-data';
 import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
 import type { ExclusionSummary } from './apply-exclusions';
@@ -472,9 +472,8 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     let json: GcovJsonFile[];
     try {
       const dataName = dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
-      const cov = d
-        ? computeCoverage(n.gcno, d.gcda, dataName)
-        : computeCoverageOfData(n.gcno, dataInput?.bytes, dataName);
+      // the counters as gcov reads them (the same as readGcda's for a sound file)
+      const cov = computeCoverageOfData(n.gcno, dataInput?.bytes, dataName);
       problems.push(...cov.problems);
       flow.push(...cov.flow);
       json = gcovJsonFiles(cov, {
