@@ -1,11 +1,23 @@
 /**
- * A .gcda that readGcda refuses (cut short, a record past its end, a wrong magic) is still
- * gcov's data file for the notes of the same name: gcov reads what it can of it and prints
- * those counts (see readArcCountersAsGcov). Reporting such notes as never executed would
- * print numbers gcov does not, so they are paired here by name alone, as gcov pairs x.gcda
- * with x.gcno, and their coverage is computed from the file's bytes.
+ * A .gcda that readGcda refuses (cut short, a record past its end, a wrong magic), or that
+ * matchData leaves out (another stamp or object checksum than the notes'), is still gcov's
+ * data file for the notes of the same name: gcov reads what it can of it and prints those
+ * counts (see readArcCountersAsGcov; gcov does not check the checksum word, and with
+ * another stamp it prints zeros but leaves out the functions without counters). Reporting
+ * such notes as never executed would print numbers gcov does not, so they are paired here
+ * by name alone, as gcov pairs x.gcda with x.gcno; the problem is still reported.
  */
-import { commonSuffix, type DataInput, type ReadNotes } from './report';
+import { commonSuffix, type DataInput, type ReadData, type ReadNotes } from './report';
+
+/** The data files refused or not paired by matchData. */
+export function unpairedData(
+  read: readonly ReadData[],
+  pairs: { values(): Iterable<ReadData> },
+  refused: readonly DataInput[],
+): DataInput[] {
+  const paired = new Set<ReadData>(pairs.values());
+  return [...refused, ...read.filter((d) => !paired.has(d)).map((d) => d.input)];
+}
 
 /**
  * For each refused data file, the notes not yet paired whose path shares the longest

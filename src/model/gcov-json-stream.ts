@@ -7,7 +7,7 @@ import { InputError, isInputError } from '../gcov/errors';
 import { readGcda } from '../gcov/gcda-reader';
 import { readGcno } from '../gcov/gcno';
 import { computeCoverageOfData } from './coverage';
-import { pairRefusedData } from './damaged-data';
+import { pairRefusedData, unpairedData } from './damaged-data';
 import { writeGcovJsonFiles } from './gcov-json';
 import {
   gcovVersionString,
@@ -77,7 +77,11 @@ export function streamGcovJson(
   const { pairs, problems: matchProblems } = matchData(readNotes as ReadNotes[], readData);
   problems.push(...matchProblems);
   // read as gcov reads them, not as never executed (see damaged-data.ts)
-  const damaged = pairRefusedData(readNotes as ReadNotes[], pairs, refusedData);
+  const damaged = pairRefusedData(
+    readNotes as ReadNotes[],
+    pairs,
+    unpairedData(readData, pairs, refusedData),
+  );
   readData.length = 0;
 
   let objects = 0;

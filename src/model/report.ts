@@ -10,7 +10,7 @@ import { readGcda, type Gcda } from '../gcov/gcda-reader';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
 import { computeCoverageOfData } from './coverage';
-import { pairRefusedData } from './damaged-data';
+import { pairRefusedData, unpairedData } from './damaged-data';
 import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
 import type { ExclusionSummary } from './apply-exclusions';
 import type { Exclusion } from './exclusions';
@@ -461,7 +461,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
   const { pairs, problems: matchProblems } = matchData(readNotes, readData);
   problems.push(...matchProblems);
   // read as gcov reads them, not as never executed (see damaged-data.ts)
-  const damaged = pairRefusedData(readNotes, pairs, refusedData);
+  const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
 
   const objects: ReportObject[] = [];
   const flow: InputError[] = [];
