@@ -247,6 +247,42 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   return r.damage ? { ...gcno, damage: r.damage } : gcno;
 }
 
+/** File index of a location that continues the block's one before (see openFirstLocation). */
+const CONTINUED = 0xffffffff;
+
+/** Block locations with CONTINUED ones joined to the location before them (start is updated). */
+function continueLocations(fn: GcnoFunction, start: Uint32Array, table: Uint32Array): Uint32Array {
+  const out: number[] = [];
+  const n = fn.blockCount;
+  let source = -1;
+  for (let b = 0; b < n; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    start[b] = out.length;
+    let last = -1;
+    for (let p = from; p < to;) {
+      const file = table[p]!;
+      const k = table[p + 1]!;
+      const lines = table.subarray(p + 2, p + 2 + k);
+      p += 2 + k;
+      if (file === CONTINUED && last >= 0) {
+        // inserted after the lines of the location before, which ends the output so far
+        out.push(...lines);
+        out[last + 1]! += k;
+        continue;
+      }
+      if (file === CONTINUED) {
+        if (source < 0) source = fn.lineFiles.indexOf(fn.source);
+        if (source < 0) source = fn.lineFiles.push(fn.source) - 1;
+      }
+      last = out.length;
+      out.push(file === CONTINUED ? source : file, k, ...lines);
+    }
+  }
+  start[n] = out.length;
+  return Uint32Array.from(out);
+}
+
 /**
  * gcov's test for a record inside a FUNCTION's (GCOV_TAG_IS_SUBTAG): the tag's lowest set bit
  * is bit 16 and its top byte is the FUNCTION tag's.
@@ -275,6 +311,8 @@ class NotesReader {
   private stamp = 0;
   /** Set where gcov stops reading the file (see Gcno.damage). */
   damage: InputError | undefined;
+  /** The current function has a location marked CONTINUED. */
+  private continued = false;
 
   constructor(
     private readonly cur: GcovCursor,
@@ -311,8 +349,11 @@ class NotesReader {
         at[b]! += records[r + 2]! - records[r + 1]!;
       }
       (fn as { lineStart: Uint32Array }).lineStart = start;
-      (fn as { lineTable: Uint32Array }).lineTable = sorted;
+      (fn as { lineTable: Uint32Array }).lineTable = this.continued
+        ? continueLocations(fn, start, sorted)
+        : sorted;
     }
+    this.continued = false;
     this.words = 0;
     records.length = 0;
   }
@@ -361,8 +402,8 @@ class NotesReader {
   }
 
   readBlocks(fn: GcnoFunction, at: number): void {
-    if (fn.blockCount > 0)
-      throw new InputError(this.file, at, 'bad-record', `second BLOCKS record for ${fn.name}`);
+    // as gcov ("already seen blocks"): a second BLOCKS record is skipped
+    if (fn.blockCount > 0) return;
     const n = this.cur.u32('block count');
     if (n > MAX_BLOCKS) throw new InputError(this.file, at, 'absurd-count', `${n} blocks in one function`);
     (fn as { blockCount: number }).blockCount = n;
@@ -416,6 +457,24 @@ class NotesReader {
     }
   }
 
+  /**
+   * Lines before any file name in a LINES record: gcov adds them to the block's last
+   * location (from an earlier record; real notes always name the file first). Marked here,
+   * joined in closeLines; a block without a location yet gets the function's source.
+   */
+  private openFirstLocation(fn: GcnoFunction, block: number): number {
+    const { records } = this;
+    for (let r = 0; r < records.length; r += 3)
+      if (records[r] === block && records[r + 2]! > records[r + 1]!) {
+        this.continued = true;
+        this.put(CONTINUED);
+        const countAt = this.words;
+        this.put(0);
+        return countAt;
+      }
+    return this.openLocation(fn, fn.source);
+  }
+
   /** Starts a location in `source`; returns where its line count is in the table. */
   private openLocation(fn: GcnoFunction, source: string): number {
     const files = fn.lineFiles;
@@ -448,7 +507,7 @@ class NotesReader {
         cur.pos += 4;
       } else line = cur.u32('line');
       if (line !== 0) {
-        if (countAt < 0) countAt = this.openLocation(fn, fn.source);
+        if (countAt < 0) countAt = this.openFirstLocation(fn, block);
         this.put(line);
         this.table[countAt]!++;
         continue;
