@@ -15,6 +15,8 @@
  * - an arcs counter record of the selected function must hold exactly its counters (else
  *   the reading ends); they are added to what it has (int64, wrapping), a compacted one
  *   (negative length) adds nothing;
+ * - condition and path records (GCC 14, 15) of the selected function must hold 2 counters
+ *   per condition, one bit per prime path, of its notes (else the reading ends); or-ed;
  * - a counter cut by the end of the file reads as 0, and the reading ends with that record.
  *
  * GCC 12+ reads a length of 2^31 or more as negative, that is as an empty record. Before
