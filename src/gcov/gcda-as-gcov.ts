@@ -145,8 +145,12 @@ export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: strin
         break;
       }
       if ((length | 0) > 0 || !format.zeroCompaction) {
-        const bits = of(fn, kind, n);
-        for (let i = 0; i < n; i++) bits[i] = bits[i]! | (u64(base + 8 * i) & MASK64);
+        // counters past the end read 0 (nothing to or): the set holds no more than the file
+        // has, whatever count damaged notes give (prime paths are a 32-bit number)
+        const inFile = Math.min(n, Math.max(0, Math.floor((end - base) / 8)));
+        const bits = of(fn, kind, inFile);
+        for (let i = 0; i < inFile; i++) bits[i] = bits[i]! | (u64(base + 8 * i) & MASK64);
+        if (inFile < n) cut = true;
       }
     }
     if (cut) {
