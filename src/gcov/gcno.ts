@@ -68,6 +68,11 @@ export interface Gcno {
   readonly cwd: string | undefined;
   readonly hasUnexecutedBlocks: boolean;
   readonly functions: GcnoFunction[];
+  /**
+   * Where gcov stops reading the notes as corrupted (a second ARCS record for one block,
+   * LINES running out of the file): the records after it are not read, as by gcov.
+   */
+  readonly damage?: InputError;
 }
 
 /** The arcs (and the lines) of a function without any. */
@@ -211,9 +216,11 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   const cwd = format.gcnoCwd ? cur.string('cwd') : undefined;
   const hasUnexecutedBlocks = format.gcnoUnexecutedFlag ? cur.u32('unexecuted-blocks flag') !== 0 : false;
   const r = new NotesReader(cur, hostWords(bytes, little), format);
-  while (cur.pos + 8 <= bytes.length) {
+  while (cur.pos + 8 <= bytes.length && r.damage === undefined) {
     const at = cur.pos;
     const tag = cur.u32('tag');
+    // as gcov: a zero tag ends the records
+    if (tag === 0) break;
     const length = cur.u32('length');
     const size = recordBytes(format, length);
     if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
@@ -224,8 +231,9 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
     else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
     else if (r.fn && tag === TAG.PATHS) r.readPaths(r.fn, end);
-    else if (tag !== TAG.PATHS) {
-      // as gcov: a record it does not know ends the function's records (those read so far stay)
+    else if (!isFunctionSubtag(tag)) {
+      // as gcov: a record that is not one of a function's ends the function's records (those
+      // read so far stay); one of a kind it does not know is skipped
       r.closeArcs();
       r.closeLines();
       r.fn = undefined;
@@ -235,8 +243,51 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   r.closeArcs();
   r.closeLines();
   const functions = r.functions;
-  return { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+  const gcno = { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+  return r.damage ? { ...gcno, damage: r.damage } : gcno;
 }
+
+/** File index of a location that continues the block's one before (see openFirstLocation). */
+const CONTINUED = 0xffffffff;
+
+/** Block locations with CONTINUED ones joined to the location before them (start is updated). */
+function continueLocations(fn: GcnoFunction, start: Uint32Array, table: Uint32Array): Uint32Array {
+  const out: number[] = [];
+  const n = fn.blockCount;
+  let source = -1;
+  for (let b = 0; b < n; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    start[b] = out.length;
+    let last = -1;
+    for (let p = from; p < to;) {
+      const file = table[p]!;
+      const k = table[p + 1]!;
+      const lines = table.subarray(p + 2, p + 2 + k);
+      p += 2 + k;
+      if (file === CONTINUED && last >= 0) {
+        // inserted after the lines of the location before, which ends the output so far
+        out.push(...lines);
+        out[last + 1]! += k;
+        continue;
+      }
+      if (file === CONTINUED) {
+        if (source < 0) source = fn.lineFiles.indexOf(fn.source);
+        if (source < 0) source = fn.lineFiles.push(fn.source) - 1;
+      }
+      last = out.length;
+      out.push(file === CONTINUED ? source : file, k, ...lines);
+    }
+  }
+  start[n] = out.length;
+  return Uint32Array.from(out);
+}
+
+/**
+ * gcov's test for a record inside a FUNCTION's (GCOV_TAG_IS_SUBTAG): the tag's lowest set bit
+ * is bit 16 and its top byte is the FUNCTION tag's.
+ */
+const isFunctionSubtag = (tag: number): boolean => tag >>> 24 === 1 && (tag & 0x1ffff) === 0x10000;
 
 /**
  * The records of a .gcno after its header, one method per record kind: small methods are
@@ -255,6 +306,13 @@ class NotesReader {
   private arcWords = 0;
   private readonly file: string;
   private readonly fileLength: number;
+  /** Blocks of the current function with arcs: the stamp of the function in arcsOf. */
+  private arcsOf = new Uint32Array(256);
+  private stamp = 0;
+  /** Set where gcov stops reading the file (see Gcno.damage). */
+  damage: InputError | undefined;
+  /** The current function has a location marked CONTINUED. */
+  private continued = false;
 
   constructor(
     private readonly cur: GcovCursor,
@@ -291,8 +349,11 @@ class NotesReader {
         at[b]! += records[r + 2]! - records[r + 1]!;
       }
       (fn as { lineStart: Uint32Array }).lineStart = start;
-      (fn as { lineTable: Uint32Array }).lineTable = sorted;
+      (fn as { lineTable: Uint32Array }).lineTable = this.continued
+        ? continueLocations(fn, start, sorted)
+        : sorted;
     }
+    this.continued = false;
     this.words = 0;
     records.length = 0;
   }
@@ -312,7 +373,8 @@ class NotesReader {
     const cfgChecksum = cur.u32();
     const name = cur.string('function name') ?? '';
     const artificial = format.fnArtificialAndRange ? cur.u32() !== 0 : false;
-    const source = cur.string('source name') ?? '';
+    // gcov names a missing source so
+    const source = cur.string('source name') ?? '<unknown>';
     const startLine = cur.u32();
     const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
     const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
@@ -340,11 +402,16 @@ class NotesReader {
   }
 
   readBlocks(fn: GcnoFunction, at: number): void {
-    if (fn.blockCount > 0)
-      throw new InputError(this.file, at, 'bad-record', `second BLOCKS record for ${fn.name}`);
+    // as gcov ("already seen blocks"): a second BLOCKS record is skipped
+    if (fn.blockCount > 0) return;
     const n = this.cur.u32('block count');
     if (n > MAX_BLOCKS) throw new InputError(this.file, at, 'absurd-count', `${n} blocks in one function`);
     (fn as { blockCount: number }).blockCount = n;
+    if (this.arcsOf.length < n) this.arcsOf = new Uint32Array(Math.max(n, 2 * this.arcsOf.length));
+    if (++this.stamp === 0xffffffff) {
+      this.arcsOf.fill(0);
+      this.stamp = 1;
+    }
     // Every block without lines until a LINES record comes.
     (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
   }
@@ -354,6 +421,16 @@ class NotesReader {
     const src = cur.u32('arc source');
     if (src >= fn.blockCount)
       throw new InputError(this.file, at, 'bad-record', `arc source block ${src} out of range`);
+    if (this.arcsOf[src] === this.stamp) {
+      this.damage = new InputError(
+        this.file,
+        at,
+        'bad-record',
+        `second ARCS record for block ${src} of ${fn.name}: gcov reads no further (corrupted)`,
+      );
+      return;
+    }
+    if (cur.pos + 8 <= end) this.arcsOf[src] = this.stamp;
     while (cur.pos + 8 <= end) {
       let dst: number;
       let flags: number;
@@ -380,6 +457,24 @@ class NotesReader {
     }
   }
 
+  /**
+   * Lines before any file name in a LINES record: gcov adds them to the block's last
+   * location (from an earlier record; real notes always name the file first). Marked here,
+   * joined in closeLines; a block without a location yet gets the function's source.
+   */
+  private openFirstLocation(fn: GcnoFunction, block: number): number {
+    const { records } = this;
+    for (let r = 0; r < records.length; r += 3)
+      if (records[r] === block && records[r + 2]! > records[r + 1]!) {
+        this.continued = true;
+        this.put(CONTINUED);
+        const countAt = this.words;
+        this.put(0);
+        return countAt;
+      }
+    return this.openLocation(fn, fn.source);
+  }
+
   /** Starts a location in `source`; returns where its line count is in the table. */
   private openLocation(fn: GcnoFunction, source: string): number {
     const files = fn.lineFiles;
@@ -399,23 +494,63 @@ class NotesReader {
     const from = this.words;
     // Where the current location's line count is, -1 before the first one.
     let countAt = -1;
-    while (cur.pos < end) {
+    // As gcov, up to a zero line and no file name, even past the record's end (the next
+    // record still starts at its end); the file's end reads as that.
+    for (;;) {
       let line: number;
-      if (words32 && (cur.pos & 3) === 0 && cur.pos + 4 <= this.fileLength) {
+      if (cur.pos + 4 > this.fileLength) {
+        this.cutLines(fn, at);
+        break;
+      }
+      if (words32 && (cur.pos & 3) === 0) {
         line = words32[cur.pos >>> 2]!;
         cur.pos += 4;
       } else line = cur.u32('line');
       if (line !== 0) {
-        if (countAt < 0) countAt = this.openLocation(fn, fn.source);
+        if (countAt < 0) countAt = this.openFirstLocation(fn, block);
         this.put(line);
         this.table[countAt]!++;
         continue;
       }
-      const name = cur.string('file name');
-      if (name === undefined || name === '') break;
+      const name = this.lineFile();
+      if (name === undefined) {
+        if (cur.pos > this.fileLength) this.cutLines(fn, at);
+        break;
+      }
       countAt = this.openLocation(fn, name);
     }
     this.records.push(block, from, this.words);
+    void end;
+  }
+
+  /** A file name of a LINES record; undefined for none (or one past the end of the file). */
+  private lineFile(): string | undefined {
+    const { cur } = this;
+    if (cur.pos + 4 > this.fileLength) {
+      cur.pos = this.fileLength + 1;
+      return undefined;
+    }
+    const n = cur.r.u32(cur.pos);
+    const bytes = this.format.byteStrings ? n : n * 4;
+    if (n !== 0 && cur.pos + 4 + bytes > this.fileLength) {
+      cur.pos = this.fileLength + 1;
+      return undefined;
+    }
+    return cur.string('file name');
+  }
+
+  /**
+   * LINES that run out of the file: GCC 12+ gcov stops reading the notes there (corrupted);
+   * earlier ones read the rest of the file as zeros and go on after the record.
+   */
+  private cutLines(fn: GcnoFunction, at: number): void {
+    if (this.format.lengthInBytes)
+      this.damage = new InputError(
+        this.file,
+        at,
+        'truncated',
+        `lines of ${fn.name} run past the end of the file: gcov reads no further (corrupted)`,
+      );
   }
 
   readPaths(fn: GcnoFunction, end: number): void {

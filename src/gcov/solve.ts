@@ -5,6 +5,7 @@
  */
 import { InputError } from './errors';
 import { ARC_FLAG, type GcnoArcs, type GcnoFunction } from './gcno';
+import { solveInGcovOrder } from './solve-gcov-order';
 
 /** SolvedFunction.arcState bits: what solving found out about an arc. */
 export const ARC_STATE = {
@@ -237,7 +238,16 @@ export function solveFunction(
       : counters
         ? conservation(file, fn.name, solved, w.sumIn, w.sumOut, exitBlock)
         : NO_FLOW_PROBLEMS;
-  if (flow !== NO_FLOW_PROBLEMS) (solved as { flow: InputError[] }).flow = flow;
+  if (flow !== NO_FLOW_PROBLEMS) {
+    (solved as { flow: InputError[] }).flow = flow;
+    // Counters that contradict the graph: the counts are gcov's order's (see solveInGcovOrder).
+    if (!solveInGcovOrder(solved, exitBlock))
+      throw flowError(
+        file,
+        `function '${fn.name}': gcov finds no unknown arc where it needs one (it crashes)`,
+      );
+    if (!allSafe(solved.counts) || !allSafe(solved.arcCounts)) throw countLimitError(file, fn.name);
+  }
   if (hasCatch) markExceptional(solved, w.queue);
   return solved;
 }
@@ -425,6 +435,11 @@ function markExceptional(s: SolvedFunction, queue: Int32Array): void {
     }
   }
 }
+
+const allSafe = (a: Float64Array): boolean => {
+  for (let i = 0; i < a.length; i++) if (a[i]! > MAX || a[i]! < -MAX) return false;
+  return true;
+};
 
 const flowError = (file: string, reason: string): InputError =>
   new InputError(file, undefined, 'flow-conservation', reason);

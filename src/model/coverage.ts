@@ -4,7 +4,8 @@
  * made of several blocks counts the entries into it plus the loops it contains.
  */
 import { InputError } from '../gcov/errors';
-import type { Gcda, GcdaFunction } from '../gcov/gcda-reader';
+import type { Gcda } from '../gcov/gcda-reader';
+import { readArcCountersAsGcov } from '../gcov/gcda-as-gcov';
 import type { Gcno, GcnoFunction } from '../gcov/gcno';
 import { LineTable } from './line-table';
 import { sourceNamer } from './source-name';
@@ -91,6 +92,7 @@ const MAX_CIRCUIT_STEPS = 5_000_000;
 /** Shared by every line without blocks (resp. conditions) until it gets one: never pushed to. */
 const NO_BLOCKS: number[] = Object.freeze([]) as unknown as number[];
 const NO_FNS: SolvedFunction[] = Object.freeze([]) as unknown as SolvedFunction[];
+const NO_COUNTERS: ReadonlyMap<number, readonly bigint[]> = new Map();
 const NO_CONDITIONS: ConditionCoverage[] = Object.freeze([]) as unknown as ConditionCoverage[];
 
 /** The function of the line's i-th block. */
@@ -332,22 +334,32 @@ function entriesFromElsewhere(own: number[], b: number, f: SolvedFunction): numb
   return count;
 }
 
+/** Counter values per notes function, by kind index (0 = arcs). */
+type FunctionData = Map<GcnoFunction, ReadonlyMap<number, readonly bigint[]>>;
+
 /**
  * The .gcda functions gcov uses: all of them, but with a stamp that differs from the notes
  * none, and from the first function whose checksums or arc counter count disagree with
  * the notes on, none (gcov stops reading there and reports "profile mismatch").
  */
-function acceptedData(gcno: Gcno, gcda: Gcda | undefined, name: string, problems: InputError[]) {
-  const accepted = new Map<number, GcdaFunction>();
+function acceptedData(
+  gcno: Gcno,
+  gcda: Gcda | undefined,
+  name: string,
+  problems: InputError[],
+): FunctionData {
+  const accepted: FunctionData = new Map();
   if (!gcda) return accepted;
   if (gcda.stamp !== gcno.stamp) {
     problems.push(new InputError(name, 8, 'checksum', 'stamp mismatch with notes file'));
     return accepted;
   }
-  const byIdent = new Map(gcno.functions.map((g) => [g.ident, g]));
+  const byIdent = new Map<number, GcnoFunction[]>();
+  for (const g of gcno.functions) byIdent.set(g.ident, [...(byIdent.get(g.ident) ?? []), g]);
   for (const d of gcda.functions.values()) {
-    const g = byIdent.get(d.ident);
-    if (!g) continue;
+    const gs = byIdent.get(d.ident);
+    if (!gs) continue;
+    const g = gs[gs.length - 1]!;
     const arcs = d.counters.get(0);
     if (
       d.linenoChecksum !== g.linenoChecksum ||
@@ -357,7 +369,7 @@ function acceptedData(gcno: Gcno, gcda: Gcda | undefined, name: string, problems
       problems.push(new InputError(name, undefined, 'checksum', `profile mismatch for '${g.name}'`));
       break;
     }
-    accepted.set(d.ident, d);
+    for (const x of gs) accepted.set(x, d.counters);
   }
   return accepted;
 }
@@ -369,12 +381,12 @@ function acceptedData(gcno: Gcno, gcda: Gcda | undefined, name: string, problems
 /** The function's counts and totals (its lines come later, from attributeLines). */
 function functionCoverage(
   g: GcnoFunction,
-  d: GcdaFunction | undefined,
+  counters: ReadonlyMap<number, readonly bigint[]> | undefined,
   gcdaName: string,
   exit: number,
   flow: InputError[],
 ): FunctionCoverage {
-  const solved = solveFunction(g, d?.counters.get(0), gcdaName, exit);
+  const solved = solveFunction(g, counters?.get(0), gcdaName, exit);
   if (solved.flow.length > 0) flow.push(...solved.flow);
   const n = solved.blockCount;
   const counts = solved.counts;
@@ -388,7 +400,7 @@ function functionCoverage(
     blocks: n - 2,
     blocksExecuted: executed,
     executionCount: counts[0]!,
-    counters: d?.counters ?? new Map(),
+    counters: counters ?? NO_COUNTERS,
     group: false,
     lines: new LineTable(),
   };
@@ -446,6 +458,10 @@ function attributeLines(
     const attach = b !== 0 && b + 1 !== n;
     const conds = conditionsOf?.get(b);
     const unexecuted = count === 0 && !(blockFlags[b]! & BLOCK_FLAG.EXCEPTIONAL);
+    // The block belongs to the highest line of each of its locations (not the line
+    // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116); a location
+    // without lines (damaged notes) gives it again to the line of the one before, as gcov.
+    let top: LineCoverage | undefined;
     while (p < stop) {
       const locFile = lineFiles[lineTable[p]!]!;
       const nLines = lineTable[p + 1]!;
@@ -454,9 +470,7 @@ function attributeLines(
         lf = fileOf(locFile);
         lfName = locFile;
       }
-      // The block belongs to the highest line of each of its locations (not the line
-      // listed last: setup.c of the fixtures lists "116, 115" and gcov uses 116).
-      let top: LineCoverage | undefined;
+      let locTop: LineCoverage | undefined;
       let maxLine = lf.maxLine;
       const linesEnd = p + nLines;
       for (; p < linesEnd; p++) {
@@ -471,8 +485,9 @@ function attributeLines(
         line.exists = true;
         if (unexecuted) line.unexecutedBlock = true;
         if (!Number.isSafeInteger((line.count += count))) throw countLimitError(notesFile, `line ${ln}`);
-        if (!top || ln > top.lineNumber) top = line;
+        if (!locTop || ln > locTop.lineNumber) locTop = line;
       }
+      if (locTop) top = locTop;
       lf.maxLine = maxLine;
       if (top && attach) {
         attachBlock(top, b, solved, single);
@@ -499,6 +514,34 @@ export function computeCoverage(
 ): ObjectCoverage {
   const problems: InputError[] = [];
   const data = acceptedData(gcno, gcda, gcdaName, problems);
+  return coverageOf(gcno, gcda !== undefined, data, problems, gcdaName, sourceName);
+}
+
+/**
+ * Coverage of one object from the bytes of its .gcda (undefined: none), read as gcov reads
+ * it: a damaged file gives the counters read before the damage, and the damage is a problem
+ * (see readArcCountersAsGcov).
+ */
+export function computeCoverageOfData(
+  gcno: Gcno,
+  gcdaBytes: Uint8Array | undefined,
+  gcdaName = 'gcda',
+  sourceName: (name: string) => string = sourceNamer(undefined, gcno.cwd),
+): ObjectCoverage {
+  if (!gcdaBytes) return computeCoverage(gcno, undefined, gcdaName, sourceName);
+  const { counters, problems } = readArcCountersAsGcov(gcno, gcdaBytes, gcdaName);
+  return coverageOf(gcno, true, counters, problems, gcdaName, sourceName);
+}
+
+function coverageOf(
+  gcno: Gcno,
+  hasData: boolean,
+  data: FunctionData,
+  problems: InputError[],
+  gcdaName: string,
+  sourceName: (name: string) => string,
+): ObjectCoverage {
+  if (gcno.damage) problems.unshift(gcno.damage);
   const files: FileCoverage[] = [];
   const byName = new Map<string, FileCoverage>();
   const byRawName = new Map<string, FileCoverage>();
@@ -535,8 +578,8 @@ export function computeCoverage(
   for (const g of gcno.functions) {
     if (g.artificial) continue;
     // gcov drops a function without counters when there is a data file (not in the program)
-    if (gcda && measuredArcCount(g) === 0) continue;
-    fns.push(functionCoverage(g, data.get(g.ident), gcdaName, exitOne ? 1 : g.blockCount - 1, flow));
+    if (hasData && measuredArcCount(g) === 0) continue;
+    fns.push(functionCoverage(g, data.get(g), gcdaName, exitOne ? 1 : g.blockCount - 1, flow));
   }
 
   // Functions starting on the same line of a file form a group.

@@ -7,7 +7,8 @@ import { InputError, isInputError } from '../gcov/errors';
 import { readGcda } from '../gcov/gcda-reader';
 import { readGcno } from '../gcov/gcno';
 import { newPrimePathPool } from '../gcov/prime-paths';
-import { computeCoverage } from './coverage';
+import { computeCoverageOfData } from './coverage';
+import { pairRefusedData, unpairedData } from './damaged-data';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
 import { sourceNamer } from './source-name';
@@ -66,18 +67,27 @@ export function streamGcovJson(
     }
   }
   const readData: ReadData[] = [];
+  const refusedData: DataInput[] = [];
   for (let i = 0; i < data.length; i++) {
     const input = data[i]!;
     data[i] = { ...input, bytes: READ };
     try {
-      readData.push({ input: data[i]!, gcda: readGcda(input.bytes, input.name) });
+      // the bytes stay until the object is computed: gcov's reading of them is the one used
+      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
+      refusedData.push(input);
     }
   }
   const { pairs, problems: matchProblems } = matchData(readNotes as ReadNotes[], readData);
   problems.push(...matchProblems);
+  // read as gcov reads them, not as never executed (see damaged-data.ts)
+  const damaged = pairRefusedData(
+    readNotes as ReadNotes[],
+    pairs,
+    unpairedData(readData, pairs, refusedData),
+  );
   readData.length = 0;
 
   let objects = 0;
@@ -90,11 +100,18 @@ export function streamGcovJson(
     readNotes[i] = undefined;
     const d = pairs.get(n);
     pairs.delete(n);
-    const dataFile = d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+    const refused = damaged.get(n);
+    const dataFile = (d?.input ?? refused)?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
     const { gcno } = n;
     let cov;
     try {
-      cov = computeCoverage(gcno, d?.gcda, dataFile, sourceNamer(opts.pathExists, gcno.cwd));
+      // the counters as gcov reads them (the same as readGcda's for a sound file)
+      cov = computeCoverageOfData(
+        gcno,
+        (d?.input ?? refused)?.bytes,
+        dataFile,
+        sourceNamer(opts.pathExists, gcno.cwd),
+      );
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
@@ -127,7 +144,7 @@ export function streamGcovJson(
     );
     out.text('}\n');
     objects++;
-    if (d) matched++;
+    if (d || refused) matched++;
     else withoutData.push(n.input.name);
     const root = opts.sourceRoot ?? gcno.cwd ?? '/';
     for (const f of cov.files)

@@ -10,7 +10,8 @@ import { InputError, isInputError } from '../gcov/errors';
 import { readGcda, type Gcda } from '../gcov/gcda-reader';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
-import { computeCoverage } from './coverage';
+import { computeCoverageOfData } from './coverage';
+import { pairRefusedData, unpairedData } from './damaged-data';
 import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
 import { sourceNamer, type PathExists } from './source-name';
 import type { ExclusionSummary } from './apply-exclusions';
@@ -468,27 +469,34 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
       problems.push(e);
     }
   const readData: ReadData[] = [];
+  const refusedData: DataInput[] = [];
   for (const input of data)
     try {
       readData.push({ input, gcda: readGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
+      refusedData.push(input);
     }
   const { pairs, problems: matchProblems } = matchData(readNotes, readData);
   problems.push(...matchProblems);
+  // read as gcov reads them, not as never executed (see damaged-data.ts)
+  const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
 
   const objects: ReportObject[] = [];
   const flow: InputError[] = [];
   const builders = new Map<string, FileBuilder>();
   for (const n of readNotes) {
     const d = pairs.get(n);
+    const dataInput = d?.input ?? damaged.get(n);
     let json: GcovJsonFile[];
     try {
-      const cov = computeCoverage(
+      const dataName = dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+      // the counters as gcov reads them (the same as readGcda's for a sound file)
+      const cov = computeCoverageOfData(
         n.gcno,
-        d?.gcda,
-        d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
+        dataInput?.bytes,
+        dataName,
         sourceNamer(opts.pathExists, n.gcno.cwd),
       );
       problems.push(...cov.problems);
@@ -509,9 +517,9 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     const sourceRoot = opts.sourceRoot ?? cwd ?? '/';
     objects.push({
       notes: n.input.name,
-      ...(d ? { data: d.input.name } : {}),
-      ...(d?.input.image !== undefined ? { image: d.input.image } : {}),
-      ...(d?.input.target !== undefined ? { target: d.input.target } : {}),
+      ...(dataInput ? { data: dataInput.name } : {}),
+      ...(dataInput?.image !== undefined ? { image: dataInput.image } : {}),
+      ...(dataInput?.target !== undefined ? { target: dataInput.target } : {}),
       gccVersion: versionText(n.gcno.version),
       sourceRoot,
       gcno: n.gcno,
@@ -519,7 +527,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
         format_version: n.gcno.format.jsonFormat,
         gcc_version: gcovVersionString(n.gcno),
         ...(cwd !== undefined ? { current_working_directory: cwd } : {}),
-        data_file: d?.input.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
+        data_file: dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
         files: json,
       },
     });

@@ -13,7 +13,7 @@ import { parseGcda, writeMergedGcda } from '../../src/gcov/gcda-merge';
 import { readElf } from '../../src/gcov/elf';
 import { outputPath, safeRelativePath, stripLevels } from '../../src/gcov/paths';
 import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from '../../src/model/archive';
-import { computeCoverage } from '../../src/model/coverage';
+import { computeCoverage, computeCoverageOfData, type ObjectCoverage } from '../../src/model/coverage';
 import { gcovJsonFiles } from '../../src/model/gcov-json';
 import { commonSuffix, matchData, normalisePath } from '../../src/model/report';
 import type { Gcno } from '../../src/gcov/gcno';
@@ -346,49 +346,60 @@ const engine: FuzzTarget = {
       refused(e);
       return;
     }
-    let data;
+    let data: Gcda | undefined;
     try {
       data = readGcda(input.subarray(4 + len), 'x.gcda');
     } catch (e) {
       refused(e);
     }
-    let cov;
-    try {
-      cov = computeCoverage(notes, data);
-    } catch (e) {
-      refused(e);
-      return;
-    }
-    for (const f of cov.files) {
-      check(f.maxLine >= 0 && f.maxLine <= MAX_LINE, 'maxLine out of range');
-      const lineTables = [f.lines, ...f.functions.map((fn) => fn.lines)];
-      for (const t of lineTables)
-        for (const l of t.sorted()) {
-          check(
-            Number.isInteger(l.lineNumber) && l.lineNumber >= 0 && l.lineNumber <= f.maxLine,
-            `line ${l.lineNumber} out of range`,
-          );
-          // gcov itself reports negative counts when the counters contradict the graph
-          check(Number.isSafeInteger(l.count), `line count ${l.count}`);
-        }
-      for (const fn of f.functions) {
-        check(Number.isSafeInteger(fn.executionCount) && fn.blocksExecuted <= fn.blocks, 'function counts');
-        for (const c of fn.solved.arcCounts) check(Number.isSafeInteger(c), `arc count ${c}`);
-      }
-    }
-    gcovJsonFiles(cov);
-    // prime paths on a small budget: numbered in order, each a walk of the function's blocks
-    const json = gcovJsonFiles(cov, { primePaths: true, problems: [], primePathPool: { steps: 2_000_000 } });
-    for (const fn of json.flatMap((f) => f.functions)) {
-      const total = fn.total_prime_paths ?? 0;
-      let last = -1;
-      for (const p of fn.prime_path_coverage ?? []) {
-        check(p.id > last && p.id < total, `path id ${p.id} of ${total}`);
-        check(p.sequence.length > 0, 'empty path');
-        last = p.id;
-      }
-    }
+    // both readings: readGcda's model, and gcov's reading of the bytes (what reports use)
+    for (const cov of [
+      coverage(() => computeCoverage(notes, data)),
+      coverage(() => computeCoverageOfData(notes, input.subarray(4 + len))),
+    ])
+      if (cov) checkCoverage(cov);
   },
 };
+
+function coverage(compute: () => ObjectCoverage): ObjectCoverage | undefined {
+  try {
+    return compute();
+  } catch (e) {
+    refused(e);
+    return undefined;
+  }
+}
+
+function checkCoverage(cov: ObjectCoverage): void {
+  for (const f of cov.files) {
+    check(f.maxLine >= 0 && f.maxLine <= MAX_LINE, 'maxLine out of range');
+    const lineTables = [f.lines, ...f.functions.map((fn) => fn.lines)];
+    for (const t of lineTables)
+      for (const l of t.sorted()) {
+        check(
+          Number.isInteger(l.lineNumber) && l.lineNumber >= 0 && l.lineNumber <= f.maxLine,
+          `line ${l.lineNumber} out of range`,
+        );
+        // gcov itself reports negative counts when the counters contradict the graph
+        check(Number.isSafeInteger(l.count), `line count ${l.count}`);
+      }
+    for (const fn of f.functions) {
+      check(Number.isSafeInteger(fn.executionCount) && fn.blocksExecuted <= fn.blocks, 'function counts');
+      for (const c of fn.solved.arcCounts) check(Number.isSafeInteger(c), `arc count ${c}`);
+    }
+  }
+  gcovJsonFiles(cov);
+  // prime paths on a small budget: numbered in order, each a walk of the function's blocks
+  const json = gcovJsonFiles(cov, { primePaths: true, problems: [], primePathPool: { steps: 2_000_000 } });
+  for (const fn of json.flatMap((f) => f.functions)) {
+    const total = fn.total_prime_paths ?? 0;
+    let last = -1;
+    for (const p of fn.prime_path_coverage ?? []) {
+      check(p.id > last && p.id < total, `path id ${p.id} of ${total}`);
+      check(p.sequence.length > 0, 'empty path');
+      last = p.id;
+    }
+  }
+}
 
 export const TARGETS: readonly FuzzTarget[] = [extract, gcno, gcda, elf, archive, paths, engine];

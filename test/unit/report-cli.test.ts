@@ -74,8 +74,10 @@ describe('hvcov report', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.text).toMatch(/problem: .*lib\.gcda.*too small/);
-    expect(r.text).toMatch(/note: no \.gcda for lib\.gcno/);
-    expect(r.text).toMatch(new RegExp(`${fx.ref.size - 1} matched`));
+    // still lib.gcno's data file, read as gcov reads it (here: no count, see damaged-data.ts)
+    expect(r.text).not.toMatch(/note: no \.gcda for lib\.gcno/);
+    expect(r.text).toMatch(new RegExp(`${fx.ref.size} matched`));
+    expect(r.text).toMatch(/problem: .*lib\.gcda at 0x8: stamp 0x0 is not the notes'/);
   });
 
   it('exits 2 without --build or with both --image and --gcda', async () => {
