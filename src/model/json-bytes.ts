@@ -13,8 +13,6 @@ export type ByteSink = (bytes: Uint8Array) => void;
 export class JsonBytes {
   private buf: Uint8Array;
   private n = 0;
-  /** Bytes of texts written with `text`, cached: keys and punctuation repeat on every line. */
-  private readonly encoded = new Map<string, Uint8Array>();
 
   constructor(
     private readonly sink: ByteSink,
@@ -32,14 +30,20 @@ export class JsonBytes {
 
   /** Literal text (keys, punctuation), written as it is. */
   text(s: string): void {
-    let b = this.encoded.get(s);
-    if (b === undefined) {
-      b = utf8.encode(s);
-      if (this.encoded.size < 4096) this.encoded.set(s, b);
+    // the keys are short ASCII: copied by char code, cheaper than any lookup
+    this.room(s.length);
+    const buf = this.buf;
+    let at = this.n;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.n = at;
+        this.utf8(s.slice(i));
+        return;
+      }
+      buf[at++] = c;
     }
-    this.room(b.length);
-    this.buf.set(b, this.n);
-    this.n += b.length;
+    this.n = at;
   }
 
   /** A number or bigint as String() prints it (the same as JSON for finite numbers). */

@@ -33,6 +33,14 @@ describe('JsonBytes', () => {
       expect(written((o) => o.string(s))).toBe(JSON.stringify(s));
   });
 
+  it('writes literal text as UTF-8, ASCII or not', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.integer({ min: 1, max: 16 }), (s, size) => {
+        expect(written((o) => o.text(s), size)).toBe(s);
+      }),
+    );
+  });
+
   it('keeps the order of pieces across flushes, whatever the buffer size', () => {
     fc.assert(
       fc.property(
