@@ -4,7 +4,8 @@
 #
 #   scripts/gen-paths-fixture.sh OUTDIR     (the committed one: test/fixtures/paths/gcc15)
 #
-# Lays out OUTDIR/{O0,O2}/{paths.c,paths.gcno,paths.gcda,paths.gcov.json.gz}, the last
+# Lays out OUTDIR/{O0,O2}/{paths.gcno,paths.gcda,paths.gcov.json.gz} (the source stays
+# test/fixtures/paths/paths.c: gcov's JSON needs no source text), the last
 # being `gcov-15 --json-format --branch-probabilities --prime-paths` (gzip, as gcov writes
 # it). The build happens in /tmp/hvcov-paths-fixture (a fixed path, so the recorded
 # directories do not depend on where the repository is). The path limit lets `many`
@@ -33,6 +34,6 @@ for opt in O0 O2; do
     ./paths
     "$BIN/gcov-15" --json-format --branch-probabilities --prime-paths paths.gcda > /dev/null
   )
-  cp "$B/$opt"/{paths.c,paths.gcno,paths.gcda,paths.gcov.json.gz} "$OUT/$opt/"
+  cp "$B/$opt"/{paths.gcno,paths.gcda,paths.gcov.json.gz} "$OUT/$opt/"
 done
 echo "gen-paths-fixture: $OUT/{O0,O2}"

@@ -47,6 +47,22 @@ async function dropped(images: [string, string][]): Promise<Page> {
 
 const hits = (m: Map<string, GcovLine>) => [...m.values()].filter((l) => l.count > 0).length;
 
+/** The page's report totals equal gcov's lines, branches and condition outcomes. */
+async function expectTotals(page: Page, want: Map<string, GcovLine>): Promise<void> {
+  const totals = page.getByTestId('report-totals');
+  await totals.waitFor({ timeout: 60_000 });
+  const cell = (kind: string, c: string) =>
+    totals.locator(`[data-kind="${kind}"] [data-cell="${c}"]`).textContent();
+  expect(await cell('lines', 'found')).toBe(String(want.size));
+  expect(await cell('lines', 'hit')).toBe(String(hits(want)));
+  const brs = [...want.values()].flatMap((l) => l.branches);
+  expect(await cell('branches', 'found')).toBe(String(brs.length));
+  expect(await cell('branches', 'hit')).toBe(String(brs.filter((n) => n > 0).length));
+  expect(await cell('conditions', 'hit')).toBe(
+    String([...want.values()].reduce((n, l) => n + l.conditions.size, 0)),
+  );
+}
+
 describe('snapshots and merged runs in the app', () => {
   it('compares two snapshots: totals, covered only in B and per-line deltas equal gcov(B) − gcov(A)', async () => {
     const a = gcovLines(fx, refObj(fx, '')).lines;
@@ -117,18 +133,7 @@ describe('snapshots and merged runs in the app', () => {
       ['suite-a.bin', imagePath(fx, '')],
       ['suite-b.bin', imagePath(fx, 'cell2')],
     ]);
-    const totals = page.getByTestId('report-totals');
-    await totals.waitFor({ timeout: 60_000 });
-    const cell = (kind: string, c: string) =>
-      totals.locator(`[data-kind="${kind}"] [data-cell="${c}"]`).textContent();
-    expect(await cell('lines', 'found')).toBe(String(want.size));
-    expect(await cell('lines', 'hit')).toBe(String(hits(want)));
-    const brs = [...want.values()].flatMap((l) => l.branches);
-    expect(await cell('branches', 'found')).toBe(String(brs.length));
-    expect(await cell('branches', 'hit')).toBe(String(brs.filter((n) => n > 0).length));
-    expect(await cell('conditions', 'hit')).toBe(
-      String([...want.values()].reduce((n, l) => n + l.conditions.size, 0)),
-    );
+    await expectTotals(page, want);
     expect(await page.getByTestId('runs-warning').count()).toBe(0);
 
     // a file where the runs differ, opened at the first such line
@@ -177,18 +182,7 @@ describe('snapshots and merged runs in the app', () => {
     await page.getByTestId('run-list').waitFor({ timeout: 60_000 });
     const runNames = await page.getByTestId('run-list').locator('tbody tr').allTextContents();
     expect(runNames.map((t) => t.match(/suite-[ab]/)?.[0])).toEqual(['suite-a', 'suite-b']);
-    const totals = page.getByTestId('report-totals');
-    await totals.waitFor({ timeout: 60_000 });
-    const cell = (kind: string, c: string) =>
-      totals.locator(`[data-kind="${kind}"] [data-cell="${c}"]`).textContent();
-    expect(await cell('lines', 'found')).toBe(String(want.size));
-    expect(await cell('lines', 'hit')).toBe(String(hits(want)));
-    const brs = [...want.values()].flatMap((l) => l.branches);
-    expect(await cell('branches', 'found')).toBe(String(brs.length));
-    expect(await cell('branches', 'hit')).toBe(String(brs.filter((n) => n > 0).length));
-    expect(await cell('conditions', 'hit')).toBe(
-      String([...want.values()].reduce((n, l) => n + l.conditions.size, 0)),
-    );
+    await expectTotals(page, want);
     await page.close();
   });
 
