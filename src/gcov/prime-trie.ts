@@ -96,28 +96,15 @@ export class Trie {
    * happens (false) when the nodes are all there already.
    */
   insert(p: ArrayLike<number>, from = 0, to = p.length): boolean {
-    let idx = 0;
-    for (let i = from; i < to; i++) {
-      this.budget.tick();
-      const cur = idx;
-      this.ins[cur] = 1;
-      const c = this.child(cur, p[i]!);
-      if (c >= 0) {
-        idx = c;
-        continue;
-      }
-      this.end[cur] = 0;
-      const last = this.chain(cur, p, i, to, true);
-      this.end[last] = 1;
-      this.ins[last] = 1;
-      this.size++;
-      return true;
-    }
-    return false;
+    return this.add(p, from, to, false);
   }
 
   /** Like insert, but keeps prefixes and marks p even when it is a prefix of another path. */
   hardInsert(p: ArrayLike<number>, from = 0, to = p.length): boolean {
+    return this.add(p, from, to, true);
+  }
+
+  private add(p: ArrayLike<number>, from: number, to: number, hard: boolean): boolean {
     let idx = 0;
     for (let i = from; i < to; i++) {
       this.budget.tick();
@@ -128,13 +115,14 @@ export class Trie {
         idx = c;
         continue;
       }
+      if (!hard) this.end[cur] = 0;
       const last = this.chain(cur, p, i, to, true);
       this.end[last] = 1;
       this.ins[last] = 1;
       this.size++;
       return true;
     }
-    this.end[idx] = 1;
+    if (hard) this.end[idx] = 1;
     return false;
   }
 
