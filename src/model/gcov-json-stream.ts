@@ -4,21 +4,17 @@
  * the same as the `json` documents of buildReport, in the same order.
  */
 import { InputError, isInputError } from '../gcov/errors';
-import { readGcda } from '../gcov/gcda-reader';
-import { readGcno } from '../gcov/gcno';
 import { newPrimePathPool } from '../gcov/prime-paths';
 import { computeCoverageOfData } from './coverage';
-import { pairRefusedData, unpairedData } from './damaged-data';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
 import { sourceNamer } from './source-name';
 import {
   gcovVersionString,
-  matchData,
   normalisePath,
+  readAndPair,
   type DataInput,
   type NotesInput,
-  type ReadData,
   type ReadNotes,
   type ReportOptions,
 } from './report';
@@ -37,9 +33,6 @@ export interface GcovJsonStreamResult {
   readonly flow: InputError[];
 }
 
-/** What stands for an input once its bytes have been read. */
-const READ = new Uint8Array(0);
-
 /**
  * Writes every object's gcov JSON line, as UTF-8 in pieces (each reused after `write` returns). Each input's bytes are let go once parsed: its
  * entry in `notes` or `data` is replaced by one with the same name and no bytes.
@@ -55,40 +48,10 @@ export function streamGcovJson(
   // one enumeration budget for the prime paths of the whole report
   const primePathPool = newPrimePathPool();
   const flow: InputError[] = [];
-  const readNotes: (ReadNotes | undefined)[] = [];
-  for (let i = 0; i < notes.length; i++) {
-    const input = notes[i]!;
-    notes[i] = { name: input.name, bytes: READ };
-    try {
-      readNotes.push({ input: notes[i]!, gcno: readGcno(input.bytes, input.name) });
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      problems.push(e);
-    }
-  }
-  const readData: ReadData[] = [];
-  const refusedData: DataInput[] = [];
-  for (let i = 0; i < data.length; i++) {
-    const input = data[i]!;
-    data[i] = { ...input, bytes: READ };
-    try {
-      // the bytes stay until the object is computed: gcov's reading of them is the one used
-      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      problems.push(e);
-      refusedData.push(input);
-    }
-  }
-  const { pairs, problems: matchProblems } = matchData(readNotes as ReadNotes[], readData);
-  problems.push(...matchProblems);
-  // read as gcov reads them, not as never executed (see damaged-data.ts)
-  const damaged = pairRefusedData(
-    readNotes as ReadNotes[],
-    pairs,
-    unpairedData(readData, pairs, refusedData),
-  );
-  readData.length = 0;
+  const paired = readAndPair(notes, data, problems, true);
+  const { pairs, damaged } = paired;
+  // entries are dropped as the objects are written
+  const readNotes: (ReadNotes | undefined)[] = paired.readNotes;
 
   let objects = 0;
   let matched = 0;

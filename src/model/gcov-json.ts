@@ -353,7 +353,7 @@ export function writeGcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions, o
 
 /** A number of the document, as the notes' gcov prints it. */
 function num(out: JsonBytes, v: number, ctx: Ctx): void {
-  if (ctx.printfG) out.ascii(printfG(v));
+  if (ctx.printfG) out.text(printfG(v));
   else out.number(v);
 }
 

@@ -28,7 +28,7 @@ export class JsonBytes {
     if (k > this.buf.length) this.buf = new Uint8Array(k);
   }
 
-  /** Literal text (keys, punctuation), written as it is. */
+  /** Literal text (keys, punctuation, numbers already printed), written as it is. */
   text(s: string): void {
     // the keys are short ASCII: copied by char code, cheaper than any lookup
     this.room(s.length);
@@ -49,7 +49,7 @@ export class JsonBytes {
   /** A number or bigint as String() prints it (the same as JSON for finite numbers). */
   number(v: number | bigint): void {
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-      this.ascii(String(v));
+      this.text(String(v));
       return;
     }
     this.room(17);
@@ -90,12 +90,6 @@ export class JsonBytes {
     }
     buf[at++] = 0x22;
     this.n = at;
-  }
-
-  /** Text known to be ASCII (numbers printed by String or printfG). */
-  ascii(s: string): void {
-    this.room(s.length);
-    for (let i = 0; i < s.length; i++) this.buf[this.n++] = s.charCodeAt(i);
   }
 
   /** Any text, encoded. */

@@ -218,6 +218,63 @@ export interface ReadData {
   readonly gcda: Gcda;
 }
 
+/** What stands for an input once its bytes have been let go. */
+const RELEASED = new Uint8Array(0);
+
+export interface Paired {
+  /** The notes that could be read, in input order. */
+  readonly readNotes: ReadNotes[];
+  /** Notes to the data matched by path, stamp and checksum. */
+  readonly pairs: Map<ReadNotes, ReadData>;
+  /** Notes to data refused or left out above, still theirs for gcov (see damaged-data.ts). */
+  readonly damaged: Map<ReadNotes, DataInput>;
+}
+
+/**
+ * Reads every .gcno and .gcda (what cannot be read becomes a problem) and pairs each notes
+ * file with its data as gcov would. With `release`, each entry of `notes` and `data` is
+ * replaced by one with the same name and no bytes once read, and the notes keep none: a
+ * caller streaming object by object then holds only the data bytes still to be used.
+ */
+export function readAndPair(
+  notes: NotesInput[],
+  data: DataInput[],
+  problems: InputError[],
+  release = false,
+): Paired {
+  const readNotes: ReadNotes[] = [];
+  for (let i = 0; i < notes.length; i++) {
+    let input = notes[i]!;
+    const bytes = input.bytes;
+    if (release) notes[i] = input = { name: input.name, bytes: RELEASED };
+    try {
+      readNotes.push({ input, gcno: readGcno(bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+    }
+  }
+  const readData: ReadData[] = [];
+  const refusedData: DataInput[] = [];
+  for (let i = 0; i < data.length; i++) {
+    // the bytes stay with the pair: gcov's reading of them is the one used
+    const input = data[i]!;
+    if (release) data[i] = { ...input, bytes: RELEASED };
+    try {
+      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      problems.push(e);
+      refusedData.push(input);
+    }
+  }
+  const { pairs, problems: matchProblems } = matchData(readNotes, readData);
+  problems.push(...matchProblems);
+  // read as gcov reads them, not as never executed (see damaged-data.ts)
+  const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
+  return { readNotes, pairs, damaged };
+}
+
 /**
  * Pairs each .gcda with the .gcno whose path shares the longest suffix with it; among
  * equally good candidates the one with the same stamp (and checksum) wins. A .gcda that
@@ -460,28 +517,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
   const problems: InputError[] = [];
   // one enumeration budget for the prime paths of the whole report
   const primePathPool = newPrimePathPool();
-  const readNotes: ReadNotes[] = [];
-  for (const input of notes)
-    try {
-      readNotes.push({ input, gcno: readGcno(input.bytes, input.name) });
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      problems.push(e);
-    }
-  const readData: ReadData[] = [];
-  const refusedData: DataInput[] = [];
-  for (const input of data)
-    try {
-      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      problems.push(e);
-      refusedData.push(input);
-    }
-  const { pairs, problems: matchProblems } = matchData(readNotes, readData);
-  problems.push(...matchProblems);
-  // read as gcov reads them, not as never executed (see damaged-data.ts)
-  const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
+  const { readNotes, pairs, damaged } = readAndPair(notes, data, problems);
 
   const objects: ReportObject[] = [];
   const flow: InputError[] = [];
