@@ -11,6 +11,7 @@ import { exclusionSummary } from '../model/exclusion-summary';
 import { parseJustifications } from '../model/justification';
 import { lcovTracefile } from '../model/lcov';
 import { streamGcovJson } from '../model/gcov-json-stream';
+import { gcovJsonTwoThreads, twoThreadsPay } from './gcov-json-threads';
 import {
   buildReport,
   type DataInput,
@@ -202,7 +203,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     !values.summary &&
     limits.every(([, , limit]) => limit === undefined)
   )
-    return gcovJsonOnly(values['gcov-json'], notes, data, reportOpts, problems, out);
+    return await gcovJsonOnly(values['gcov-json'], notes, data, reportOpts, problems, out);
   report ??= buildReport(notes, data, reportOpts);
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
   // each source read once, for the markers and again for Cobertura
@@ -277,21 +278,24 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
 }
 
 /** Only gcov JSON asked for: written object by object, without the report model. */
-function gcovJsonOnly(
+async function gcovJsonOnly(
   path: string,
   notes: NotesInput[],
   data: DataInput[],
   opts: ReportOptions,
   problems: string[],
   out: (s: string) => void,
-): number {
+): Promise<number> {
   const fd = openSync(path, 'w');
   let r;
   try {
-    // The inputs' bytes are let go as they are read (see streamGcovJson).
-    r = streamGcovJson(notes, data, opts, (bytes) => {
+    const write = (bytes: Uint8Array) => {
       for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
-    });
+    };
+    // The inputs' bytes are let go as they are read (see streamGcovJson).
+    r = twoThreadsPay(notes, opts)
+      ? await gcovJsonTwoThreads(notes, data, opts, write)
+      : streamGcovJson(notes, data, opts, write);
   } finally {
     closeSync(fd);
   }

@@ -4,7 +4,7 @@
  * the same as the `json` documents of buildReport, in the same order.
  */
 import { InputError, isInputError } from '../gcov/errors';
-import { newPrimePathPool } from '../gcov/prime-paths';
+import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { computeCoverageOfData } from './coverage';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
@@ -64,56 +64,80 @@ export function streamGcovJson(
     const d = pairs.get(n);
     pairs.delete(n);
     const refused = damaged.get(n);
-    const dataFile = (d?.input ?? refused)?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
-    const { gcno } = n;
-    let cov;
-    try {
-      // the counters as gcov reads them (the same as readGcda's for a sound file)
-      cov = computeCoverageOfData(
-        gcno,
-        (d?.input ?? refused)?.bytes,
-        dataFile,
-        sourceNamer(opts.pathExists, gcno.cwd),
-      );
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      problems.push(e);
-      continue;
-    }
-    problems.push(...cov.problems);
-    flow.push(...cov.flow);
-    const cwd = gcno.cwd;
-    out.text('{"format_version":');
-    out.utf8(JSON.stringify(gcno.format.jsonFormat));
-    out.text(',"gcc_version":');
-    out.string(gcovVersionString(gcno));
-    if (cwd !== undefined) {
-      out.text(',"current_working_directory":');
-      out.string(cwd);
-    }
-    out.text(',"data_file":');
-    out.string(dataFile);
-    out.text(',"files":');
-    writeGcovJsonFiles(
-      cov,
-      {
-        demangle: opts.demangle,
-        conditions: gcno.format.counters.some((k) => k.name === 'conditions'),
-        primePaths: opts.primePaths ?? false,
-        problems,
-        primePathPool,
-      },
-      out,
-    );
-    out.text('}\n');
+    const r = writeObjectGcovJson(n, d?.input ?? refused, opts, out, primePathPool);
+    problems.push(...r.problems);
+    flow.push(...r.flow);
+    if (!r.written) continue;
     objects++;
     if (d || refused) matched++;
     else withoutData.push(n.input.name);
-    const root = opts.sourceRoot ?? gcno.cwd ?? '/';
-    for (const f of cov.files)
-      if (f.lines.size > 0 || f.functions.some((fn) => fn.group && fn.lines.size > 0))
-        sources.add(normalisePath(f.file, root));
+    for (const s of r.sources) sources.add(s);
   }
   out.flush();
   return { objects, matched, withoutData, sourceFiles: sources.size, problems, flow };
+}
+
+/** What writing one object's gcov JSON line gave. */
+export interface ObjectGcovJson {
+  /** false: the object could not be computed (its problem is in `problems`), nothing written. */
+  readonly written: boolean;
+  readonly problems: InputError[];
+  readonly flow: InputError[];
+  /** Its source files with at least one line, normalised as the report model names them. */
+  readonly sources: string[];
+}
+
+/**
+ * One object's gcov JSON line: the notes solved with their data (paired, or refused and
+ * read as gcov reads it; none: every count 0).
+ */
+export function writeObjectGcovJson(
+  n: ReadNotes,
+  dataInput: DataInput | undefined,
+  opts: ReportOptions,
+  out: JsonBytes,
+  primePathPool: PrimePathPool,
+): ObjectGcovJson {
+  const problems: InputError[] = [];
+  const dataFile = dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+  const { gcno } = n;
+  let cov;
+  try {
+    // the counters as gcov reads them (the same as readGcda's for a sound file)
+    cov = computeCoverageOfData(gcno, dataInput?.bytes, dataFile, sourceNamer(opts.pathExists, gcno.cwd));
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    return { written: false, problems: [e], flow: [], sources: [] };
+  }
+  problems.push(...cov.problems);
+  const cwd = gcno.cwd;
+  out.text('{"format_version":');
+  out.utf8(JSON.stringify(gcno.format.jsonFormat));
+  out.text(',"gcc_version":');
+  out.string(gcovVersionString(gcno));
+  if (cwd !== undefined) {
+    out.text(',"current_working_directory":');
+    out.string(cwd);
+  }
+  out.text(',"data_file":');
+  out.string(dataFile);
+  out.text(',"files":');
+  writeGcovJsonFiles(
+    cov,
+    {
+      demangle: opts.demangle,
+      conditions: gcno.format.counters.some((k) => k.name === 'conditions'),
+      primePaths: opts.primePaths ?? false,
+      problems,
+      primePathPool,
+    },
+    out,
+  );
+  out.text('}\n');
+  const root = opts.sourceRoot ?? gcno.cwd ?? '/';
+  const sources: string[] = [];
+  for (const f of cov.files)
+    if (f.lines.size > 0 || f.functions.some((fn) => fn.group && fn.lines.size > 0))
+      sources.push(normalisePath(f.file, root));
+  return { written: true, problems, flow: cov.flow, sources };
 }

@@ -254,24 +254,48 @@ export function readAndPair(
       problems.push(e);
     }
   }
-  const readData: ReadData[] = [];
-  const refusedData: DataInput[] = [];
+  return pairReadNotes(readNotes, readDataFiles(data, problems, release), problems);
+}
+
+/** The .gcda files that could be read, in input order, and those refused (each a problem). */
+export interface ReadDataFiles {
+  readonly read: ReadData[];
+  readonly refused: DataInput[];
+}
+
+/** Reads each .gcda (see readAndPair for `release`). */
+export function readDataFiles(data: DataInput[], problems: InputError[], release = false): ReadDataFiles {
+  const read: ReadData[] = [];
+  const refused: DataInput[] = [];
   for (let i = 0; i < data.length; i++) {
     // the bytes stay with the pair: gcov's reading of them is the one used
     const input = data[i]!;
     if (release) data[i] = { ...input, bytes: RELEASED };
     try {
-      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
+      read.push({ input, gcda: readGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
-      refusedData.push(input);
+      refused.push(input);
     }
   }
-  const { pairs, problems: matchProblems } = matchData(readNotes, readData);
+  return { read, refused };
+}
+
+/**
+ * Pairs read notes with read data as gcov would. Only each notes file's name, stamp and
+ * checksum are looked at, so notes read elsewhere (another thread) may stand in as
+ * `{ input: { name }, gcno: { stamp, checksum } }` with notesChecksum's value as checksum.
+ */
+export function pairReadNotes<N extends ReadNotes>(
+  readNotes: N[],
+  data: ReadDataFiles,
+  problems: InputError[],
+): { readNotes: N[]; pairs: Map<N, ReadData>; damaged: Map<N, DataInput> } {
+  const { pairs, problems: matchProblems } = matchData(readNotes, data.read);
   problems.push(...matchProblems);
   // read as gcov reads them, not as never executed (see damaged-data.ts)
-  const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
+  const damaged = pairRefusedData(readNotes, pairs, unpairedData(data.read, pairs, data.refused));
   return { readNotes, pairs, damaged };
 }
 
