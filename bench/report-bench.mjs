@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Report benchmark on a large real C program: SQLite's amalgamation built with
-// gcc-12 --coverage -O0 and run on a SQL workload (bench/large-program.sh). Over the same
+// Report benchmark on a large real C program, built with gcc-12 --coverage -O0 and run on a
+// deterministic workload: SQLite's amalgamation (one object, bench/large-program.sh) or,
+// with --program tcl, Tcl 8.6 (163 objects, bench/large-program-multi.sh). Over the same
 // .gcno/.gcda it times, in one run:
 //
-//   gcov    gcov-12 --json-format --branch-probabilities on every .gcda   (best of --runs)
+//   gcov    gcov-12 --json-format --branch-probabilities on every object  (best of --runs)
 //   hvcov   node bin/hvcov.mjs report --build OBJ --gcda OBJ --gcov-json FILE (best of --runs)
 //           (or, while that command does not exist, a bundle of the engine: src/model)
 //   gcovr   gcovr --json (Debian gcovr, gcov-12)                           (once)
@@ -14,7 +15,8 @@
 // with gcov's on every line count of a sample of files. Exit status 1 on any
 // disagreement (printed in detail), 2 on errors.
 //
-//   node bench/report-bench.mjs [--runs N] [--slow-runs N] [--sample N (0: all files)] [--engine|--cli]
+//   node bench/report-bench.mjs [--program sqlite|tcl] [--runs N] [--slow-runs N]
+//                               [--sample N (0: all files)] [--engine|--cli]
 //                               [--no-build] [--out DIR] [--split] [--keep]
 //
 // --split benchmarks the amalgamation cut into one piece per original source file
@@ -36,10 +38,13 @@ const flag = (name) => args.includes(name);
 const runs = Number(opt('--runs', 3));
 const slowRuns = Number(opt('--slow-runs', 1));
 const sampleSize = Number(opt('--sample', 20));
+const program = opt('--program', 'sqlite');
 const split = flag('--split');
-const sqliteDir = resolve(
-  opt('--out', join(root, split ? 'build/bench/sqlite-split' : 'build/bench/sqlite')),
-);
+if (program !== 'sqlite' && program !== 'tcl') die(`--program ${program}: expected sqlite or tcl`);
+if (split && program !== 'sqlite') die('--split applies to --program sqlite only');
+const defaultOut = program === 'tcl' ? 'tcl' : split ? 'sqlite-split' : 'sqlite';
+// The program's folder (gcovr's --root): sources and objects are under it.
+const progDir = resolve(opt('--out', join(root, 'build/bench', defaultOut)));
 const GCOV = process.env.GCOV ?? 'gcov-12';
 const TIME = '/usr/bin/time';
 
@@ -58,12 +63,11 @@ for (const t of [GCOV, 'lcov', 'gcovr'])
   if (sh('sh', ['-c', `command -v ${t}`]).status !== 0) die(`${t} is missing`);
 
 // 1. The program, built and run (idempotent).
-const prog = sh(
-  'bash',
-  [join(root, 'bench/large-program.sh'), '--out', sqliteDir, ...(split ? ['--split'] : [])],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-if (prog.status !== 0) die('bench/large-program.sh failed');
+const script = program === 'tcl' ? 'bench/large-program-multi.sh' : 'bench/large-program.sh';
+const prog = sh('bash', [join(root, script), '--out', progDir, ...(split ? ['--split'] : [])], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+if (prog.status !== 0) die(`${script} failed`);
 const objDir = prog.stdout.trim().split('\n').at(-1);
 
 function walk(dir, out = []) {
@@ -80,10 +84,20 @@ const gcdas = all.filter((f) => f.endsWith('.gcda'));
 const gcnoBytes = gcnos.reduce((s, f) => s + statSync(f).size, 0);
 const gcdaBytes = gcdas.reduce((s, f) => s + statSync(f).size, 0);
 const inputBytes = gcnoBytes + gcdaBytes;
-const srcLines = ['sqlite3.c', 'workload.c'].reduce(
-  (s, f) => s + readFileSync(join(sqliteDir, 'src', f), 'latin1').split('\n').length - 1,
-  0,
-);
+// Lines of C (newlines, as `wc -l`): SQLite's two compiled files; for Tcl every .c compiled
+// and every Tcl header they include, as large-program-multi.sh lists them (gcc -MMD).
+const srcFiles =
+  program === 'tcl'
+    ? readFileSync(join(objDir, 'sources.txt'), 'utf8').split('\n').filter(Boolean)
+    : ['sqlite3.c', 'workload.c'].map((f) => join(progDir, 'src', f));
+const srcLines = srcFiles.reduce((s, f) => s + readFileSync(f, 'latin1').split('\n').length - 1, 0);
+// gcov is given every object by its .gcno name (it finds the .gcda beside it, or reports the
+// object as never run, as hvcov does), in one process. It names each output after the
+// object's base name in its working directory, so two objects with one base name would
+// overwrite each other's JSON.
+const bases = gcnos.map((f) => f.slice(f.lastIndexOf('/') + 1));
+const dup = bases.find((b, i) => bases.indexOf(b) !== i);
+if (dup) die(`two objects are named ${dup}: gcov's JSON outputs would collide`);
 
 // 2. hvcov: the report command when it exists, else a bundle of the engine.
 const cliBundle = join(root, 'bin/hvcov.mjs');
@@ -177,7 +191,10 @@ if (hvcovMode === 'engine') {
 const tmpRoot = existsSync('/dev/shm') ? '/dev/shm' : '/tmp';
 const work = join(tmpRoot, `hvcov-report-bench-${process.pid}`);
 const tools = {
-  gcov: (out) => ({ argv: [GCOV, '--json-format', '--branch-probabilities', ...gcdas], cwd: out }),
+  gcov: (out) => ({
+    argv: [GCOV, '--json-format', '--branch-probabilities', ...gcnos],
+    cwd: out,
+  }),
   hvcov: (out) => ({ argv: hvcovCmd(out), cwd: root }),
   gcovr: (out) => ({
     argv: [
@@ -187,7 +204,7 @@ const tools = {
       '--json',
       join(out, 'gcovr.json'),
       '-r',
-      sqliteDir,
+      progDir,
       '--object-directory',
       objDir,
       objDir,
@@ -259,7 +276,7 @@ try {
   const s = (x) => x.toFixed(2);
   console.log('');
   console.log(
-    `program:  SQLite amalgamation${split ? ' (split per source file)' : ''}, ${srcLines.toLocaleString('en')} lines of C in ${gcnos.length} objects (${GCOV.replace('gcov', 'gcc')} --coverage -O0)`,
+    `program:  ${program === 'tcl' ? 'Tcl 8.6.13' : `SQLite amalgamation${split ? ' (split per source file)' : ''}`}, ${srcLines.toLocaleString('en')} lines of C in ${srcFiles.length} files, ${gcnos.length} objects (${GCOV.replace('gcov', 'gcc')} --coverage -O0)`,
   );
   console.log(
     `input:    ${MB(inputBytes)} MB (.gcno ${MB(gcnoBytes)} MB + .gcda ${MB(gcdaBytes)} MB, ${gcnos.length} + ${gcdas.length} files)`,
