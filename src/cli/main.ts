@@ -21,11 +21,6 @@ const COMMANDS: Record<string, Command> = {
   merge: async (a, o) => (await import('./merge')).mergeCommand(a, o),
 };
 
-/** A worker thread's entry: the bundle loaded again in the worker (see gcov-json-threads.ts). */
-export async function workerMain(kind: string): Promise<void> {
-  if (kind === 'gcov-json') await (await import('./gcov-json-threads')).gcovJsonWorker();
-}
-
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => console.log(s),

@@ -11,7 +11,6 @@ import { exclusionSummary } from '../model/exclusion-summary';
 import { parseJustifications } from '../model/justification';
 import { lcovTracefile } from '../model/lcov';
 import { streamGcovJson } from '../model/gcov-json-stream';
-import { gcovJsonTwoThreads, twoThreadsPay } from './gcov-json-threads';
 import {
   buildReport,
   type DataInput,
@@ -203,7 +202,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     !values.summary &&
     limits.every(([, , limit]) => limit === undefined)
   )
-    return await gcovJsonOnly(values['gcov-json'], notes, data, reportOpts, problems, out);
+    return gcovJsonOnly(values['gcov-json'], notes, data, reportOpts, problems, out);
   report ??= buildReport(notes, data, reportOpts);
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
   // each source read once, for the markers and again for Cobertura
@@ -278,14 +277,14 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
 }
 
 /** Only gcov JSON asked for: written object by object, without the report model. */
-async function gcovJsonOnly(
+function gcovJsonOnly(
   path: string,
   notes: NotesInput[],
   data: DataInput[],
   opts: ReportOptions,
   problems: string[],
   out: (s: string) => void,
-): Promise<number> {
+): number {
   const fd = openSync(path, 'w');
   let r;
   try {
@@ -293,9 +292,7 @@ async function gcovJsonOnly(
       for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
     };
     // The inputs' bytes are let go as they are read (see streamGcovJson).
-    r = twoThreadsPay(notes, opts)
-      ? await gcovJsonTwoThreads(notes, data, opts, write)
-      : streamGcovJson(notes, data, opts, write);
+    r = streamGcovJson(notes, data, opts, write);
   } finally {
     closeSync(fd);
   }
