@@ -4,7 +4,7 @@
  * and --max-entries; and a core image, gzip-compressed or not.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import { InputError } from '../gcov/errors';
 import { DEFAULT_LIMITS, formatSize, parseSize, type ArchiveLimits } from '../model/limits';
 
@@ -51,10 +51,11 @@ export function archiveLimits(v: { 'max-unpacked'?: string; 'max-entries'?: stri
 
 function walk(dir: string, ext: string): string[] {
   const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p, ext));
-    else if (name.endsWith(ext)) out.push(p);
+  // the entry types come with the names: a stat only for links (followed, as before)
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = dir + sep + e.name;
+    if (e.isDirectory() || (e.isSymbolicLink() && statSync(p).isDirectory())) out.push(...walk(p, ext));
+    else if (e.name.endsWith(ext)) out.push(p);
   }
   return out.sort();
 }

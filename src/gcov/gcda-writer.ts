@@ -7,7 +7,7 @@ import { WordWriter } from './bytes';
 import { crc32Unsigned } from './crc32';
 import { MAGIC, TAG, counterTag, type GcovFormat } from './format';
 import type { TargetMemory } from './memory';
-import { siteKey, type CounterSet, type InfoRecord } from './walker';
+import { scanMax, siteKey, type CounterMax, type CounterSet, type InfoRecord } from './walker';
 
 export interface GcdaFile {
   /** The .gcda path recorded in the image (gcov_info.filename). */
@@ -84,7 +84,7 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
         // hot path: aligned little-endian counters read as host words (x86 and arm hosts)
         scratch.hi = runMaxHi;
         scratch.lo = runMaxLo;
-        scanMax(mem.words32, first, first + arcs.num * 2);
+        scanMax(mem.words32, first, first + arcs.num * 2, scratch);
         runMaxHi = scratch.hi;
         runMaxLo = scratch.lo;
         continue;
@@ -120,24 +120,7 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
   return { runMaxHi, runMaxLo, checksum, num, sumAll, histogram };
 }
 
-const scratch = { hi: 0, lo: 0 };
-/** Raises scratch to the largest non-negative counter in host-order words [first, end). */
-function scanMax(words: Uint32Array, first: number, end: number): void {
-  // a small function of its own, so the optimiser compiles this loop on its own
-  let mh = scratch.hi;
-  let ml = scratch.lo;
-  for (let i = first; i < end; i += 2) {
-    const hi = words[i + 1]!;
-    if (hi < mh || hi >= 0x80000000) continue;
-    const lo = words[i]!;
-    if (hi > mh) {
-      mh = hi;
-      ml = lo;
-    } else if (lo > ml) ml = lo;
-  }
-  scratch.hi = mh;
-  scratch.lo = ml;
-}
+const scratch: CounterMax = { hi: 0, lo: 0 };
 
 /** gcov_histo_index: 4 sub-buckets per power of two, values 0 and 1 alone. */
 export function histogramBucket(value: bigint): number {

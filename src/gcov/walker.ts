@@ -346,7 +346,7 @@ export function readInfo(
         if (j === 0 && scanArcs) {
           const first = mem.wordIndex(values);
           if (first < 0) scanArcs = false;
-          else scanMax(mem.words32, first, first + num * 2);
+          else scanMax(mem.words32, first, first + num * 2, maxScratch);
         }
         if (!format!.kvpLists || format!.counters[kind]!.merge !== 'topn') continue;
         if (num % 3 !== 0)
@@ -383,15 +383,22 @@ export function readInfo(
   });
 }
 
-const maxScratch = { hi: 0, lo: 0 };
+const maxScratch: CounterMax = { hi: 0, lo: 0 };
+
+/** The largest non-negative 64-bit counter met so far, as its two 32-bit halves. */
+export interface CounterMax {
+  hi: number;
+  lo: number;
+}
+
 /**
- * Raises maxScratch to the largest non-negative counter in host-order words [first, end)
+ * Raises `m` to the largest non-negative counter in host-order words [first, end)
  * (counter i: low word at first + 2i, high word after it).
  */
-export function scanMax(words: Uint32Array, first: number, end: number): void {
+export function scanMax(words: Uint32Array, first: number, end: number, m: CounterMax): void {
   // a small function of its own, so the optimiser compiles this loop on its own
-  let mh = maxScratch.hi;
-  let ml = maxScratch.lo;
+  let mh = m.hi;
+  let ml = m.lo;
   for (let i = first; i < end; i += 2) {
     const hi = words[i + 1]!;
     if (hi < mh || hi >= 0x80000000) continue;
@@ -401,8 +408,8 @@ export function scanMax(words: Uint32Array, first: number, end: number): void {
       ml = lo;
     } else if (lo > ml) ml = lo;
   }
-  maxScratch.hi = mh;
-  maxScratch.lo = ml;
+  m.hi = mh;
+  m.lo = ml;
 }
 
 /**
