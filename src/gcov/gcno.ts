@@ -345,8 +345,10 @@ class NotesReader {
       const at = start.slice(0, n);
       for (let r = 0; r < records.length; r += 3) {
         const b = records[r]!;
-        sorted.set(table.subarray(records[r + 1]!, records[r + 2]!), at[b]!);
-        at[b]! += records[r + 2]! - records[r + 1]!;
+        // records are a few words: copied here, no view per record
+        let to = at[b]!;
+        for (let k = records[r + 1]!, end = records[r + 2]!; k < end; k++) sorted[to++] = table[k]!;
+        at[b] = to;
       }
       (fn as { lineStart: Uint32Array }).lineStart = start;
       (fn as { lineTable: Uint32Array }).lineTable = this.continued

@@ -142,10 +142,15 @@ interface CircuitState {
   stamp: number;
   /** Per arc index: count not yet taken by a circuit (set for the line's arcs only). */
   remaining: Float64Array;
-  path: number[];
-  /** Blocked blocks, in the order blocked, and for each the blocks to unblock with it. */
-  blocked: number[];
-  blockLists: number[][];
+  /** The arcs of the path being searched, pathLength of them. */
+  path: Int32Array;
+  pathLength: number;
+  /** blocked[b] === blockStamp: block b is blocked (one stamp per start block). */
+  blocked: Uint32Array;
+  blockStamp: number;
+  /** Per blocked block, the blocks to unblock with it: waitCount[b] of waiting[b]. */
+  waiting: number[][];
+  waitCount: Int32Array;
   total: number;
   budget: { steps: number; file: string };
 }
@@ -162,15 +167,26 @@ function circuitScratch(f: SolvedFunction, budget: { steps: number; file: string
       onLine: new Uint32Array(Math.max(n, 256)),
       stamp: 0,
       remaining: new Float64Array(Math.max(m, 256)),
-      path: [],
-      blocked: [],
-      blockLists: [],
+      path: new Int32Array(256),
+      pathLength: 0,
+      blocked: new Uint32Array(256),
+      blockStamp: 0,
+      waiting: [],
+      waitCount: new Int32Array(256),
       total: 0,
       budget,
     };
   }
   if (st.onLine.length < n) st.onLine = new Uint32Array(Math.max(n, 2 * st.onLine.length));
   if (st.remaining.length < m) st.remaining = new Float64Array(Math.max(m, 2 * st.remaining.length));
+  if (st.blocked.length < n) {
+    // the path holds each block at most once: n arcs at most
+    const size = Math.max(n, 2 * st.blocked.length);
+    st.path = new Int32Array(size);
+    st.blocked = new Uint32Array(size);
+    st.blockStamp = 0;
+    st.waitCount = new Int32Array(size);
+  }
   if (st.stamp === 0xffffffff) {
     st.onLine.fill(0);
     st.stamp = 0;
@@ -188,46 +204,56 @@ function usable(st: CircuitState, k: number): boolean {
 }
 
 function unblock(st: CircuitState, u: number): void {
-  const i = st.blocked.indexOf(u);
-  if (i < 0) return;
-  st.blocked.splice(i, 1);
-  const list = st.blockLists.splice(i, 1)[0]!;
-  for (const w of list) unblock(st, w);
+  if (st.blocked[u] !== st.blockStamp) return;
+  st.blocked[u] = 0;
+  const list = st.waiting[u]!;
+  const n = st.waitCount[u]!;
+  st.waitCount[u] = 0;
+  for (let i = 0; i < n; i++) unblock(st, list[i]!);
 }
 
 function circuit(st: CircuitState, v: number): boolean {
   if (--st.budget.steps < 0)
     throw new InputError(st.budget.file, undefined, 'limit', 'too many loops on one line to count');
   const { arcs, succ, succStart } = st.f;
-  const { path, remaining } = st;
+  const { path, remaining, blocked } = st;
   let found = false;
-  st.blocked.push(v);
-  st.blockLists.push([]);
+  blocked[v] = st.blockStamp;
+  st.waitCount[v] = 0;
   for (let p = succStart[v]!, end = succStart[v + 1]!; p < end; p++) {
     const k = succ[p]!;
     if (!usable(st, k)) continue;
     const dst = arcs[3 * k + 1]!;
-    path.push(k);
+    const length = st.pathLength;
+    path[length] = k;
+    st.pathLength = length + 1;
     if (dst === st.start) {
       let min = remaining[path[0]!]!;
-      for (let i = 1; i < path.length; i++) if (remaining[path[i]!]! < min) min = remaining[path[i]!]!;
-      for (let i = 0; i < path.length; i++) remaining[path[i]!]! -= min;
+      for (let i = 1; i <= length; i++) if (remaining[path[i]!]! < min) min = remaining[path[i]!]!;
+      for (let i = 0; i <= length; i++) remaining[path[i]!]! -= min;
       st.total += min;
       found = true;
-    } else if (!st.blocked.includes(dst)) {
+    } else if (blocked[dst] !== st.blockStamp) {
       if (circuit(st, dst)) found = true;
     }
-    path.pop();
+    st.pathLength = length;
   }
   if (found) unblock(st, v);
   else
     for (let p = succStart[v]!, end = succStart[v + 1]!; p < end; p++) {
       const k = succ[p]!;
       if (!usable(st, k)) continue;
-      const i = st.blocked.indexOf(arcs[3 * k + 1]!);
-      if (i < 0) continue;
-      const list = st.blockLists[i]!;
-      if (!list.includes(v)) list.push(v);
+      const w = arcs[3 * k + 1]!;
+      if (blocked[w] !== st.blockStamp) continue;
+      // v waits on w, once
+      const list = (st.waiting[w] ??= []);
+      const n = st.waitCount[w]!;
+      let i = 0;
+      while (i < n && list[i] !== v) i++;
+      if (i === n) {
+        list[n] = v;
+        st.waitCount[w] = n + 1;
+      }
     }
   return found;
 }
@@ -246,12 +272,16 @@ function cycleCount(
       st.remaining[succ[p]!] = arcCounts[succ[p]!]!;
   }
   st.total = 0;
-  for (const start of lineBlocks) {
-    st.start = start;
-    st.path.length = 0;
-    st.blocked.length = 0;
-    st.blockLists.length = 0;
-    circuit(st, start);
+  for (let i = 0; i < lineBlocks.length; i++) {
+    st.start = lineBlocks[i]!;
+    st.pathLength = 0;
+    // a new stamp unblocks every block
+    if (st.blockStamp === 0xffffffff) {
+      st.blocked.fill(0);
+      st.blockStamp = 0;
+    }
+    st.blockStamp++;
+    circuit(st, st.start);
   }
   return st.total;
 }
