@@ -285,9 +285,10 @@ function continueLocations(fn: GcnoFunction, start: Uint32Array, table: Uint32Ar
 
 /**
  * gcov's test for a record inside a FUNCTION's (GCOV_TAG_IS_SUBTAG): the tag's lowest set bit
- * is bit 16 and its top byte is the FUNCTION tag's.
+ * is bit 16 and it has no bit above the FUNCTION tag's lowest set bit (bit 24 itself may
+ * be 0: gcov compares only the bits above it).
  */
-const isFunctionSubtag = (tag: number): boolean => tag >>> 24 === 1 && (tag & 0x1ffff) === 0x10000;
+const isFunctionSubtag = (tag: number): boolean => tag >>> 25 === 0 && (tag & 0x1ffff) === 0x10000;
 
 /**
  * The records of a .gcno after its header, one method per record kind: small methods are
@@ -372,7 +373,8 @@ class NotesReader {
     const linenoChecksum = cur.u32();
     const cfgChecksum = cur.u32();
     const name = cur.string('function name') ?? '';
-    const artificial = format.fnArtificialAndRange ? cur.u32() !== 0 : false;
+    // gcov keeps the flag in a one-bit field: only the word's lowest bit counts
+    const artificial = format.fnArtificialAndRange ? (cur.u32() & 1) !== 0 : false;
     // gcov names a missing source so
     const source = cur.string('source name') ?? '<unknown>';
     const startLine = cur.u32();
@@ -540,11 +542,11 @@ class NotesReader {
   }
 
   /**
-   * LINES that run out of the file: GCC 12+ gcov stops reading the notes there (corrupted);
+   * LINES that run out of the file: GCC 13+ gcov stops reading the notes there (corrupted);
    * earlier ones read the rest of the file as zeros and go on after the record.
    */
   private cutLines(fn: GcnoFunction, at: number): void {
-    if (this.format.lengthInBytes)
+    if (this.format.overreadIsError)
       this.damage = new InputError(
         this.file,
         at,
