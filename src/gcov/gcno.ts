@@ -187,6 +187,16 @@ export function openGcovFile(
   return { cur, version, format, little };
 }
 
+/**
+ * Where the record after one whose body starts at `base` with `length` units starts, with
+ * gcov's 32-bit position arithmetic: bytes from GCC 12, words before.
+ */
+export function nextRecord(base: number, length: number, inBytes: boolean): number {
+  if (inBytes) return (base + length) % 2 ** 32;
+  const words = (base / 4 + length) % 2 ** 32;
+  return (words * 4) % 2 ** 32;
+}
+
 /** Byte length of a record from its length word. */
 export const recordBytes = (format: GcovFormat, length: number): number =>
   format.lengthInBytes ? length : length * 4;
@@ -223,11 +233,16 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     if (tag === 0) break;
     const length = cur.u32('length');
     const size = recordBytes(format, length);
-    if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
+    if (cur.pos + size > cur.r.length) {
+      // as gcov: a record it does not read is skipped by seeking to its end; past the end
+      // of the file the next tag reads 0 and the records end there
+      if (!r.reads(tag) && nextRecord(cur.pos, length, format.lengthInBytes) >= cur.r.length) break;
+      cur.need(size, `record ${hex(tag)}`);
+    }
     const end = cur.pos + size;
     if (tag === TAG.FUNCTION) r.readFunction();
     else if (r.fn && tag === TAG.BLOCKS) r.readBlocks(r.fn, at);
-    else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end);
+    else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end, length);
     else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
     else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
     else if (r.fn && tag === TAG.PATHS) r.readPaths(r.fn, end);
@@ -325,6 +340,15 @@ class NotesReader {
     this.fileLength = cur.r.length;
   }
 
+  /** Whether a record of this tag is read here (the others are skipped by their length). */
+  reads(tag: number): boolean {
+    if (tag === TAG.FUNCTION) return true;
+    return (
+      this.fn !== undefined &&
+      (tag === TAG.BLOCKS || tag === TAG.ARCS || tag === TAG.LINES || tag === TAG.CONDS || tag === TAG.PATHS)
+    );
+  }
+
   private put(v: number): void {
     if (this.words === this.table.length) {
       const grown = new Uint32Array(2 * this.table.length);
@@ -418,9 +442,10 @@ class NotesReader {
     (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
   }
 
-  readArcs(fn: GcnoFunction, at: number, end: number): void {
+  readArcs(fn: GcnoFunction, at: number, end: number, length: number): void {
     const { cur, words32 } = this;
     const src = cur.u32('arc source');
+    // gcov writes to the block before checking it (out of its memory): refused
     if (src >= fn.blockCount)
       throw new InputError(this.file, at, 'bad-record', `arc source block ${src} out of range`);
     if (this.arcsOf[src] === this.stamp) {
@@ -432,11 +457,19 @@ class NotesReader {
       );
       return;
     }
-    if (cur.pos + 8 <= end) this.arcsOf[src] = this.stamp;
-    while (cur.pos + 8 <= end) {
+    // gcov's number of arcs comes from the length in unsigned arithmetic: a record too
+    // short for its source word has 2^31 - 1, read on past its end until a bad arc
+    const units = this.format.lengthInBytes ? Math.floor(length / 4) : length;
+    const count = units === 0 ? 0x7fffffff : (units - 1) >>> 1;
+    const limit = units === 0 ? this.fileLength : end;
+    for (let i = 0; i < count; i++) {
       let dst: number;
       let flags: number;
-      // In bounds: end was checked against the file's length.
+      if (cur.pos + 8 > limit) {
+        // the file ends first: gcov reads zeros, 2^31 arcs to block 0 (it runs out of memory)
+        if (units === 0) cur.need(8, 'arc');
+        break;
+      }
       if (words32 && (cur.pos & 3) === 0) {
         dst = words32[cur.pos >>> 2]!;
         flags = words32[(cur.pos >>> 2) + 1]!;
@@ -445,8 +478,17 @@ class NotesReader {
         dst = cur.u32();
         flags = cur.u32();
       }
-      if (dst >= fn.blockCount)
-        throw new InputError(this.file, at, 'bad-record', `arc destination block ${dst} out of range`);
+      if (dst >= fn.blockCount) {
+        // as gcov: the arcs before it stay, and it reads no further (corrupted)
+        this.damage = new InputError(
+          this.file,
+          at,
+          'bad-record',
+          `arc destination block ${dst} of ${fn.name} out of range: gcov reads no further (corrupted)`,
+        );
+        return;
+      }
+      this.arcsOf[src] = this.stamp;
       if (this.arcWords + 3 > this.arcBuf.length) {
         const grown = new Uint32Array(2 * this.arcBuf.length);
         grown.set(this.arcBuf);
@@ -491,8 +533,16 @@ class NotesReader {
   readLines(fn: GcnoFunction, at: number, end: number): void {
     const { cur, words32 } = this;
     const block = cur.u32('block');
-    if (block >= fn.blockCount)
-      throw new InputError(this.file, at, 'bad-record', `lines of block ${block} out of range`);
+    if (block >= fn.blockCount) {
+      // as gcov: it reads no further (corrupted)
+      this.damage = new InputError(
+        this.file,
+        at,
+        'bad-record',
+        `lines of block ${block} of ${fn.name} out of range: gcov reads no further (corrupted)`,
+      );
+      return;
+    }
     const from = this.words;
     // Where the current location's line count is, -1 before the first one.
     let countAt = -1;
