@@ -551,7 +551,7 @@ class NotesReader {
     for (;;) {
       let line: number;
       if (cur.pos + 4 > this.fileLength) {
-        this.cutLines(fn, at);
+        this.cutLines(fn, at, false);
         break;
       }
       if (words32 && (cur.pos & 3) === 0) {
@@ -564,15 +564,15 @@ class NotesReader {
         this.table[countAt]!++;
         continue;
       }
+      const lengthEnd = cur.pos + 4;
       const name = this.lineFile();
       if (name === undefined) {
-        if (cur.pos > this.fileLength) this.cutLines(fn, at);
+        if (cur.pos > this.fileLength) this.cutLines(fn, at, lengthEnd === end);
         break;
       }
       countAt = this.openLocation(fn, name);
     }
     this.records.push(block, from, this.words);
-    void end;
   }
 
   /** A file name of a LINES record; undefined for none (or one past the end of the file). */
@@ -593,15 +593,24 @@ class NotesReader {
 
   /**
    * LINES that run out of the file: GCC 13+ gcov stops reading the notes there (corrupted);
-   * earlier ones read the rest of the file as zeros and go on after the record.
+   * earlier ones read the rest of the file as zeros and go on after the record. Before
+   * GCC 12, a file name longer than the rest of the file whose length word is the record's
+   * last leaves gcov's buffer empty at the record's end, so it reads no further (silently).
    */
-  private cutLines(fn: GcnoFunction, at: number): void {
+  private cutLines(fn: GcnoFunction, at: number, lengthEndsRecord: boolean): void {
     if (this.format.overreadIsError)
       this.damage = new InputError(
         this.file,
         at,
         'truncated',
         `lines of ${fn.name} run past the end of the file: gcov reads no further (corrupted)`,
+      );
+    else if (!this.format.lengthInBytes && lengthEndsRecord)
+      this.damage = new InputError(
+        this.file,
+        at,
+        'truncated',
+        `a file name in the lines of ${fn.name} runs past the end of the file: gcov reads no further`,
       );
   }
 
