@@ -233,16 +233,20 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     if (tag === 0) break;
     const length = cur.u32('length');
     const size = recordBytes(format, length);
+    // as gcov: past the end of the file the next tag reads 0 and the records end; a record
+    // it does not read is skipped by seeking to its end, and BLOCKS, ARCS (zeros past the
+    // end) and LINES are read as far as they go
+    let last = false;
     if (cur.pos + size > cur.r.length) {
-      // as gcov: a record it does not read is skipped by seeking to its end; past the end
-      // of the file the next tag reads 0 and the records end there
-      if (!r.reads(tag) && nextRecord(cur.pos, length, format.lengthInBytes) >= cur.r.length) break;
-      cur.need(size, `record ${hex(tag)}`);
+      const endsRecords = nextRecord(cur.pos, length, format.lengthInBytes) >= cur.r.length;
+      if (endsRecords && !r.reads(tag)) break;
+      if (endsRecords && (tag === TAG.BLOCKS || tag === TAG.ARCS || tag === TAG.LINES)) last = true;
+      else cur.need(size, `record ${hex(tag)}`);
     }
-    const end = cur.pos + size;
+    const end = last ? cur.r.length : cur.pos + size;
     if (tag === TAG.FUNCTION) r.readFunction();
     else if (r.fn && tag === TAG.BLOCKS) r.readBlocks(r.fn, at);
-    else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end, length);
+    else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end, length, last);
     else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
     else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
     else if (r.fn && tag === TAG.PATHS) r.readPaths(r.fn, end);
@@ -253,6 +257,7 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       r.closeLines();
       r.fn = undefined;
     }
+    if (last) break;
     cur.pos = end;
   }
   r.closeArcs();
@@ -338,6 +343,14 @@ class NotesReader {
   ) {
     this.file = cur.file;
     this.fileLength = cur.r.length;
+  }
+
+  /** The next word; past the end of the file 0, as gcov reads it (a partial word too). */
+  private wordOrZero(): number {
+    const { cur } = this;
+    if (cur.pos + 4 <= this.fileLength) return cur.u32();
+    cur.pos = Math.max(cur.pos, this.fileLength);
+    return 0;
   }
 
   /** Whether a record of this tag is read here (the others are skipped by their length). */
@@ -430,7 +443,7 @@ class NotesReader {
   readBlocks(fn: GcnoFunction, at: number): void {
     // as gcov ("already seen blocks"): a second BLOCKS record is skipped
     if (fn.blockCount > 0) return;
-    const n = this.cur.u32('block count');
+    const n = this.wordOrZero();
     if (n > MAX_BLOCKS) throw new InputError(this.file, at, 'absurd-count', `${n} blocks in one function`);
     (fn as { blockCount: number }).blockCount = n;
     if (this.arcsOf.length < n) this.arcsOf = new Uint32Array(Math.max(n, 2 * this.arcsOf.length));
@@ -442,9 +455,9 @@ class NotesReader {
     (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
   }
 
-  readArcs(fn: GcnoFunction, at: number, end: number, length: number): void {
+  readArcs(fn: GcnoFunction, at: number, end: number, length: number, pastEnd: boolean): void {
     const { cur, words32 } = this;
-    const src = cur.u32('arc source');
+    const src = this.wordOrZero();
     // gcov writes to the block before checking it (out of its memory): refused
     if (src >= fn.blockCount)
       throw new InputError(this.file, at, 'bad-record', `arc source block ${src} out of range`);
@@ -461,16 +474,20 @@ class NotesReader {
     // short for its source word has 2^31 - 1, read on past its end until a bad arc
     const units = this.format.lengthInBytes ? Math.floor(length / 4) : length;
     const count = units === 0 ? 0x7fffffff : (units - 1) >>> 1;
-    const limit = units === 0 ? this.fileLength : end;
+    const limit = units === 0 || pastEnd ? this.fileLength : end;
+    // a record past the end of the file: gcov reads its arcs on as zeros (arcs to block 0)
+    if (pastEnd && count > MAX_BLOCKS)
+      throw new InputError(this.file, at, 'absurd-count', `${count} arcs past the end of the file`);
     for (let i = 0; i < count; i++) {
       let dst: number;
       let flags: number;
       if (cur.pos + 8 > limit) {
         // the file ends first: gcov reads zeros, 2^31 arcs to block 0 (it runs out of memory)
         if (units === 0) cur.need(8, 'arc');
-        break;
-      }
-      if (words32 && (cur.pos & 3) === 0) {
+        if (!pastEnd) break;
+        dst = this.wordOrZero();
+        flags = this.wordOrZero();
+      } else if (words32 && (cur.pos & 3) === 0) {
         dst = words32[cur.pos >>> 2]!;
         flags = words32[(cur.pos >>> 2) + 1]!;
         cur.pos += 8;
@@ -532,7 +549,7 @@ class NotesReader {
 
   readLines(fn: GcnoFunction, at: number, end: number): void {
     const { cur, words32 } = this;
-    const block = cur.u32('block');
+    const block = this.wordOrZero();
     if (block >= fn.blockCount) {
       // as gcov: it reads no further (corrupted)
       this.damage = new InputError(
