@@ -239,6 +239,12 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     let last = false;
     if (cur.pos + size > cur.r.length) {
       const endsRecords = nextRecord(cur.pos, length, format.lengthInBytes) >= cur.r.length;
+      r.damage ??= new InputError(
+        file,
+        at,
+        'truncated',
+        `record ${hex(tag)} runs past the end of the file: gcov reads no further`,
+      );
       if (endsRecords && !r.reads(tag)) break;
       if (endsRecords && (tag === TAG.BLOCKS || tag === TAG.ARCS || tag === TAG.LINES)) last = true;
       else cur.need(size, `record ${hex(tag)}`);
