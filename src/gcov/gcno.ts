@@ -69,6 +69,12 @@ export interface Gcno {
   readonly hasUnexecutedBlocks: boolean;
   readonly functions: GcnoFunction[];
   /**
+   * Source names (function sources and LINES file names) in the order the records name
+   * them first: gcov lists its files in that order (LINES records out of block order, in
+   * damaged notes, make it differ from the functions' block order).
+   */
+  readonly sources?: readonly string[];
+  /**
    * Where gcov stops reading the notes as corrupted (a second ARCS record for one block,
    * LINES running out of the file): the records after it are not read, as by gcov.
    */
@@ -155,7 +161,12 @@ export class GcovCursor {
     if (end < 0) {
       if (this.format?.byteStrings)
         throw new InputError(this.file, at, 'bad-string', `${what} is not NUL-terminated`);
-      end = raw.length;
+      // before GCC 12 gcov's string is its buffer, which holds the file's next bytes: the
+      // name runs on up to a NUL there (to the end of the file if none)
+      const nul = buf.indexOf(0, start + bytes);
+      const text = decodeName(buf.subarray(start, nul < 0 ? buf.length : nul));
+      this.lastStart = -1;
+      return text;
     }
     const text = decodeName(raw.subarray(0, end));
     this.lastStart = start;
@@ -269,7 +280,19 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   r.closeArcs();
   r.closeLines();
   const functions = r.functions;
-  const gcno = { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+  const sources = [...r.sources];
+  const gcno = {
+    file,
+    version,
+    format,
+    little,
+    stamp,
+    checksum,
+    cwd,
+    hasUnexecutedBlocks,
+    functions,
+    sources,
+  };
   return r.damage ? { ...gcno, damage: r.damage } : gcno;
 }
 
@@ -322,6 +345,8 @@ const isFunctionSubtag = (tag: number): boolean => tag >>> 25 === 0 && (tag & 0x
  */
 class NotesReader {
   readonly functions: GcnoFunction[] = [];
+  /** Source names in the order they are first met (see Gcno.sources). */
+  readonly sources = new Set<string>();
   fn: GcnoFunction | undefined;
   // The current function's LINES records: their locations as they come, and per record
   // (block, start, end) in that list; put in block order when the next function starts.
@@ -420,6 +445,7 @@ class NotesReader {
     const artificial = format.fnArtificialAndRange ? (cur.u32() & 1) !== 0 : false;
     // gcov names a missing source so
     const source = cur.string('source name') ?? '<unknown>';
+    this.sources.add(source);
     const startLine = cur.u32();
     const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
     const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
@@ -593,6 +619,7 @@ class NotesReader {
         if (cur.pos > this.fileLength) this.cutLines(fn, at, lengthEnd === end);
         break;
       }
+      this.sources.add(name);
       countAt = this.openLocation(fn, name);
     }
     this.records.push(block, from, this.words);

@@ -561,6 +561,7 @@ function coverageOf(
     return f;
   };
   // Files in the order gcov meets them while reading the notes.
+  for (const name of gcno.sources ?? []) fileOf(name);
   for (const fn of gcno.functions) {
     let last = fn.source;
     fileOf(last);
