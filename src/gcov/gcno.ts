@@ -157,7 +157,7 @@ export class GcovCursor {
       if (i === bytes) return this.lastText;
     }
     const raw = buf.subarray(start, start + bytes);
-    let end = raw.indexOf(0);
+    const end = raw.indexOf(0);
     if (end < 0) {
       if (this.format?.byteStrings)
         throw new InputError(this.file, at, 'bad-string', `${what} is not NUL-terminated`);

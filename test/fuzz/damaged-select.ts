@@ -139,7 +139,7 @@ function add(files: string[]): void {
     console.log(`added ${file} (${path}): ${group}`);
   }
   manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
 /** A pair's outcome class (see the file's comment) and its group. */
@@ -239,7 +239,7 @@ function main(): void {
     manifest.push({ file, ...c });
   }
   manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
 if (process.argv[1]?.endsWith('damaged-select.mjs')) main();
