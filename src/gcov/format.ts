@@ -57,6 +57,11 @@ export interface GcovFormat {
    * profile, as on a first run (GCC 9 and 10).
    */
   readonly mergedSummary: 'add' | 'recompute';
+  /**
+   * gcov reads the files through stdio and a read past the end is an error (13+): the notes
+   * are "corrupted" there. Before, its own buffer reads zeros past the end, with no error.
+   */
+  readonly overreadIsError: boolean;
 }
 
 const k = (name: string, merge: MergeKind): CounterKind => ({ name, merge });
@@ -99,6 +104,7 @@ const base = {
   jsonNumbers: 'integer',
   mergedSummary: 'recompute',
   namesEndAtEndLine: false,
+  overreadIsError: false,
 } as const;
 
 /** Ordered by first release; the last entry whose first release is <= the version applies. */
@@ -162,8 +168,9 @@ const ERAS_ALL: readonly GcovFormat[] = [
 const V12 = ERAS_ALL[ERAS_ALL.length - 1]!;
 const FORMATS: readonly GcovFormat[] = [
   ...ERAS_ALL,
-  { ...V12, firstMajor: 14, firstMinor: 0, counters: KINDS_14, jsonFormat: '2' },
-  { ...V12, firstMajor: 15, firstMinor: 0, counters: KINDS_15, jsonFormat: '2' },
+  { ...V12, firstMajor: 13, firstMinor: 0, overreadIsError: true },
+  { ...V12, firstMajor: 14, firstMinor: 0, counters: KINDS_14, jsonFormat: '2', overreadIsError: true },
+  { ...V12, firstMajor: 15, firstMinor: 0, counters: KINDS_15, jsonFormat: '2', overreadIsError: true },
 ];
 
 /** The newest release whose format we know; a later version word is refused, not guessed. */

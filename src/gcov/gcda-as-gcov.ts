@@ -26,7 +26,7 @@
 import { WordReader } from './bytes';
 import { InputError, hex } from './errors';
 import { MAGIC, TAG, counterTag } from './format';
-import type { Gcno, GcnoFunction } from './gcno';
+import { nextRecord, type Gcno, type GcnoFunction } from './gcno';
 import { measuredArcCount } from './solve';
 
 export interface GcovArcCounters {
@@ -175,16 +175,6 @@ export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: strin
     pos = next;
   }
   return { counters, problems };
-}
-
-/**
- * Where the record after one at `base` (its body) of `length` units starts, with gcov's
- * 32-bit position arithmetic: bytes from GCC 12, words before.
- */
-function nextRecord(base: number, length: number, inBytes: boolean): number {
-  if (inBytes) return (base + length) % 2 ** 32;
-  const words = (base / 4 + length) % 2 ** 32;
-  return (words * 4) % 2 ** 32;
 }
 
 const mismatch = (file: string, at: number, fn: GcnoFunction): InputError =>

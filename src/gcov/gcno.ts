@@ -69,6 +69,12 @@ export interface Gcno {
   readonly hasUnexecutedBlocks: boolean;
   readonly functions: GcnoFunction[];
   /**
+   * Source names (function sources and LINES file names) in the order the records name
+   * them first: gcov lists its files in that order (LINES records out of block order, in
+   * damaged notes, make it differ from the functions' block order).
+   */
+  readonly sources?: readonly string[];
+  /**
    * Where gcov stops reading the notes as corrupted (a second ARCS record for one block,
    * LINES running out of the file): the records after it are not read, as by gcov.
    */
@@ -151,11 +157,16 @@ export class GcovCursor {
       if (i === bytes) return this.lastText;
     }
     const raw = buf.subarray(start, start + bytes);
-    let end = raw.indexOf(0);
+    const end = raw.indexOf(0);
     if (end < 0) {
       if (this.format?.byteStrings)
         throw new InputError(this.file, at, 'bad-string', `${what} is not NUL-terminated`);
-      end = raw.length;
+      // before GCC 12 gcov's string is its buffer, which holds the file's next bytes: the
+      // name runs on up to a NUL there (to the end of the file if none)
+      const nul = buf.indexOf(0, start + bytes);
+      const text = decodeName(buf.subarray(start, nul < 0 ? buf.length : nul));
+      this.lastStart = -1;
+      return text;
     }
     const text = decodeName(raw.subarray(0, end));
     this.lastStart = start;
@@ -185,6 +196,16 @@ export function openGcovFile(
   const cur = new GcovCursor(r, file, format);
   cur.pos = 8;
   return { cur, version, format, little };
+}
+
+/**
+ * Where the record after one whose body starts at `base` with `length` units starts, with
+ * gcov's 32-bit position arithmetic: bytes from GCC 12, words before.
+ */
+export function nextRecord(base: number, length: number, inBytes: boolean): number {
+  if (inBytes) return (base + length) % 2 ** 32;
+  const words = (base / 4 + length) % 2 ** 32;
+  return (words * 4) % 2 ** 32;
 }
 
 /** Byte length of a record from its length word. */
@@ -223,11 +244,26 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
     if (tag === 0) break;
     const length = cur.u32('length');
     const size = recordBytes(format, length);
-    if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
-    const end = cur.pos + size;
+    // as gcov: past the end of the file the next tag reads 0 and the records end; a record
+    // it does not read is skipped by seeking to its end, and BLOCKS, ARCS (zeros past the
+    // end) and LINES are read as far as they go
+    let last = false;
+    if (cur.pos + size > cur.r.length) {
+      const endsRecords = nextRecord(cur.pos, length, format.lengthInBytes) >= cur.r.length;
+      r.damage ??= new InputError(
+        file,
+        at,
+        'truncated',
+        `record ${hex(tag)} runs past the end of the file: gcov reads no further`,
+      );
+      if (endsRecords && !r.reads(tag)) break;
+      if (endsRecords && (tag === TAG.BLOCKS || tag === TAG.ARCS || tag === TAG.LINES)) last = true;
+      else cur.need(size, `record ${hex(tag)}`);
+    }
+    const end = last ? cur.r.length : cur.pos + size;
     if (tag === TAG.FUNCTION) r.readFunction();
     else if (r.fn && tag === TAG.BLOCKS) r.readBlocks(r.fn, at);
-    else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end);
+    else if (r.fn && tag === TAG.ARCS) r.readArcs(r.fn, at, end, length, last);
     else if (r.fn && tag === TAG.LINES) r.readLines(r.fn, at, end);
     else if (r.fn && tag === TAG.CONDS) r.readConds(r.fn, at, end);
     else if (r.fn && tag === TAG.PATHS) r.readPaths(r.fn, end);
@@ -238,12 +274,25 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
       r.closeLines();
       r.fn = undefined;
     }
+    if (last) break;
     cur.pos = end;
   }
   r.closeArcs();
   r.closeLines();
   const functions = r.functions;
-  const gcno = { file, version, format, little, stamp, checksum, cwd, hasUnexecutedBlocks, functions };
+  const sources = [...r.sources];
+  const gcno = {
+    file,
+    version,
+    format,
+    little,
+    stamp,
+    checksum,
+    cwd,
+    hasUnexecutedBlocks,
+    functions,
+    sources,
+  };
   return r.damage ? { ...gcno, damage: r.damage } : gcno;
 }
 
@@ -285,9 +334,10 @@ function continueLocations(fn: GcnoFunction, start: Uint32Array, table: Uint32Ar
 
 /**
  * gcov's test for a record inside a FUNCTION's (GCOV_TAG_IS_SUBTAG): the tag's lowest set bit
- * is bit 16 and its top byte is the FUNCTION tag's.
+ * is bit 16 and it has no bit above the FUNCTION tag's lowest set bit (bit 24 itself may
+ * be 0: gcov compares only the bits above it).
  */
-const isFunctionSubtag = (tag: number): boolean => tag >>> 24 === 1 && (tag & 0x1ffff) === 0x10000;
+const isFunctionSubtag = (tag: number): boolean => tag >>> 25 === 0 && (tag & 0x1ffff) === 0x10000;
 
 /**
  * The records of a .gcno after its header, one method per record kind: small methods are
@@ -295,6 +345,8 @@ const isFunctionSubtag = (tag: number): boolean => tag >>> 24 === 1 && (tag & 0x
  */
 class NotesReader {
   readonly functions: GcnoFunction[] = [];
+  /** Source names in the order they are first met (see Gcno.sources). */
+  readonly sources = new Set<string>();
   fn: GcnoFunction | undefined;
   // The current function's LINES records: their locations as they come, and per record
   // (block, start, end) in that list; put in block order when the next function starts.
@@ -322,6 +374,23 @@ class NotesReader {
   ) {
     this.file = cur.file;
     this.fileLength = cur.r.length;
+  }
+
+  /** The next word; past the end of the file 0, as gcov reads it (a partial word too). */
+  private wordOrZero(): number {
+    const { cur } = this;
+    if (cur.pos + 4 <= this.fileLength) return cur.u32();
+    cur.pos = Math.max(cur.pos, this.fileLength);
+    return 0;
+  }
+
+  /** Whether a record of this tag is read here (the others are skipped by their length). */
+  reads(tag: number): boolean {
+    if (tag === TAG.FUNCTION) return true;
+    return (
+      this.fn !== undefined &&
+      (tag === TAG.BLOCKS || tag === TAG.ARCS || tag === TAG.LINES || tag === TAG.CONDS || tag === TAG.PATHS)
+    );
   }
 
   private put(v: number): void {
@@ -374,9 +443,11 @@ class NotesReader {
     const linenoChecksum = cur.u32();
     const cfgChecksum = cur.u32();
     const name = cur.string('function name') ?? '';
-    const artificial = format.fnArtificialAndRange ? cur.u32() !== 0 : false;
+    // gcov keeps the flag in a one-bit field: only the word's lowest bit counts
+    const artificial = format.fnArtificialAndRange ? (cur.u32() & 1) !== 0 : false;
     // gcov names a missing source so
     const source = cur.string('source name') ?? '<unknown>';
+    this.sources.add(source);
     const startLine = cur.u32();
     const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
     const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
@@ -406,7 +477,7 @@ class NotesReader {
   readBlocks(fn: GcnoFunction, at: number): void {
     // as gcov ("already seen blocks"): a second BLOCKS record is skipped
     if (fn.blockCount > 0) return;
-    const n = this.cur.u32('block count');
+    const n = this.wordOrZero();
     if (n > MAX_BLOCKS) throw new InputError(this.file, at, 'absurd-count', `${n} blocks in one function`);
     (fn as { blockCount: number }).blockCount = n;
     if (this.arcsOf.length < n) this.arcsOf = new Uint32Array(Math.max(n, 2 * this.arcsOf.length));
@@ -418,9 +489,10 @@ class NotesReader {
     (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
   }
 
-  readArcs(fn: GcnoFunction, at: number, end: number): void {
+  readArcs(fn: GcnoFunction, at: number, end: number, length: number, pastEnd: boolean): void {
     const { cur, words32 } = this;
-    const src = cur.u32('arc source');
+    const src = this.wordOrZero();
+    // gcov writes to the block before checking it (out of its memory): refused
     if (src >= fn.blockCount)
       throw new InputError(this.file, at, 'bad-record', `arc source block ${src} out of range`);
     if (this.arcsOf[src] === this.stamp) {
@@ -432,12 +504,24 @@ class NotesReader {
       );
       return;
     }
-    if (cur.pos + 8 <= end) this.arcsOf[src] = this.stamp;
-    while (cur.pos + 8 <= end) {
+    // gcov's number of arcs comes from the length in unsigned arithmetic: a record too
+    // short for its source word has 2^31 - 1, read on past its end until a bad arc
+    const units = this.format.lengthInBytes ? Math.floor(length / 4) : length;
+    const count = units === 0 ? 0x7fffffff : (units - 1) >>> 1;
+    const limit = units === 0 || pastEnd ? this.fileLength : end;
+    // a record past the end of the file: gcov reads its arcs on as zeros (arcs to block 0)
+    if (pastEnd && count > MAX_BLOCKS)
+      throw new InputError(this.file, at, 'absurd-count', `${count} arcs past the end of the file`);
+    for (let i = 0; i < count; i++) {
       let dst: number;
       let flags: number;
-      // In bounds: end was checked against the file's length.
-      if (words32 && (cur.pos & 3) === 0) {
+      if (cur.pos + 8 > limit) {
+        // the file ends first: gcov reads zeros, 2^31 arcs to block 0 (it runs out of memory)
+        if (units === 0) cur.need(8, 'arc');
+        if (!pastEnd) break;
+        dst = this.wordOrZero();
+        flags = this.wordOrZero();
+      } else if (words32 && (cur.pos & 3) === 0) {
         dst = words32[cur.pos >>> 2]!;
         flags = words32[(cur.pos >>> 2) + 1]!;
         cur.pos += 8;
@@ -445,8 +529,17 @@ class NotesReader {
         dst = cur.u32();
         flags = cur.u32();
       }
-      if (dst >= fn.blockCount)
-        throw new InputError(this.file, at, 'bad-record', `arc destination block ${dst} out of range`);
+      if (dst >= fn.blockCount) {
+        // as gcov: the arcs before it stay, and it reads no further (corrupted)
+        this.damage = new InputError(
+          this.file,
+          at,
+          'bad-record',
+          `arc destination block ${dst} of ${fn.name} out of range: gcov reads no further (corrupted)`,
+        );
+        return;
+      }
+      this.arcsOf[src] = this.stamp;
       if (this.arcWords + 3 > this.arcBuf.length) {
         const grown = new Uint32Array(2 * this.arcBuf.length);
         grown.set(this.arcBuf);
@@ -490,9 +583,17 @@ class NotesReader {
 
   readLines(fn: GcnoFunction, at: number, end: number): void {
     const { cur, words32 } = this;
-    const block = cur.u32('block');
-    if (block >= fn.blockCount)
-      throw new InputError(this.file, at, 'bad-record', `lines of block ${block} out of range`);
+    const block = this.wordOrZero();
+    if (block >= fn.blockCount) {
+      // as gcov: it reads no further (corrupted)
+      this.damage = new InputError(
+        this.file,
+        at,
+        'bad-record',
+        `lines of block ${block} of ${fn.name} out of range: gcov reads no further (corrupted)`,
+      );
+      return;
+    }
     const from = this.words;
     // Where the current location's line count is, -1 before the first one.
     let countAt = -1;
@@ -501,7 +602,7 @@ class NotesReader {
     for (;;) {
       let line: number;
       if (cur.pos + 4 > this.fileLength) {
-        this.cutLines(fn, at);
+        this.cutLines(fn, at, false);
         break;
       }
       if (words32 && (cur.pos & 3) === 0) {
@@ -514,15 +615,16 @@ class NotesReader {
         this.table[countAt]!++;
         continue;
       }
+      const lengthEnd = cur.pos + 4;
       const name = this.lineFile();
       if (name === undefined) {
-        if (cur.pos > this.fileLength) this.cutLines(fn, at);
+        if (cur.pos > this.fileLength) this.cutLines(fn, at, lengthEnd === end);
         break;
       }
+      this.sources.add(name);
       countAt = this.openLocation(fn, name);
     }
     this.records.push(block, from, this.words);
-    void end;
   }
 
   /** A file name of a LINES record; undefined for none (or one past the end of the file). */
@@ -542,16 +644,25 @@ class NotesReader {
   }
 
   /**
-   * LINES that run out of the file: GCC 12+ gcov stops reading the notes there (corrupted);
-   * earlier ones read the rest of the file as zeros and go on after the record.
+   * LINES that run out of the file: GCC 13+ gcov stops reading the notes there (corrupted);
+   * earlier ones read the rest of the file as zeros and go on after the record. Before
+   * GCC 12, a file name longer than the rest of the file whose length word is the record's
+   * last leaves gcov's buffer empty at the record's end, so it reads no further (silently).
    */
-  private cutLines(fn: GcnoFunction, at: number): void {
-    if (this.format.lengthInBytes)
+  private cutLines(fn: GcnoFunction, at: number, lengthEndsRecord: boolean): void {
+    if (this.format.overreadIsError)
       this.damage = new InputError(
         this.file,
         at,
         'truncated',
         `lines of ${fn.name} run past the end of the file: gcov reads no further (corrupted)`,
+      );
+    else if (!this.format.lengthInBytes && lengthEndsRecord)
+      this.damage = new InputError(
+        this.file,
+        at,
+        'truncated',
+        `a file name in the lines of ${fn.name} runs past the end of the file: gcov reads no further`,
       );
   }
 

@@ -121,7 +121,29 @@ function scc(g: Graph, budget: Budget): { component: Int32Array; count: number }
  */
 function simplePaths(g: Graph, root: number, out: Trie, budget: Budget): void {
   const path: number[] = [];
-  const seen = new Uint8Array(g.n);
+  // one zeroed array for every call (a fresh one per block is quadratic in a large graph):
+  // a block is marked while on the path, so the path is what to clear if the budget runs out
+  if (seenScratch.length < g.n) seenScratch = new Uint8Array(g.n);
+  const seen = seenScratch;
+  try {
+    simplePathsFrom(g, root, out, budget, path, seen);
+  } catch (e) {
+    for (const v of path) seen[v] = 0;
+    throw e;
+  }
+}
+
+/** Blocks on the current path of simplePaths (all 0 between calls). */
+let seenScratch = new Uint8Array(0);
+
+function simplePathsFrom(
+  g: Graph,
+  root: number,
+  out: Trie,
+  budget: Budget,
+  path: number[],
+  seen: Uint8Array,
+): void {
   // Frames: (vertex, next successor position).
   const stack: number[] = [];
   const visit = (node: number): void => {

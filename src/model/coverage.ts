@@ -506,7 +506,9 @@ function attributeLines(
       for (; p < linesEnd; p++) {
         const ln = lineTable[p]!;
         if (ln > maxLine) maxLine = ln;
-        const own = group && ln >= startLine && ln <= endLine;
+        // a group function's own lines are those of its range in its own source (gcov's
+        // group_line_p); a line of another file is that file's, whatever its number
+        const own = group && ln >= startLine && ln <= endLine && lf === file;
         const map = own ? f.lines : lf.lines;
         const line =
           lastMap === map && lastLine!.lineNumber === ln
@@ -589,6 +591,7 @@ function coverageOf(
     return f;
   };
   // Files in the order gcov meets them while reading the notes.
+  for (const name of gcno.sources ?? []) fileOf(name);
   for (const fn of gcno.functions) {
     let last = fn.source;
     fileOf(last);

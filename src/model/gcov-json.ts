@@ -87,19 +87,28 @@ export interface GcovJsonOptions {
   primePathPool?: PrimePathPool;
 }
 
+/** Bits set in a 64-bit counter. */
+function popcount64(v: bigint): number {
+  let n = 0;
+  for (let x = BigInt.asUintN(64, v); x !== 0n; x &= x - 1n) n++;
+  return n;
+}
+
 function conditionJson(c: ConditionCoverage): GcovJsonCondition {
+  // gcov counts every bit set in the two counters, also bits past the terms (only damaged
+  // data has them), and lists the terms not covered only when that count is not the
+  // number of outcomes
   const out: GcovJsonCondition = {
     count: 2 * c.terms,
-    covered: 0,
+    covered: popcount64(c.trueBits) + popcount64(c.falseBits),
     not_covered_true: [],
     not_covered_false: [],
   };
+  if (out.covered === out.count) return out;
   for (let i = 0; i < c.terms; i++) {
     const bit = 1n << BigInt(i);
-    if (c.trueBits & bit) out.covered++;
-    else out.not_covered_true.push(i);
-    if (c.falseBits & bit) out.covered++;
-    else out.not_covered_false.push(i);
+    if (!(c.trueBits & bit)) out.not_covered_true.push(i);
+    if (!(c.falseBits & bit)) out.not_covered_false.push(i);
   }
   return out;
 }

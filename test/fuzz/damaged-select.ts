@@ -16,6 +16,7 @@
  * runs into the 10 s timeout (whether it finishes depends on the machine's load).
  *   node_modules/.bin/esbuild test/fuzz/damaged-select.ts --bundle --platform=node --format=esm \
  *     --outfile=build/fuzz/damaged-select.mjs && node build/fuzz/damaged-select.mjs [--write] DIR...
+ * or, to add pairs to the committed set (keeping it), `... damaged-select.mjs --add FILE...`.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -117,8 +118,66 @@ export const canon = (v: unknown): string =>
 const hasConditions = (notes: Uint8Array): boolean =>
   readGcno(notes, 'x.gcno').format.counters.some((k) => k.name === 'conditions');
 
+/**
+ * --add FILE...: the pairs given join the committed set, each with the entry this script
+ * makes for it (refused when hvcov's numbers differ from gcov's or gcov times out).
+ */
+function add(files: string[]): void {
+  const out = 'test/fuzz/damaged';
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as DamagedCase[];
+  const gcovs = gcovOfRelease();
+  for (const path of files) {
+    const input = new Uint8Array(readFileSync(path));
+    const file = `${createHash('sha256').update(input).digest('hex').slice(0, 16)}.bin`;
+    if (manifest.some((c) => c.file === file)) continue;
+    const { notes, data } = splitPair(input);
+    const major = readGcno(notes, 'x.gcno').version.major;
+    const { status, expect, code, gcovFails, group } = classify(gcovs.get(major)!, major, notes, data);
+    if (expect === 'diff' || status === 'SIGTERM') throw new Error(`${path}: ${group}`);
+    writeFileSync(join(out, file), input);
+    manifest.push({ file, gccMajor: major, expect, ...(code ? { code } : {}), gcovFails, group });
+    console.log(`added ${file} (${path}): ${group}`);
+  }
+  manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+/** A pair's outcome class (see the file's comment) and its group. */
+function classify(
+  gcov: string,
+  major: number,
+  notes: Uint8Array,
+  data: Uint8Array,
+): Omit<DamagedCase, 'file' | 'expect'> & { expect: DamagedCase['expect'] | 'diff'; status: string } {
+  const ref = runGcov(gcov, notes, data, hasConditions(notes));
+  const ours = runOurs(notes, data, demangledNames(ref.files));
+  const codes = [...new Set(ours.problems.map((p) => p.code))].sort().join(',');
+  const messages = [
+    ...new Set(
+      ref.stderr
+        .split('\n')
+        .filter((l) => l && !/version '/.test(l))
+        .map((l) => l.replace(/^x\.gc(no|da):/, '').replace(/'[^']*'/g, "'…'")),
+    ),
+  ]
+    .sort()
+    .join('; ');
+  const gcovFails = ref.files === undefined;
+  let expect: DamagedCase['expect'] | 'diff';
+  if (!ours.files) expect = 'refuse';
+  else if (gcovFails) expect = 'numbers';
+  else expect = canon(ours.files) === canon(ref.files) ? 'gcov' : 'diff';
+  const code = expect === 'refuse' ? ours.problems.at(-1)!.code : undefined;
+  const group = `${expect}${code ? ` (${code})` : ''}${gcovFails ? ` | gcov ${ref.status}` : ''} | hvcov problems: ${codes || '–'} | gcov: ${messages || '–'}`;
+  return { gccMajor: major, expect, ...(code ? { code } : {}), gcovFails, group, status: ref.status };
+}
+
 function main(): void {
   const args = process.argv.slice(2);
+  if (args[0] === '--add') {
+    add(args.slice(1));
+    return;
+  }
   const write = args.includes('--write');
   const maxAt = args.indexOf('--max');
   const max = maxAt >= 0 ? Number(args[maxAt + 1]) : 60;
@@ -143,29 +202,10 @@ function main(): void {
       }
       const gcov = gcovs.get(major);
       if (!gcov) continue;
-      const ref = runGcov(gcov, notes, data, hasConditions(notes));
-      const ours = runOurs(notes, data, demangledNames(ref.files));
-      const codes = [...new Set(ours.problems.map((p) => p.code))].sort().join(',');
-      const messages = [
-        ...new Set(
-          ref.stderr
-            .split('\n')
-            .filter((l) => l && !/version '/.test(l))
-            .map((l) => l.replace(/^x\.gc(no|da):/, '').replace(/'[^']*'/g, "'…'")),
-        ),
-      ]
-        .sort()
-        .join('; ');
-      const gcovFails = ref.files === undefined;
-      let expect: DamagedCase['expect'] | 'diff' | 'same-failure';
-      if (!ours.files) expect = 'refuse';
-      else if (gcovFails) expect = 'numbers';
-      else expect = canon(ours.files) === canon(ref.files) ? 'gcov' : 'diff';
-      const code = expect === 'refuse' ? ours.problems.at(-1)!.code : undefined;
-      const group = `${expect}${code ? ` (${code})` : ''}${gcovFails ? ` | gcov ${ref.status}` : ''} | hvcov problems: ${codes || '–'} | gcov: ${messages || '–'}`;
+      const { expect, code, gcovFails, group, status } = classify(gcov, major, notes, data);
       tally.set(group, (tally.get(group) ?? 0) + 1);
       // gcov stopped by the timeout: whether it fails depends on the machine's load
-      if (ref.status === 'SIGTERM') continue;
+      if (status === 'SIGTERM') continue;
       if (expect === 'diff') {
         console.log(`open: ${dir}/${f} (GCC ${major}): ${group}`);
         continue;
@@ -199,7 +239,7 @@ function main(): void {
     manifest.push({ file, ...c });
   }
   manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
 if (process.argv[1]?.endsWith('damaged-select.mjs')) main();
