@@ -530,13 +530,8 @@ class NotesReader {
         flags = cur.u32();
       }
       if (dst >= fn.blockCount) {
-        // as gcov: the arcs before it stay, and it reads no further (corrupted)
-        this.damage = new InputError(
-          this.file,
-          at,
-          'bad-record',
-          `arc destination block ${dst} of ${fn.name} out of range: gcov reads no further (corrupted)`,
-        );
+        // as gcov: the arcs before it stay
+        this.corrupted(at, `arc destination block ${dst} of ${fn.name}`);
         return;
       }
       this.arcsOf[src] = this.stamp;
@@ -550,6 +545,16 @@ class NotesReader {
       buf[this.arcWords++] = dst;
       buf[this.arcWords++] = flags;
     }
+  }
+
+  /** A block number out of range: gcov reads no further (corrupted); what came before stays. */
+  private corrupted(at: number, what: string): void {
+    this.damage = new InputError(
+      this.file,
+      at,
+      'bad-record',
+      `${what} out of range: gcov reads no further (corrupted)`,
+    );
   }
 
   /**
@@ -585,13 +590,7 @@ class NotesReader {
     const { cur, words32 } = this;
     const block = this.wordOrZero();
     if (block >= fn.blockCount) {
-      // as gcov: it reads no further (corrupted)
-      this.damage = new InputError(
-        this.file,
-        at,
-        'bad-record',
-        `lines of block ${block} of ${fn.name} out of range: gcov reads no further (corrupted)`,
-      );
+      this.corrupted(at, `lines of block ${block} of ${fn.name}`);
       return;
     }
     const from = this.words;
