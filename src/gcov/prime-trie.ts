@@ -18,6 +18,11 @@ export class Budget {
   tick(): void {
     if (--this.steps < 0) throw new Exhausted('prime path budget');
   }
+  /** k steps at once, for work not counted step by step. */
+  charge(k: number): void {
+    this.steps -= k;
+    if (this.steps < 0) throw new Exhausted('prime path budget');
+  }
 }
 
 /** A growable path buffer whose stale words stay readable (gcc reads r[0] of an empty one). */
