@@ -35,10 +35,10 @@ export const PRIME_PATH_LIMITS: PrimePathLimits = { maxPaths: 1_000_000, maxStep
 
 /**
  * Steps charged per block before the search: what making its graph vertices, component and
- * tries costs in time, measured as steps (about 30 µs a block on a fuzzer input of 65,000
+ * tries costs in time, measured as steps (about 7 µs a block on a fuzzer input of 262,153
  * blocks, at the ~75 ns a step of the estimate above).
  */
-const SETUP_STEPS_PER_BLOCK = 400;
+const SETUP_STEPS_PER_BLOCK = 100;
 
 /** Steps left for all the functions of one report; each takes what it used. */
 export interface PrimePathPool {
@@ -381,7 +381,7 @@ export function primePaths(
   const budget = new Budget(allowed);
   try {
     // the graphs, components and tries made per block, whatever the paths: charged up front,
-    // so that a hostile block count is refused before the work (a fuzzer input of 65,000
+    // so that a hostile block count is refused before the work (a fuzzer input of 262,153
     // blocks took 2 s of allocation while taking few steps)
     budget.charge(SETUP_STEPS_PER_BLOCK * n);
     cfg.reset(n);
