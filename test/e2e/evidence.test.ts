@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -15,7 +15,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gotoApp, launchBrowser, serveApp, type Served } from '../helpers/browser';
 import type { Manifest } from '../../src/model/evidence';
-import { loadFixture, walkFiles } from '../helpers/fixtures';
+import { loadFixture, walkFiles, writeDropTree } from '../helpers/fixtures';
 
 const CONFIG = 'gcc12-armhf-O0';
 const fx = loadFixture(CONFIG);
@@ -33,11 +33,7 @@ let justification: string;
 beforeAll(async () => {
   served = await serveApp();
   work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-evidence-'));
-  tree = join(work, 'tree');
-  mkdirSync(tree);
-  writeFileSync(join(tree, 'image.bin'), fx.image);
-  cpSync(join(fx.dir, 'gcno'), join(tree, 'gcno'), { recursive: true });
-  cpSync(join(fx.dir, 'src'), join(tree, 'src'), { recursive: true });
+  tree = writeDropTree(fx, join(work, 'tree'));
   justification = join(work, 'justifications.txt');
   writeFileSync(justification, 'setup.c: error paths need a failing allocator\n');
   ({ browser, context } = await launchBrowser());

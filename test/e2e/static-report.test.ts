@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ import { zipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gotoApp, launchBrowser, serveApp, type Served } from '../helpers/browser';
-import { loadFixture, walkFiles } from '../helpers/fixtures';
+import { loadFixture, walkFiles, writeDropTree } from '../helpers/fixtures';
 
 const CONFIG = 'gcc12-armhf-O0';
 const fx = loadFixture(CONFIG);
@@ -29,12 +29,7 @@ let tree: string;
 beforeAll(async () => {
   served = await serveApp();
   work = mkdtempSync(join(tmpdir(), 'hvcov-e2e-static-'));
-  // the tree a user would drop: the image, the object tree's .gcno, the sources
-  tree = join(work, 'tree');
-  mkdirSync(tree);
-  writeFileSync(join(tree, 'image.bin'), fx.image);
-  cpSync(join(fx.dir, 'gcno'), join(tree, 'gcno'), { recursive: true });
-  cpSync(join(fx.dir, 'src'), join(tree, 'src'), { recursive: true });
+  tree = writeDropTree(fx, join(work, 'tree'));
   ({ browser, context } = await launchBrowser());
 });
 

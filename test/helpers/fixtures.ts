@@ -1,5 +1,5 @@
 /** Access to fixture runs: real compiler output laid out by scripts/gen-fixtures.sh. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export interface FixtureMeta {
@@ -45,6 +45,15 @@ export function listFixtures(root = fixturesRoot()): string[] {
   return readdirSync(root)
     .filter((d) => existsSync(join(root, d, 'meta.json')))
     .sort();
+}
+
+/** The tree a user drops into the app: the core image, the object tree's .gcno, the sources. */
+export function writeDropTree(fx: Fixture, tree: string): string {
+  mkdirSync(tree);
+  writeFileSync(join(tree, 'image.bin'), fx.image);
+  cpSync(join(fx.dir, 'gcno'), join(tree, 'gcno'), { recursive: true });
+  cpSync(join(fx.dir, 'src'), join(tree, 'src'), { recursive: true });
+  return tree;
 }
 
 export function loadFixture(config: string, root = fixturesRoot()): Fixture {
