@@ -1,6 +1,7 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hex } from '../gcov/errors';
@@ -9,7 +10,6 @@ import { targetText } from '../gcov/memory';
 import { outputPath } from '../gcov/paths';
 import { versionText } from '../gcov/version';
 import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
-import { coreIsFree } from './cores';
 import { FileWriter, sharedBytes } from './write-pool';
 
 export const EXTRACT_HELP = `hvcov extract IMAGE (--out DIR | --zip FILE) [options]
@@ -66,7 +66,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   let writer: FileWriter | undefined;
   try {
     const size = fstatSync(image).size;
-    const parallel = root !== undefined && size >= PARALLEL_MIN && coreIsFree('HVCOV_WRITE_THREADS');
+    const parallel = root !== undefined && size >= PARALLEL_MIN && coreIsFree();
     writer = root === undefined ? undefined : new FileWriter(parallel);
     bytes = readAll(image, parallel ? sharedBytes(size) : new Uint8Array(size));
   } finally {
@@ -106,6 +106,31 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
 
 /** Image size from which the --out path writes from two threads (a worker costs ~40 ms of CPU to start). */
 const PARALLEL_MIN = 16 << 20;
+
+/**
+ * A second thread only pays when a core is idle: on a busy machine it just adds its start-up
+ * and hand-over costs. HVCOV_WRITE_THREADS=1 or 2 decides instead. What runs now counts, not
+ * the one-minute load average (it lags: a build that just finished still weighs on it).
+ */
+function coreIsFree(): boolean {
+  const forced = process.env.HVCOV_WRITE_THREADS;
+  if (forced === '1' || forced === '2') return forced === '2';
+  const cores = availableParallelism();
+  if (cores < 2) return false;
+  const running = runnableNow();
+  // this thread is one of the runnable ones
+  return running !== undefined ? running - 1 <= cores - 2 : loadavg()[0]! <= cores - 1;
+}
+
+/** Threads runnable at this moment, from /proc/loadavg ("0.52 0.58 0.59 2/345 678"); Linux only. */
+function runnableNow(): number | undefined {
+  try {
+    const m = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync('/proc/loadavg', 'latin1'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Reads the whole open file into `into` (its size). */
 function readAll(fd: number, into: Uint8Array): Uint8Array {

@@ -59,15 +59,9 @@ export interface PrimePathGraph {
 
 /** A graph as gcc's graphds keeps it: each list holds the last-added edge first. */
 class Graph {
-  succ: number[][] = [];
-  pred: number[][] = [];
-  n = 0;
-  constructor(n: number) {
-    this.reset(n);
-  }
-  /** n vertices, no edges. */
-  reset(n: number): void {
-    this.n = n;
+  readonly succ: number[][];
+  readonly pred: number[][];
+  constructor(readonly n: number) {
     this.succ = Array.from({ length: n }, () => []);
     this.pred = Array.from({ length: n }, () => []);
   }
@@ -375,7 +369,7 @@ export function primePaths(
   pool?: PrimePathPool,
 ): Uint32Array[] | InputError {
   const n = g.blockCount;
-  const cfg = new Graph(0);
+  let cfg: Graph;
   let found: number[][];
   const allowed = Math.max(0, Math.min(limits.maxSteps, pool?.steps ?? Infinity));
   const budget = new Budget(allowed);
@@ -384,7 +378,7 @@ export function primePaths(
     // so that a hostile block count is refused before the work (a fuzzer input of 262,153
     // blocks took 2 s of allocation while taking few steps)
     budget.charge(SETUP_STEPS_PER_BLOCK * n);
-    cfg.reset(n);
+    cfg = new Graph(n);
     for (let k = 0; k + 2 < g.arcs.length; k += 3) {
       const s = g.arcs[k]!;
       const d = g.arcs[k + 1]!;

@@ -5,14 +5,15 @@
  */
 import { InputError, isInputError } from '../gcov/errors';
 import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
-import { computeCoverageOfData } from './coverage';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
-import { sourceNamer } from './source-name';
 import {
+  gcovJsonOptions,
   gcovVersionString,
   normalisePath,
+  objectData,
   readAndPair,
+  type ObjectData,
   type DataInput,
   type NotesInput,
   type ReadNotes,
@@ -99,16 +100,15 @@ export function writeObjectGcovJson(
   primePathPool: PrimePathPool,
 ): ObjectGcovJson {
   const problems: InputError[] = [];
-  const dataFile = dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
   const { gcno } = n;
-  let cov;
+  let object: ObjectData;
   try {
-    // the counters as gcov reads them (the same as readGcda's for a sound file)
-    cov = computeCoverageOfData(gcno, dataInput?.bytes, dataFile, sourceNamer(opts.pathExists, gcno.cwd));
+    object = objectData(n, dataInput, opts);
   } catch (e) {
     if (!isInputError(e)) throw e;
     return { written: false, problems: [e], flow: [], sources: [] };
   }
+  const { coverage: cov, dataFile } = object;
   problems.push(...cov.problems);
   const cwd = gcno.cwd;
   out.text('{"format_version":');
@@ -122,17 +122,7 @@ export function writeObjectGcovJson(
   out.text(',"data_file":');
   out.string(dataFile);
   out.text(',"files":');
-  writeGcovJsonFiles(
-    cov,
-    {
-      demangle: opts.demangle,
-      conditions: gcno.format.counters.some((k) => k.name === 'conditions'),
-      primePaths: opts.primePaths ?? false,
-      problems,
-      primePathPool,
-    },
-    out,
-  );
+  writeGcovJsonFiles(cov, gcovJsonOptions(gcno, opts, problems, primePathPool), out);
   out.text('}\n');
   const root = opts.sourceRoot ?? gcno.cwd ?? '/';
   const sources: string[] = [];

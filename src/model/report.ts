@@ -5,12 +5,12 @@
  * read this model.
  */
 import { objectChecksum } from '../gcov/crc32';
-import { newPrimePathPool } from '../gcov/prime-paths';
+import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda, type Gcda } from '../gcov/gcda-reader';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
-import { computeCoverageOfData } from './coverage';
+import { computeCoverageOfData, type ObjectCoverage } from './coverage';
 import { pairRefusedData, unpairedData } from './damaged-data';
 import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
 import { sourceNamer, type PathExists } from './source-name';
@@ -254,48 +254,24 @@ export function readAndPair(
       problems.push(e);
     }
   }
-  return pairReadNotes(readNotes, readDataFiles(data, problems, release), problems);
-}
-
-/** The .gcda files that could be read, in input order, and those refused (each a problem). */
-export interface ReadDataFiles {
-  readonly read: ReadData[];
-  readonly refused: DataInput[];
-}
-
-/** Reads each .gcda (see readAndPair for `release`). */
-export function readDataFiles(data: DataInput[], problems: InputError[], release = false): ReadDataFiles {
-  const read: ReadData[] = [];
-  const refused: DataInput[] = [];
+  const readData: ReadData[] = [];
+  const refusedData: DataInput[] = [];
   for (let i = 0; i < data.length; i++) {
     // the bytes stay with the pair: gcov's reading of them is the one used
     const input = data[i]!;
     if (release) data[i] = { ...input, bytes: RELEASED };
     try {
-      read.push({ input, gcda: readGcda(input.bytes, input.name) });
+      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
-      refused.push(input);
+      refusedData.push(input);
     }
   }
-  return { read, refused };
-}
-
-/**
- * Pairs read notes with read data as gcov would. Only each notes file's name, stamp and
- * checksum are looked at, so notes read elsewhere (another thread) may stand in as
- * `{ input: { name }, gcno: { stamp, checksum } }` with notesChecksum's value as checksum.
- */
-export function pairReadNotes<N extends ReadNotes>(
-  readNotes: N[],
-  data: ReadDataFiles,
-  problems: InputError[],
-): { readNotes: N[]; pairs: Map<N, ReadData>; damaged: Map<N, DataInput> } {
-  const { pairs, problems: matchProblems } = matchData(readNotes, data.read);
+  const { pairs, problems: matchProblems } = matchData(readNotes, readData);
   problems.push(...matchProblems);
   // read as gcov reads them, not as never executed (see damaged-data.ts)
-  const damaged = pairRefusedData(readNotes, pairs, unpairedData(data.read, pairs, data.refused));
+  const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
   return { readNotes, pairs, damaged };
 }
 
@@ -537,6 +513,42 @@ export function mergeJsonFiles(
  * Builds the report. Unreadable files and unmatched data are problems; a .gcno without
  * data is reported with every count 0 (never executed), as gcov reports it.
  */
+/** One notes file with its data, or without (every count 0), as readAndPair paired them. */
+export interface ObjectData {
+  readonly coverage: ObjectCoverage;
+  /** The data file's name (gcov's data_file), the notes' with .gcda when there is none. */
+  readonly dataFile: string;
+}
+
+/**
+ * The coverage of a paired object, its counters read from the data's bytes as gcov reads
+ * them (the same as readGcda's for a sound file), its sources named as gcov names them.
+ */
+export function objectData(n: ReadNotes, dataInput: DataInput | undefined, opts: ReportOptions): ObjectData {
+  const dataFile = dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
+  const coverage = computeCoverageOfData(
+    n.gcno,
+    dataInput?.bytes,
+    dataFile,
+    sourceNamer(opts.pathExists, n.gcno.cwd),
+  );
+  return { coverage, dataFile };
+}
+
+/** gcovJsonFiles' options for one object of a report. */
+export const gcovJsonOptions = (
+  gcno: Gcno,
+  opts: ReportOptions,
+  problems: InputError[],
+  primePathPool: PrimePathPool,
+) => ({
+  demangle: opts.demangle,
+  conditions: gcno.format.counters.some((k) => k.name === 'conditions'),
+  primePaths: opts.primePaths ?? false,
+  problems,
+  primePathPool,
+});
+
 export function buildReport(notes: NotesInput[], data: DataInput[], opts: ReportOptions = {}): Report {
   const problems: InputError[] = [];
   // one enumeration budget for the prime paths of the whole report
@@ -550,24 +562,13 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     const d = pairs.get(n);
     const dataInput = d?.input ?? damaged.get(n);
     let json: GcovJsonFile[];
+    let dataFile: string;
     try {
-      const dataName = dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda');
-      // the counters as gcov reads them (the same as readGcda's for a sound file)
-      const cov = computeCoverageOfData(
-        n.gcno,
-        dataInput?.bytes,
-        dataName,
-        sourceNamer(opts.pathExists, n.gcno.cwd),
-      );
-      problems.push(...cov.problems);
-      flow.push(...cov.flow);
-      json = gcovJsonFiles(cov, {
-        demangle: opts.demangle,
-        conditions: n.gcno.format.counters.some((k) => k.name === 'conditions'),
-        primePaths: opts.primePaths ?? false,
-        problems,
-        primePathPool,
-      });
+      const o = objectData(n, dataInput, opts);
+      dataFile = o.dataFile;
+      problems.push(...o.coverage.problems);
+      flow.push(...o.coverage.flow);
+      json = gcovJsonFiles(o.coverage, gcovJsonOptions(n.gcno, opts, problems, primePathPool));
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
@@ -587,7 +588,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
         format_version: n.gcno.format.jsonFormat,
         gcc_version: gcovVersionString(n.gcno),
         ...(cwd !== undefined ? { current_working_directory: cwd } : {}),
-        data_file: dataInput?.name ?? n.input.name.replace(/\.gcno$/, '.gcda'),
+        data_file: dataFile,
         files: json,
       },
     });
