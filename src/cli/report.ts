@@ -1,5 +1,5 @@
 /** `hvcov report`: the coverage of a build from a core image or .gcda files. */
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
@@ -208,7 +208,9 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   // each source read once, for the markers and again for Cobertura
   const sources = new Map<string, string | undefined>();
   const readSource = (path: string): string | undefined => {
-    if (!sources.has(path)) sources.set(path, existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    // a name that is a folder (damaged notes can name the source root itself) is no source
+    if (!sources.has(path))
+      sources.set(path, existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined);
     return sources.get(path);
   };
   const justified =

@@ -1,10 +1,11 @@
 /** `hvcov report` on a committed fixture, without external tools: outputs, problems, exit status. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { extractImage } from '../../src/gcov/extract';
+import { splitPair } from '../fuzz/damaged-select';
 import { listFixtures, loadFixture } from '../helpers/fixtures';
 
 const fx = loadFixture(listFixtures().find((c) => c.includes('armhf'))!);
@@ -78,6 +79,32 @@ describe('hvcov report', () => {
     expect(r.text).not.toMatch(/note: no \.gcda for lib\.gcno/);
     expect(r.text).toMatch(new RegExp(`${fx.ref.size} matched`));
     expect(r.text).toMatch(/problem: .*lib\.gcda at 0x8: stamp 0x0 is not the notes'/);
+  });
+
+  it('takes a source name that is a folder for a missing source, and still writes the report', async () => {
+    // damaged notes (test/fuzz/damaged) naming a source "": the source root itself
+    const pair = splitPair(new Uint8Array(readFileSync('test/fuzz/damaged/62bd9e6c35823626.bin')));
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    const tree = join(out, 'tree');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'x.gcno'), pair.notes);
+    writeFileSync(join(tree, 'x.gcda'), pair.data);
+    const lcov = join(out, 'x.info');
+    const r = await run([
+      'report',
+      '--build',
+      tree,
+      '--gcda',
+      tree,
+      '--source-root',
+      out,
+      '--lcov',
+      lcov,
+      '--summary',
+    ]);
+    expect(r.text).not.toMatch(/EISDIR|^error:/m);
+    expect(r.code).not.toBe(2);
+    expect(readFileSync(lcov, 'utf8')).toMatch(/^SF:/m);
   });
 
   it('exits 2 without --build or with both --image and --gcda', async () => {
