@@ -6,7 +6,9 @@
  * hvcov runs twice per round: as by default (each file read back and checked) and with --no-verify.
  *
  *   node bench/extract-bench.mjs [--objects 5000] [--counters 10000000] [--runs 3]
- *                                [--out-root DIR] [--no-build] [--cli FILE] [--keep]
+ *                                [--out-root DIR] [--no-build] [--cli FILE] [--keep] [--keep-env]
+ *
+ * The tools run without NODE_EXTRA_CA_CERTS unless --keep-env (see node-env.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeImage } from './make-large-image.mjs';
+import { benchEnv } from './node-env.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, 'build', 'bench');
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'keep-env': { type: 'boolean', default: false },
     'out-root': { type: 'string' },
     cli: { type: 'string' },
   },
@@ -122,11 +126,13 @@ const tools = [
   },
 ];
 
+const { env: baseEnv, note: envNote } = benchEnv(values['keep-env']);
+
 /** One timed run; the output directory is emptied first (not timed): libgcov merges into existing files. */
 function timed(tool) {
   rmSync(tool.out, { recursive: true, force: true });
   const t = process.hrtime.bigint();
-  const r = run(tool.cmd, tool.args, { env: { ...process.env, ...tool.env } });
+  const r = run(tool.cmd, tool.args, { env: { ...baseEnv, ...tool.env } });
   const sec = Number(process.hrtime.bigint() - t) / 1e9;
   must(tool.label, r);
   const noise = (r.stdout + r.stderr).trim();
@@ -217,6 +223,7 @@ console.log(
   `image:    ${relative(ROOT, IMG)}, ${mb.toFixed(1)} MB (10^6 bytes), ${objects} objects, ${counters} counters`,
 );
 console.log(`output:   ${cmp.files} .gcda files per tool, under ${show(OUT_ROOT)}`);
+console.log(envNote);
 console.log(`tools:    hvcov = node ${show(CLI)}; libgcov = ${show(REF_BIN)} (gcc-12 libgcov.a)`);
 for (const r of rows)
   console.log('  ' + r.map((s, c) => (c === 0 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('   '));

@@ -17,7 +17,9 @@
 //
 //   node bench/report-bench.mjs [--program sqlite|tcl] [--runs N] [--slow-runs N]
 //                               [--sample N (0: all files)] [--engine|--cli]
-//                               [--no-build] [--out DIR] [--split] [--keep]
+//                               [--no-build] [--out DIR] [--split] [--keep] [--keep-env]
+//
+// The tools run without NODE_EXTRA_CA_CERTS unless --keep-env (see node-env.mjs).
 //
 // --split benchmarks the amalgamation cut into one piece per original source file
 // (bench/large-program.sh --split): the same code, one object, ~100 source files.
@@ -27,6 +29,7 @@ import os, { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { benchEnv } from './node-env.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -234,13 +237,15 @@ const rss = { gcov: [], hvcov: [], gcovr: [], lcov: [] };
 // wall time on a shared machine.
 const cpu = { gcov: [], hvcov: [], gcovr: [], lcov: [] };
 
+const { env: baseEnv, note: envNote } = benchEnv(flag('--keep-env'));
+
 function runOnce(name) {
   const out = join(work, name);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const { argv, cwd } = tools[name](out);
   const t0 = process.hrtime.bigint();
-  const p = sh(TIME, ['-v', ...argv], { cwd });
+  const p = sh(TIME, ['-v', ...argv], { cwd, env: baseEnv });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr);
   if (p.status !== 0 || !m)
@@ -254,7 +259,7 @@ function runOnce(name) {
 }
 
 const nodeBase = (() => {
-  const p = sh(TIME, ['-v', 'node', '-e', '0']);
+  const p = sh(TIME, ['-v', 'node', '-e', '0'], { env: baseEnv });
   return Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr)?.[1] ?? 0) * 1024;
 })();
 
@@ -284,6 +289,7 @@ try {
   console.log(
     `hvcov:    ${hvcovMode === 'cli' ? 'node bin/hvcov.mjs report' : 'bundle of src/model (hvcov report not available yet)'}`,
   );
+  console.log(envNote);
   console.log(`node:     ${MB(nodeBase)} MB peak RSS for \`node -e 0\` (floor of any Node process)`);
   console.log(`sources:  none read (gcov JSON needs no source text; the figures above are all the input)`);
   console.log(

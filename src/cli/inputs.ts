@@ -69,17 +69,43 @@ export interface TreeFile {
   /** Relative to the folder, or the entry's path in the archive. */
   readonly name: string;
   readonly bytes: Uint8Array;
+  /** Reads the file again (folders only), so that a caller may let its bytes go and come back. */
+  readonly reload?: () => Uint8Array;
 }
 
-/** The files ending in `ext` under a folder or in an archive, with what the archive got wrong. */
+/**
+ * The files ending in `ext` under a folder or in an archive, with what the archive got wrong.
+ * With `lazy`, a folder's files are read only when their `bytes` are asked for, and again at
+ * each asking: for a caller that reads each file once, so that they are never all in memory.
+ */
 export async function filesOf(
   path: string,
   ext: string,
   limits: ArchiveLimits,
+  { lazy = false }: { lazy?: boolean } = {},
 ): Promise<{ files: TreeFile[]; problems: InputError[] }> {
   if (statSync(path).isDirectory())
     return {
-      files: walk(path, ext).map((f) => ({ name: relative(path, f), bytes: bytesOf(f) })),
+      files: walk(path, ext).map((f): TreeFile => {
+        const name = relative(path, f);
+        // read later, a file can have gone: a problem for that file, not the end of the report
+        const reload = () => {
+          try {
+            return bytesOf(f);
+          } catch (e) {
+            throw new InputError(f, undefined, 'not-found', `cannot be read: ${(e as Error).message}`);
+          }
+        };
+        return lazy
+          ? {
+              name,
+              get bytes() {
+                return reload();
+              },
+              reload,
+            }
+          : { name, bytes: reload(), reload };
+      }),
       problems: [],
     };
   const bytes = bytesOf(path);

@@ -136,7 +136,18 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   const build = values.build;
   const archive = archiveLimits(values);
   const problems: string[] = [];
-  const tree = await filesOf(build, '.gcno', archive);
+  const multiple = images > 1 || values.run !== undefined || values.diff === true;
+  // gcov JSON alone needs no merged model and no sources: one object at a time
+  const jsonOnly =
+    !multiple &&
+    values['gcov-json'] !== undefined &&
+    [values.lcov, values.cobertura, values.package, values.markdown, values.exclusions].every(
+      (v) => v === undefined,
+    ) &&
+    !values.summary &&
+    limits.every(([, , limit]) => limit === undefined);
+  // then each .gcno of a folder is read when parsed, and may be read again (see streamGcovJson)
+  const tree = await filesOf(build, '.gcno', archive, { lazy: jsonOnly });
   for (const p of tree.problems) problems.push(`problem: ${p.message}`);
   const notes: NotesInput[] = tree.files;
   if (notes.length === 0)
@@ -149,7 +160,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     pathExists: fileSystemPathExists(),
   };
   let report: Report | undefined;
-  if (images > 1 || values.run !== undefined || values.diff) {
+  if (multiple) {
     // the package's manifest names one image; several runs would leave some unhashed
     if (values.package !== undefined)
       throw new InputError(
@@ -192,17 +203,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     for (const p of gcda.problems) problems.push(`problem: ${p.message}`);
     data = gcda.files;
   }
-  // gcov JSON alone needs no merged model and no sources: one object at a time
-  if (
-    report === undefined &&
-    values['gcov-json'] !== undefined &&
-    [values.lcov, values.cobertura, values.package, values.markdown, values.exclusions].every(
-      (v) => v === undefined,
-    ) &&
-    !values.summary &&
-    limits.every(([, , limit]) => limit === undefined)
-  )
-    return gcovJsonOnly(values['gcov-json'], notes, data, reportOpts, problems, out);
+  if (jsonOnly) return gcovJsonOnly(values['gcov-json']!, notes, data, reportOpts, problems, out);
   report ??= buildReport(notes, data, reportOpts);
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
   // each source read once, for the markers and again for Cobertura

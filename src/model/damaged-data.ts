@@ -7,7 +7,7 @@
  * such notes as never executed would print numbers gcov does not, so they are paired here
  * by name alone, as gcov pairs x.gcda with x.gcno; the problem is still reported.
  */
-import { commonSuffix, type DataInput, type ReadData, type ReadNotes } from './report';
+import { commonSuffix, type DataInput, type PairingNotes, type ReadData } from './report';
 
 /** The data files refused or not paired by matchData. */
 export function unpairedData(
@@ -23,7 +23,7 @@ export function unpairedData(
  * For each refused data file, the notes not yet paired whose path shares the longest
  * suffix with it, when exactly one does (several: none, the file stays a problem only).
  */
-export function pairRefusedData<N extends ReadNotes>(
+export function pairRefusedData<N extends PairingNotes>(
   notes: readonly N[],
   paired: { has(n: N): boolean },
   refused: readonly DataInput[],

@@ -4,6 +4,7 @@
  * the same as the `json` documents of buildReport, in the same order.
  */
 import { InputError, isInputError } from '../gcov/errors';
+import { readGcno, type Gcno } from '../gcov/gcno';
 import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
@@ -11,6 +12,7 @@ import {
   gcovJsonOptions,
   gcovVersionString,
   normalisePath,
+  notesChecksum,
   objectData,
   readAndPair,
   type ObjectData,
@@ -35,24 +37,34 @@ export interface GcovJsonStreamResult {
 }
 
 /**
- * Writes every object's gcov JSON line, as UTF-8 in pieces (each reused after `write` returns). Each input's bytes are let go once parsed: its
- * entry in `notes` or `data` is replaced by one with the same name and no bytes.
+ * Parsed .gcno kept from pairing to writing, in .gcno bytes: a parsed .gcno takes about half
+ * its file's size again, so this bounds that part of the memory. Builds with more notes than
+ * this (and notes read from files) have the rest parsed a second time, each when written.
+ */
+export const KEEP_PARSED_NOTES = 16 << 20;
+
+/**
+ * Writes every object's gcov JSON line, as UTF-8 in pieces (each reused after `write` returns).
+ * Each input's bytes are let go once parsed: its entry in `notes` or `data` is replaced by one
+ * with the same name and no bytes. Of the parsed notes, `keepBytes` worth are kept for their
+ * turn; the others are read again (`reload`) then.
  */
 export function streamGcovJson(
   notes: NotesInput[],
   data: DataInput[],
   opts: ReportOptions,
   write: ByteSink,
+  keepBytes = KEEP_PARSED_NOTES,
 ): GcovJsonStreamResult {
   const out = new JsonBytes(write);
   const problems: InputError[] = [];
   // one enumeration budget for the prime paths of the whole report
   const primePathPool = newPrimePathPool();
   const flow: InputError[] = [];
-  const paired = readAndPair(notes, data, problems, true);
+  const paired = readAndPair(notes, data, problems, { keepBytes });
   const { pairs, damaged } = paired;
   // entries are dropped as the objects are written
-  const readNotes: (ReadNotes | undefined)[] = paired.readNotes;
+  const readNotes: (ReadNotes<Gcno | undefined> | undefined)[] = paired.readNotes;
 
   let objects = 0;
   let matched = 0;
@@ -65,7 +77,9 @@ export function streamGcovJson(
     const d = pairs.get(n);
     pairs.delete(n);
     const refused = damaged.get(n);
-    const r = writeObjectGcovJson(n, d?.input ?? refused, opts, out, primePathPool);
+    const gcno = n.gcno ?? readAgain(n, problems);
+    if (gcno === undefined) continue;
+    const r = writeObjectGcovJson({ ...n, gcno }, d?.input ?? refused, opts, out, primePathPool);
     problems.push(...r.problems);
     flow.push(...r.flow);
     if (!r.written) continue;
@@ -76,6 +90,41 @@ export function streamGcovJson(
   }
   out.flush();
   return { objects, matched, withoutData, sourceFiles: sources.size, problems, flow };
+}
+
+/**
+ * Notes let go after pairing, parsed again from their file. The file must still be the one
+ * paired: another stamp or checksum, or notes that no longer read, are a problem for it.
+ */
+function readAgain(n: ReadNotes<Gcno | undefined>, problems: InputError[]): Gcno | undefined {
+  const name = n.input.name;
+  let bytes: Uint8Array;
+  try {
+    bytes = n.input.reload!();
+  } catch (e) {
+    // gone or unreadable: reload says which and why
+    if (!isInputError(e)) throw e;
+    problems.push(e);
+    return undefined;
+  }
+  let gcno: Gcno;
+  try {
+    gcno = readGcno(bytes, name);
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    problems.push(new InputError(name, e.offset, e.code, `changed while the report was made: ${e.reason}`));
+    return undefined;
+  }
+  if (gcno.stamp === n.stamp && notesChecksum(gcno) === n.checksum) return gcno;
+  problems.push(
+    new InputError(
+      name,
+      8,
+      'checksum',
+      'changed while the report was made (another stamp or checksum): left out',
+    ),
+  );
+  return undefined;
 }
 
 /** What writing one object's gcov JSON line gave. */

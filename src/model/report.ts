@@ -21,6 +21,8 @@ export interface NotesInput {
   /** Path of the .gcno in the dropped build tree (relative or absolute). */
   readonly name: string;
   readonly bytes: Uint8Array;
+  /** The bytes read again (files on disk): lets streamGcovJson drop a parsed .gcno and parse it later. */
+  readonly reload?: () => Uint8Array;
 }
 
 export interface DataInput {
@@ -206,10 +208,17 @@ export function notesChecksum(g: Gcno): number | undefined {
   return g.checksum !== 0 ? g.checksum : objectChecksum(g.functions);
 }
 
-/** A .gcno and what it was read from. */
-export interface ReadNotes {
+/** What pairing needs of a .gcno: its name, stamp and object checksum (GCC >= 12). */
+export interface PairingNotes {
   readonly input: NotesInput;
-  readonly gcno: Gcno;
+  readonly stamp: number;
+  /** notesChecksum of the notes. */
+  readonly checksum: number | undefined;
+}
+
+/** A .gcno and what it was read from; `G` undefined: parsed, then let go (see readAndPair). */
+export interface ReadNotes<G extends Gcno | undefined = Gcno> extends PairingNotes {
+  readonly gcno: G;
 }
 
 /** A .gcda and what it was read from. */
@@ -221,34 +230,61 @@ export interface ReadData {
 /** What stands for an input once its bytes have been let go. */
 const RELEASED = new Uint8Array(0);
 
-export interface Paired {
+export interface Paired<G extends Gcno | undefined = Gcno> {
   /** The notes that could be read, in input order. */
-  readonly readNotes: ReadNotes[];
+  readonly readNotes: ReadNotes<G>[];
   /** Notes to the data matched by path, stamp and checksum. */
-  readonly pairs: Map<ReadNotes, ReadData>;
+  readonly pairs: Map<ReadNotes<G>, ReadData>;
   /** Notes to data refused or left out above, still theirs for gcov (see damaged-data.ts). */
-  readonly damaged: Map<ReadNotes, DataInput>;
+  readonly damaged: Map<ReadNotes<G>, DataInput>;
+}
+
+/** How readAndPair reads for a caller that goes object by object (streamGcovJson). */
+export interface Streaming {
+  /**
+   * Parsed .gcno kept, in .gcno bytes, at most: beyond, the notes that can be read again
+   * (`reload`) keep only what pairing needs, and are parsed again when their turn comes.
+   * Memory then stays bounded however large the build.
+   */
+  readonly keepBytes: number;
 }
 
 /**
  * Reads every .gcno and .gcda (what cannot be read becomes a problem) and pairs each notes
- * file with its data as gcov would. With `release`, each entry of `notes` and `data` is
- * replaced by one with the same name and no bytes once read, and the notes keep none: a
- * caller streaming object by object then holds only the data bytes still to be used.
+ * file with its data as gcov would. With `stream`, each entry of `notes` and `data` is
+ * replaced by one with the same name and no bytes once read, and notes beyond
+ * `stream.keepBytes` keep no parsed .gcno: a caller streaming object by object then holds
+ * only the data bytes still to be used and a bounded amount of parsed notes.
  */
+export function readAndPair(notes: NotesInput[], data: DataInput[], problems: InputError[]): Paired;
 export function readAndPair(
   notes: NotesInput[],
   data: DataInput[],
   problems: InputError[],
-  release = false,
-): Paired {
-  const readNotes: ReadNotes[] = [];
+  stream: Streaming,
+): Paired<Gcno | undefined>;
+export function readAndPair(
+  notes: NotesInput[],
+  data: DataInput[],
+  problems: InputError[],
+  stream?: Streaming,
+): Paired<Gcno | undefined> {
+  const release = stream !== undefined;
+  const readNotes: ReadNotes<Gcno | undefined>[] = [];
+  let kept = 0;
   for (let i = 0; i < notes.length; i++) {
     let input = notes[i]!;
     const bytes = input.bytes;
-    if (release) notes[i] = input = { name: input.name, bytes: RELEASED };
+    if (release) notes[i] = input = { name: input.name, bytes: RELEASED, reload: input.reload };
     try {
-      readNotes.push({ input, gcno: readGcno(bytes, input.name) });
+      const gcno = readGcno(bytes, input.name);
+      const keep = !stream || input.reload === undefined || (kept += bytes.length) <= stream.keepBytes;
+      readNotes.push({
+        input,
+        gcno: keep ? gcno : undefined,
+        stamp: gcno.stamp,
+        checksum: notesChecksum(gcno),
+      });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
@@ -280,7 +316,7 @@ export function readAndPair(
  * equally good candidates the one with the same stamp (and checksum) wins. A .gcda that
  * matches nothing, or only notes with another stamp, is a problem; the rest go on.
  */
-export function matchData<N extends ReadNotes, D extends ReadData>(
+export function matchData<N extends PairingNotes, D extends ReadData>(
   notes: readonly N[],
   data: readonly D[],
 ): { pairs: Map<N, D>; problems: InputError[] } {
@@ -292,8 +328,7 @@ export function matchData<N extends ReadNotes, D extends ReadData>(
   const pairs = new Map<N, D>();
   const problems: InputError[] = [];
   const sameBuild = (n: N, d: D) =>
-    n.gcno.stamp === d.gcda.stamp &&
-    (d.gcda.checksum === undefined || notesChecksum(n.gcno) === d.gcda.checksum);
+    n.stamp === d.gcda.stamp && (d.gcda.checksum === undefined || n.checksum === d.gcda.checksum);
   for (const d of data) {
     const name = d.input.name;
     let best = 0;
@@ -313,9 +348,9 @@ export function matchData<N extends ReadNotes, D extends ReadData>(
     if (fitting.length === 0) {
       const n = top[0]!;
       const what =
-        n.gcno.stamp !== d.gcda.stamp
-          ? `stamp 0x${d.gcda.stamp.toString(16)}, ${n.input.name} has 0x${n.gcno.stamp.toString(16)}`
-          : `checksum 0x${d.gcda.checksum!.toString(16)}, ${n.input.name} has 0x${notesChecksum(n.gcno)!.toString(16)}`;
+        n.stamp !== d.gcda.stamp
+          ? `stamp 0x${d.gcda.stamp.toString(16)}, ${n.input.name} has 0x${n.stamp.toString(16)}`
+          : `checksum 0x${d.gcda.checksum!.toString(16)}, ${n.input.name} has 0x${n.checksum!.toString(16)}`;
       problems.push(
         new InputError(
           name,

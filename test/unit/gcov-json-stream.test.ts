@@ -4,6 +4,7 @@
  * (gcovJsonLines: numbers as the notes' gcov prints them).
  */
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/gcov/errors';
 import { streamGcovJson } from '../../src/model/gcov-json-stream';
 import { gcovJsonLines } from '../../src/model/gcov-json-text';
 import { buildReport, type DataInput, type NotesInput } from '../../src/model/report';
@@ -28,5 +29,79 @@ describe.each(listFixtures())('%s', (config) => {
     expect(r.sourceFiles).toBe(report.files.length);
     expect(r.problems.map((p) => p.message)).toEqual(report.problems.map((p) => p.message));
     expect(r.matched).toBe(report.objects.filter((o) => o.data !== undefined).length);
+  });
+});
+
+/** The fixture's notes as files that can be read again, counting the readings. */
+function notesOnDisk(config: string, reload?: (f: string, i: number) => Uint8Array) {
+  const fx = loadFixture(config);
+  const gcnoDir = join(fx.dir, 'gcno');
+  const reads: string[] = [];
+  const notes: NotesInput[] = walkFiles(gcnoDir)
+    .filter((f) => f.endsWith('.gcno'))
+    .map((f, i) => ({
+      name: relative(gcnoDir, f),
+      bytes: new Uint8Array(readFileSync(f)),
+      reload: () => {
+        reads.push(relative(gcnoDir, f));
+        return reload ? reload(f, i) : new Uint8Array(readFileSync(f));
+      },
+    }));
+  const data: DataInput[] = [...fx.ref].map(([name, bytes]) => ({ name, bytes }));
+  return { notes, data, reads };
+}
+
+const streamed = (notes: NotesInput[], data: DataInput[], keepBytes?: number) => {
+  const pieces: string[] = [];
+  const text = new TextDecoder();
+  const r = streamGcovJson(notes, data, {}, (b) => pieces.push(text.decode(b)), keepBytes);
+  return { text: pieces.join(''), ...r };
+};
+
+describe.each(listFixtures())('%s, notes let go after pairing', (config) => {
+  it('reads every .gcno again and writes the same lines when none is kept parsed', () => {
+    const kept = notesOnDisk(config);
+    const all = streamed(kept.notes, kept.data);
+    expect(kept.reads).toEqual([]);
+    const again = notesOnDisk(config);
+    const none = streamed(again.notes, again.data, 0);
+    expect(again.reads.length).toBe(again.notes.length);
+    expect(none.text).toBe(all.text);
+    expect(none.problems.map((p) => p.message)).toEqual(all.problems.map((p) => p.message));
+    expect(none.sourceFiles).toBe(all.sourceFiles);
+  });
+});
+
+describe('notes that change between pairing and writing', () => {
+  const config = listFixtures()[0]!;
+  const first = notesOnDisk(config);
+  const full = streamed(first.notes, first.data);
+  const lines = full.text.split('\n').filter((l) => l !== '');
+
+  it('leave out only that object, with a problem naming the file', () => {
+    // the second .gcno is now the first one's bytes: another stamp
+    const { notes, data } = notesOnDisk(
+      config,
+      (f, i) =>
+        new Uint8Array(
+          readFileSync(i === 1 ? join(loadFixture(config).dir, 'gcno', first.notes[0]!.name) : f),
+        ),
+    );
+    const r = streamed(notes, data, 0);
+    const out = r.text.split('\n').filter((l) => l !== '');
+    expect(out).toEqual(lines.filter((_, i) => i !== 1));
+    expect(r.problems.map((p) => p.message)).toContain(
+      `${notes[1]!.name} at 0x8: changed while the report was made (another stamp or checksum): left out`,
+    );
+  });
+
+  it('that cannot be read again are a problem, and the rest is written', () => {
+    const { notes, data } = notesOnDisk(config, (f, i) => {
+      if (i === 0) throw new InputError(f, undefined, 'not-found', 'cannot be read: gone');
+      return new Uint8Array(readFileSync(f));
+    });
+    const r = streamed(notes, data, 0);
+    expect(r.text.split('\n').filter((l) => l !== '')).toEqual(lines.slice(1));
+    expect(r.problems[0]!.message).toMatch(/: cannot be read: gone$/);
   });
 });
