@@ -3,7 +3,7 @@
  * tar, tar.gz; archives inside unpacked too), within the limits given by --max-unpacked
  * and --max-entries; and a core image, gzip-compressed or not.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { InputError } from '../gcov/errors';
 import { DEFAULT_LIMITS, formatSize, parseSize, type ArchiveLimits } from '../model/limits';
@@ -54,10 +54,22 @@ function walk(dir: string, ext: string): string[] {
   // the entry types come with the names: a stat only for links (followed, as before)
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = dir + sep + e.name;
-    if (e.isDirectory() || (e.isSymbolicLink() && statSync(p).isDirectory())) out.push(...walk(p, ext));
+    if (e.isDirectory() || (e.isSymbolicLink() && isFolder(p))) out.push(...walk(p, ext));
     else if (e.name.endsWith(ext)) out.push(p);
   }
   return out.sort();
+}
+
+const unreadable = (f: string, e: unknown): InputError =>
+  new InputError(f, undefined, 'not-found', `cannot be read (${(e as { code?: string }).code ?? String(e)})`);
+
+/** A link to a folder; false for a dangling link (its name is then listed and reading it says why). */
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export const bytesOf = (path: string): Uint8Array => {
@@ -84,30 +96,39 @@ export async function filesOf(
   limits: ArchiveLimits,
   { lazy = false }: { lazy?: boolean } = {},
 ): Promise<{ files: TreeFile[]; problems: InputError[] }> {
-  if (statSync(path).isDirectory())
-    return {
-      files: walk(path, ext).map((f): TreeFile => {
-        const name = relative(path, f);
-        // read later, a file can have gone: a problem for that file, not the end of the report
-        const reload = () => {
-          try {
-            return bytesOf(f);
-          } catch (e) {
-            throw new InputError(f, undefined, 'not-found', `cannot be read: ${(e as Error).message}`);
-          }
-        };
-        return lazy
-          ? {
-              name,
-              get bytes() {
-                return reload();
-              },
-              reload,
-            }
-          : { name, bytes: reload(), reload };
-      }),
-      problems: [],
-    };
+  if (statSync(path).isDirectory()) {
+    const files: TreeFile[] = [];
+    const problems: InputError[] = [];
+    for (const f of walk(path, ext)) {
+      const name = relative(path, f);
+      // a file that cannot be read (a dangling link, no permission, gone since the listing)
+      // is a problem for that file, not the end of the report
+      const reload = () => {
+        try {
+          return bytesOf(f);
+        } catch (e) {
+          throw unreadable(f, e);
+        }
+      };
+      try {
+        if (!lazy) files.push({ name, bytes: reload(), reload });
+        else {
+          // found readable now, read when used (and what fails then is a problem there)
+          closeSync(openSync(f, 'r'));
+          files.push({
+            name,
+            get bytes() {
+              return reload();
+            },
+            reload,
+          });
+        }
+      } catch (e) {
+        problems.push(e instanceof InputError ? e : unreadable(f, e));
+      }
+    }
+    return { files, problems };
+  }
   const bytes = bytesOf(path);
   const { archiveKind, unpackArchive } = await archives();
   if (archiveKind(bytes, path) === undefined)

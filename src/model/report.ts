@@ -274,9 +274,10 @@ export function readAndPair(
   let kept = 0;
   for (let i = 0; i < notes.length; i++) {
     let input = notes[i]!;
-    const bytes = input.bytes;
-    if (release) notes[i] = input = { name: input.name, bytes: RELEASED, reload: input.reload };
     try {
+      // read here when the input is a file read on demand, which may fail
+      const bytes = input.bytes;
+      if (release) notes[i] = input = { name: input.name, bytes: RELEASED, reload: input.reload };
       const gcno = readGcno(bytes, input.name);
       const keep = !stream || input.reload === undefined || (kept += bytes.length) <= stream.keepBytes;
       readNotes.push({

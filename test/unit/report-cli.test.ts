@@ -1,5 +1,5 @@
 /** `hvcov report` on a committed fixture, without external tools: outputs, problems, exit status. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,31 @@ describe('hvcov report', () => {
       .map((l) => JSON.parse(l) as { data_file: string });
     expect(docs.map((d) => d.data_file).sort()).toEqual([...fx.ref.keys()].sort());
   });
+
+  it.each([['--gcov-json'], ['--lcov']])(
+    'with %s, a .gcno that cannot be read is a problem and the rest is reported',
+    async (option) => {
+      const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+      const build = join(out, 'build');
+      cpSync(join(fx.dir, 'gcno'), build, { recursive: true });
+      symlinkSync(join(out, 'nowhere.gcno'), join(build, 'gone.gcno'));
+      const r = await run([
+        'report',
+        '--build',
+        build,
+        '--image',
+        join(fx.dir, 'image.bin'),
+        option,
+        join(out, 'out'),
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.text).toContain(`problem: ${join(build, 'gone.gcno')}: cannot be read (ENOENT)`);
+      const n = fx.ref.size;
+      expect(r.text).toMatch(new RegExp(`report: +${n} \\.gcno, ${n} \\.gcda, ${n} matched`));
+      if (option === '--gcov-json')
+        expect(readFileSync(join(out, 'out'), 'utf8').trimEnd().split('\n')).toHaveLength(n);
+    },
+  );
 
   it('reads a .gcda folder as written by hvcov extract', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
