@@ -24,7 +24,7 @@ import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { fileSystemPathExists } from './path-exists';
 import { detectOptions, TARGET_OPTIONS } from './args';
-import { EVIDENCE_HELP, EVIDENCE_OPTIONS, writeEvidence } from './evidence';
+import { EVIDENCE_HELP, EVIDENCE_OPTIONS } from './evidence-options';
 import { archiveLimits, bytesOf, filesOf, imageOf, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
 import { gcovJsonLines } from '../model/gcov-json-text';
 
@@ -254,7 +254,11 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
         source: readSource,
       }),
     );
-  await writeEvidence(values, { report, notes, data, image: values.image?.[0], elf: values.elf }, out);
+  // the package and summary code (and the zip library) loaded only when asked for
+  if (Object.keys(EVIDENCE_OPTIONS).some((k) => values[k as keyof typeof EVIDENCE_OPTIONS] !== undefined))
+    await (
+      await import('./evidence')
+    ).writeEvidence(values, { report, notes, data, image: values.image?.[0], elf: values.elf }, out);
   if (values.summary)
     out(
       [
