@@ -1,6 +1,5 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -67,7 +66,10 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   try {
     const size = fstatSync(image).size;
     const parallel = root !== undefined && size >= PARALLEL_MIN && coreIsFree();
-    writer = root === undefined ? undefined : new FileWriter(parallel);
+    writer =
+      root === undefined
+        ? undefined
+        : new FileWriter(parallel ? await import('node:worker_threads') : undefined);
     bytes = readAll(image, parallel ? sharedBytes(size) : new Uint8Array(size));
   } finally {
     closeSync(image);
@@ -93,7 +95,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   if (values.zip) {
     // loaded only here: the zip code is not needed on the --out path
     const { gcdaZip } = await import('../model/gcda-zip');
-    await writeFile(values.zip, gcdaZip(result.files, strip));
+    writeFileSync(values.zip, gcdaZip(result.files, strip));
   }
   if (!values.quiet)
     out(

@@ -9,7 +9,7 @@
  * and the main thread writes a batch itself whenever the worker is already busy enough.
  */
 import { closeSync, constants, mkdirSync, openSync, writeSync, writevSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /** Files per message to the worker. */
 const BATCH = 32;
@@ -119,9 +119,13 @@ export class FileWriter {
   private fresh = false;
   private used = 0;
 
-  /** With `parallel`, starts the worker now: it gets ready while the image is read and walked. */
-  constructor(parallel: boolean) {
-    if (parallel) this.worker = new Worker(WORKER_SOURCE, { eval: true });
+  /**
+   * With `threads` (node:worker_threads, loaded by the caller only when a second thread is
+   * wanted, so that other commands do not load it), starts the worker now: it gets ready
+   * while the image is read and walked.
+   */
+  constructor(threads?: { Worker: typeof Worker }) {
+    if (threads) this.worker = new threads.Worker(WORKER_SOURCE, { eval: true });
   }
 
   /** The image the views in later parts point into (a SharedArrayBuffer) for the worker. */

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import * as workerThreads from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { FileWriter, sharedBytes } from '../../src/cli/write-pool';
 import { extractImage } from '../../src/gcov/extract';
@@ -19,7 +20,7 @@ describe.each(listFixtures().filter((c) => c.includes('x86_64-O0') || c.includes
       const image = sharedBytes(fx.image.length);
       image.set(fx.image);
       const out = mkdtempSync(join(tmpdir(), 'hvcov-pool-'));
-      const writer = new FileWriter(true);
+      const writer = new FileWriter(workerThreads);
       writer.setImage(image);
       let views = 0;
       const r = extractImage(
@@ -43,7 +44,7 @@ describe.each(listFixtures().filter((c) => c.includes('x86_64-O0') || c.includes
     it('reports a write error from the worker', async () => {
       const image = sharedBytes(fx.image.length);
       image.set(fx.image);
-      const writer = new FileWriter(true);
+      const writer = new FileWriter(workerThreads);
       writer.setImage(image);
       // a path under a regular file cannot be created
       const file = join(fx.dir, 'image.bin');
