@@ -16,13 +16,15 @@
 //   node bench/memory-bench.mjs [--copies N (12)] [--runs N (3)] [--no-build] [--keep-env]
 //
 // The tools run without NODE_EXTRA_CA_CERTS unless --keep-env (see node-env.mjs).
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchEnv } from './node-env.mjs';
+import { dieAs, sh } from './shell.mjs';
+
+const die = dieAs('memory-bench');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -39,16 +41,6 @@ if (![copies, runs].every((x) => Number.isInteger(x) && x >= 1))
   die('--copies and --runs take whole numbers >= 1');
 const GCOV = process.env.GCOV ?? 'gcov-12';
 const TIME = '/usr/bin/time';
-
-function die(msg) {
-  console.error(`memory-bench: ${msg}`);
-  process.exit(2);
-}
-function sh(cmd, argv, o = {}) {
-  const p = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, ...o });
-  if (p.error) throw p.error;
-  return p;
-}
 
 if (!existsSync(TIME)) die(`${TIME} is missing (apt-get install time)`);
 if (!values['no-build'] && sh('npm', ['run', '--silent', 'build:cli'], { cwd: root }).status !== 0)

@@ -23,13 +23,15 @@
 //
 // --split benchmarks the amalgamation cut into one piece per original source file
 // (bench/large-program.sh --split): the same code, one object, ~100 source files.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os, { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { benchEnv } from './node-env.mjs';
+import { dieAs, sh } from './shell.mjs';
+
+const die = dieAs('report-bench');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -50,16 +52,6 @@ const defaultOut = program === 'tcl' ? 'tcl' : split ? 'sqlite-split' : 'sqlite'
 const progDir = resolve(opt('--out', join(root, 'build/bench', defaultOut)));
 const GCOV = process.env.GCOV ?? 'gcov-12';
 const TIME = '/usr/bin/time';
-
-function die(msg) {
-  console.error(`report-bench: ${msg}`);
-  process.exit(2);
-}
-function sh(cmd, argv, o = {}) {
-  const p = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 256 << 20, ...o });
-  if (p.error) throw p.error;
-  return p;
-}
 
 if (!existsSync(TIME)) die(`${TIME} is missing (apt-get install time)`);
 for (const t of [GCOV, 'lcov', 'gcovr'])
