@@ -3,7 +3,7 @@
  * tar, tar.gz; archives inside unpacked too), within the limits given by --max-unpacked
  * and --max-entries; and a core image, gzip-compressed or not.
  */
-import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { InputError } from '../gcov/errors';
 import { DEFAULT_LIMITS, formatSize, parseSize, type ArchiveLimits } from '../model/limits';
@@ -49,14 +49,35 @@ export function archiveLimits(v: { 'max-unpacked'?: string; 'max-entries'?: stri
   return { maxEntries, maxTotalBytes };
 }
 
-function walk(dir: string, ext: string): string[] {
+/**
+ * The files under `dir` whose names end in `ext`, sorted by path. Links are followed, but each
+ * folder is entered once (by its real path): a link back up the tree (`build/latest -> .`) is
+ * not followed round and round, and a folder reached by two names is listed under the first
+ * one met, in name order. A dangling link is listed when its name fits: reading it says why.
+ */
+export function treeFiles(dir: string, ext: string): string[] {
+  const entered = new Set<string>();
   const out: string[] = [];
-  // the entry types come with the names: a stat only for links (followed, as before)
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = dir + sep + e.name;
-    if (e.isDirectory() || (e.isSymbolicLink() && isFolder(p))) out.push(...walk(p, ext));
-    else if (e.name.endsWith(ext)) out.push(p);
-  }
+  const visit = (d: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(d);
+    } catch {
+      return;
+    }
+    if (entered.has(real)) return;
+    entered.add(real);
+    // the entry types come with the names: a stat only for links
+    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const e of entries) {
+      const p = d + sep + e.name;
+      if (e.isDirectory() || (e.isSymbolicLink() && isFolder(p))) visit(p);
+      else if (e.name.endsWith(ext)) out.push(p);
+    }
+  };
+  visit(dir);
   return out.sort();
 }
 
@@ -99,7 +120,7 @@ export async function filesOf(
   if (statSync(path).isDirectory()) {
     const files: TreeFile[] = [];
     const problems: InputError[] = [];
-    for (const f of walk(path, ext)) {
+    for (const f of treeFiles(path, ext)) {
       const name = relative(path, f);
       // a file that cannot be read (a dangling link, no permission, gone since the listing)
       // is a problem for that file, not the end of the report

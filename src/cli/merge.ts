@@ -1,5 +1,5 @@
 /** `hvcov merge`: several runs of one build (core images, .gcda trees) summed into one. */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
@@ -8,6 +8,7 @@ import { mergeRuns, type MergeInput } from '../gcov/gcda-merge';
 import { outputPath } from '../gcov/paths';
 import { gcdaZip } from '../model/gcda-zip';
 import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
+import { treeFiles } from './inputs';
 
 export const MERGE_HELP = `hvcov merge (IMAGE | GCDA_DIR)... (--out DIR | --zip FILE) [options]
 
@@ -59,7 +60,7 @@ export async function mergeCommand(argv: string[], out: (s: string) => void): Pr
   for (const p of positionals) {
     const files = new Map<string, { bytes: Uint8Array; file: string }>();
     if (statSync(p).isDirectory()) {
-      for (const f of gcdaFiles(p))
+      for (const f of treeFiles(p, '.gcda'))
         files.set(relative(p, f).split(sep).join('/'), { bytes: readBytes(f), file: f });
       if (files.size === 0)
         throw new InputError(p, undefined, 'not-found', 'no .gcda files in this directory');
@@ -96,14 +97,4 @@ export async function mergeCommand(argv: string[], out: (s: string) => void): Pr
 function readBytes(path: string): Uint8Array {
   const b = readFileSync(path);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
-function gcdaFiles(dir: string): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) found.push(...gcdaFiles(p));
-    else if (name.endsWith('.gcda')) found.push(p);
-  }
-  return found;
 }

@@ -3,13 +3,14 @@
  * compared (B − A, covered only in B). Each --image is a run named after its file, each
  * --run NAME=IMAGE a named one (IMAGE may also be a folder of .gcda files).
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, relative, sep } from 'node:path';
 import { InputError } from '../gcov/errors';
 import { extractImage } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
 import type { DetectOptions } from '../gcov/detect';
 import { diffRuns, type ReportDiff } from '../model/diff';
+import { treeFiles } from './inputs';
 import type { NotesInput, Report, ReportOptions, Totals } from '../model/report';
 import { buildRunsReport, coveredBy, type RunInput } from '../model/runs';
 import { buildSeries } from '../model/series';
@@ -38,20 +39,10 @@ export function runSpecs(images: readonly string[] = [], runs: readonly string[]
   );
 }
 
-function gcdaTree(dir: string): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) found.push(...gcdaTree(p));
-    else if (name.endsWith('.gcda')) found.push(p);
-  }
-  return found;
-}
-
 /** A run: a core image, or a folder of .gcda files (named by their path under it). */
 function readRun(spec: RunSpec, opts: DetectOptions, out: (s: string) => void, problems: string[]): RunInput {
   if (statSync(spec.path).isDirectory()) {
-    const data = gcdaTree(spec.path).map((f) => {
+    const data = treeFiles(spec.path, '.gcda').map((f) => {
       const b = readFileSync(f);
       return {
         name: relative(spec.path, f).split(sep).join('/'),

@@ -1,5 +1,5 @@
 /** `hvcov merge` end to end on real images and .gcda trees: tree, zip, strip, errors. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -33,6 +33,21 @@ describe('hvcov merge', () => {
     const ta = tree(a);
     expect([...ta.keys()].map((p) => '/' + p).sort()).toEqual([...fx.ref.keys()].sort());
     expect(ta).toEqual(tree(b));
+  });
+
+  it('follows a link loop in a .gcda tree once, not round and round', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    const looped = join(dir, 'ref');
+    cpSync(ref, looped, { recursive: true });
+    // two links back up: followed without a guard, the walk never ends
+    const sub = join(looped, readdirSync(looped)[0]!);
+    symlinkSync('..', join(sub, 'up'));
+    symlinkSync('..', join(sub, 'up2'));
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    expect((await run(['merge', looped, looped, '--out', a, '--quiet'])).code).toBe(0);
+    expect((await run(['merge', ref, ref, '--out', b, '--quiet'])).code).toBe(0);
+    expect(tree(a)).toEqual(tree(b));
   });
 
   it('writes the same files into a zip, and strips image paths with --strip', async () => {

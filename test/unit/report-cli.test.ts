@@ -67,6 +67,27 @@ describe('hvcov report', () => {
     },
   );
 
+  it('enters each folder of the build once, whatever links lead back to it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    const build = join(out, 'build');
+    cpSync(join(fx.dir, 'gcno'), build, { recursive: true });
+    symlinkSync('..', join(build, 'arch', 'up'));
+    symlinkSync('..', join(build, 'arch', 'up2'));
+    symlinkSync(build, join(build, 'again'));
+    const r = await run([
+      'report',
+      '--build',
+      build,
+      '--image',
+      join(fx.dir, 'image.bin'),
+      '--lcov',
+      join(out, 'x.info'),
+    ]);
+    expect(r.code).toBe(0);
+    const n = fx.ref.size;
+    expect(r.text).toMatch(new RegExp(`report: +${n} \\.gcno, ${n} \\.gcda, ${n} matched`));
+  });
+
   it('reads a .gcda folder as written by hvcov extract', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
     expect(
