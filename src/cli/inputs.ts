@@ -50,12 +50,14 @@ export function archiveLimits(v: { 'max-unpacked'?: string; 'max-entries'?: stri
 }
 
 /**
- * The files under `dir` whose names end in `ext`, sorted by path. Links are followed, but each
- * folder is entered once (by its real path): a link back up the tree (`build/latest -> .`) is
- * not followed round and round, and a folder reached by two names is listed under the first
- * one met, in name order. A dangling link is listed when its name fits: reading it says why.
+ * The regular files under `dir` whose names end in `ext`, sorted by path. Links are followed,
+ * but each folder is entered once (by its real path): a link back up the tree (`build/latest
+ * -> .`) is not followed round and round, and a folder reached by two names is listed under
+ * the first one met, in name order. An entry with a fitting name that is no regular file (a
+ * dangling link, a pipe, a device: reading one could block forever) is not listed but added
+ * to `others` as a problem.
  */
-export function treeFiles(dir: string, ext: string): string[] {
+export function treeFiles(dir: string, ext: string, others: InputError[] = []): string[] {
   const entered = new Set<string>();
   const out: string[] = [];
   const visit = (d: string): void => {
@@ -73,25 +75,34 @@ export function treeFiles(dir: string, ext: string): string[] {
     );
     for (const e of entries) {
       const p = d + sep + e.name;
-      if (e.isDirectory() || (e.isSymbolicLink() && isFolder(p))) visit(p);
-      else if (e.name.endsWith(ext)) out.push(p);
+      if (e.isDirectory()) visit(p);
+      else if (e.isFile()) {
+        if (e.name.endsWith(ext)) out.push(p);
+      } else if (e.isSymbolicLink()) {
+        let target;
+        try {
+          target = statSync(p);
+        } catch (err) {
+          if (e.name.endsWith(ext)) others.push(unreadable(p, err));
+          continue;
+        }
+        if (target.isDirectory()) visit(p);
+        else if (e.name.endsWith(ext)) {
+          if (target.isFile()) out.push(p);
+          else others.push(notAFile(p));
+        }
+      } else if (e.name.endsWith(ext)) others.push(notAFile(p));
     }
   };
   visit(dir);
   return out.sort();
 }
 
+const notAFile = (f: string): InputError =>
+  new InputError(f, undefined, 'bad-argument', 'not a regular file (a pipe, socket or device): left out');
+
 const unreadable = (f: string, e: unknown): InputError =>
   new InputError(f, undefined, 'not-found', `cannot be read (${(e as { code?: string }).code ?? String(e)})`);
-
-/** A link to a folder; false for a dangling link (its name is then listed and reading it says why). */
-function isFolder(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 export const bytesOf = (path: string): Uint8Array => {
   const b = readFileSync(path);
@@ -120,7 +131,7 @@ export async function filesOf(
   if (statSync(path).isDirectory()) {
     const files: TreeFile[] = [];
     const problems: InputError[] = [];
-    for (const f of treeFiles(path, ext)) {
+    for (const f of treeFiles(path, ext, problems)) {
       const name = relative(path, f);
       // a file that cannot be read (a dangling link, no permission, gone since the listing)
       // is a problem for that file, not the end of the report

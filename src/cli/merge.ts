@@ -60,8 +60,11 @@ export async function mergeCommand(argv: string[], out: (s: string) => void): Pr
   for (const p of positionals) {
     const files = new Map<string, { bytes: Uint8Array; file: string }>();
     if (statSync(p).isDirectory()) {
-      for (const f of treeFiles(p, '.gcda'))
+      const others: InputError[] = [];
+      for (const f of treeFiles(p, '.gcda', others))
         files.set(relative(p, f).split(sep).join('/'), { bytes: readBytes(f), file: f });
+      for (const e of others) out(`skipped: ${e.message}`);
+      skipped += others.length;
       if (files.size === 0)
         throw new InputError(p, undefined, 'not-found', 'no .gcda files in this directory');
     } else {

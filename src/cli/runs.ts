@@ -42,7 +42,8 @@ export function runSpecs(images: readonly string[] = [], runs: readonly string[]
 /** A run: a core image, or a folder of .gcda files (named by their path under it). */
 function readRun(spec: RunSpec, opts: DetectOptions, out: (s: string) => void, problems: string[]): RunInput {
   if (statSync(spec.path).isDirectory()) {
-    const data = treeFiles(spec.path, '.gcda').map((f) => {
+    const others: InputError[] = [];
+    const data = treeFiles(spec.path, '.gcda', others).map((f) => {
       const b = readFileSync(f);
       return {
         name: relative(spec.path, f).split(sep).join('/'),
@@ -50,6 +51,7 @@ function readRun(spec: RunSpec, opts: DetectOptions, out: (s: string) => void, p
       };
     });
     out(`run:      ${spec.name} = ${spec.path}: ${data.length} .gcda`);
+    for (const e of others) problems.push(`problem: ${spec.name}: ${e.message}`);
     return { name: spec.name, data };
   }
   const b = readFileSync(spec.path);

@@ -1,4 +1,5 @@
 /** `hvcov merge` end to end on real images and .gcda trees: tree, zip, strip, errors. */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -35,7 +36,7 @@ describe('hvcov merge', () => {
     expect(ta).toEqual(tree(b));
   });
 
-  it('follows a link loop in a .gcda tree once, not round and round', async () => {
+  it('follows a link loop in a .gcda tree once, not round and round, and skips a pipe', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hvcov-'));
     const looped = join(dir, 'ref');
     cpSync(ref, looped, { recursive: true });
@@ -45,7 +46,13 @@ describe('hvcov merge', () => {
     symlinkSync('..', join(sub, 'up2'));
     const a = join(dir, 'a');
     const b = join(dir, 'b');
-    expect((await run(['merge', looped, looped, '--out', a, '--quiet'])).code).toBe(0);
+    // and a pipe named like a .gcda: left out with a line, not waited on
+    execFileSync('mkfifo', [join(sub, 'pipe.gcda')]);
+    const m = await run(['merge', looped, looped, '--out', a, '--quiet']);
+    expect(m.code).toBe(1);
+    expect(m.text).toContain(
+      `skipped: ${join(sub, 'pipe.gcda')}: not a regular file (a pipe, socket or device): left out`,
+    );
     expect((await run(['merge', ref, ref, '--out', b, '--quiet'])).code).toBe(0);
     expect(tree(a)).toEqual(tree(b));
   });

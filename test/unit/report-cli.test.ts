@@ -1,4 +1,5 @@
 /** `hvcov report` on a committed fixture, without external tools: outputs, problems, exit status. */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,28 @@ describe('hvcov report', () => {
         expect(readFileSync(join(out, 'out'), 'utf8').trimEnd().split('\n')).toHaveLength(n);
     },
   );
+
+  it('leaves out a pipe named like a .gcno, with a problem, instead of waiting on it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    const build = join(out, 'build');
+    cpSync(join(fx.dir, 'gcno'), build, { recursive: true });
+    execFileSync('mkfifo', [join(build, 'pipe.gcno')]);
+    for (const option of ['--gcov-json', '--lcov']) {
+      const r = await run([
+        'report',
+        '--build',
+        build,
+        '--image',
+        join(fx.dir, 'image.bin'),
+        option,
+        join(out, 'out'),
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.text).toContain(
+        `problem: ${join(build, 'pipe.gcno')}: not a regular file (a pipe, socket or device): left out`,
+      );
+    }
+  });
 
   it('enters each folder of the build once, whatever links lead back to it', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
