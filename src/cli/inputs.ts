@@ -53,13 +53,17 @@ export function archiveLimits(v: { 'max-unpacked'?: string; 'max-entries'?: stri
  * The regular files under `dir` whose names end in `ext`, sorted by path. Links are followed,
  * but each folder is entered once (by its real path): a link back up the tree (`build/latest
  * -> .`) is not followed round and round, and a folder reached by two names is listed under
- * the first one met, in name order. An entry with a fitting name that is no regular file (a
+ * its real name when it is inside the tree (links are followed after it), else under the
+ * first link met in name order. An entry with a fitting name that is no regular file (a
  * dangling link, a pipe, a device: reading one could block forever) is not listed but added
  * to `others` as a problem.
  */
 export function treeFiles(dir: string, ext: string, others: InputError[] = []): string[] {
   const entered = new Set<string>();
   const out: string[] = [];
+  // links are followed after the whole real tree: a folder inside the tree is named by where
+  // it is, not by a link to it
+  const links: string[] = [];
   const visit = (d: string): void => {
     let real: string;
     try {
@@ -76,25 +80,27 @@ export function treeFiles(dir: string, ext: string, others: InputError[] = []): 
     for (const e of entries) {
       const p = d + sep + e.name;
       if (e.isDirectory()) visit(p);
-      else if (e.isFile()) {
-        if (e.name.endsWith(ext)) out.push(p);
-      } else if (e.isSymbolicLink()) {
-        let target;
-        try {
-          target = statSync(p);
-        } catch (err) {
-          if (e.name.endsWith(ext)) others.push(unreadable(p, err));
-          continue;
-        }
-        if (target.isDirectory()) visit(p);
-        else if (e.name.endsWith(ext)) {
-          if (target.isFile()) out.push(p);
-          else others.push(notAFile(p));
-        }
-      } else if (e.name.endsWith(ext)) others.push(notAFile(p));
+      else if (e.isSymbolicLink()) links.push(p);
+      else if (!e.name.endsWith(ext)) continue;
+      else if (e.isFile()) out.push(p);
+      else others.push(notAFile(p));
     }
   };
   visit(dir);
+  for (let i = 0; i < links.length; i++) {
+    const p = links[i]!;
+    let target;
+    try {
+      target = statSync(p);
+    } catch (err) {
+      if (p.endsWith(ext)) others.push(unreadable(p, err));
+      continue;
+    }
+    if (target.isDirectory()) visit(p);
+    else if (!p.endsWith(ext)) continue;
+    else if (target.isFile()) out.push(p);
+    else others.push(notAFile(p));
+  }
   return out.sort();
 }
 
