@@ -43,46 +43,38 @@ describe('hvcov report', () => {
     expect(docs.map((d) => d.data_file).sort()).toEqual([...fx.ref.keys()].sort());
   });
 
+  /** The fixture's .gcno folder copied into a new folder and changed by `alter`. */
+  function alteredBuild(alter: (build: string) => void): { out: string; build: string } {
+    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
+    const build = join(out, 'build');
+    cpSync(join(fx.dir, 'gcno'), build, { recursive: true });
+    alter(build);
+    return { out, build };
+  }
+  const reportOn = (build: string, option: string, file: string) =>
+    run(['report', '--build', build, '--image', join(fx.dir, 'image.bin'), option, file]);
+  const n = fx.ref.size;
+  const counts = new RegExp(`report: +${n} \\.gcno, ${n} \\.gcda, ${n} matched`);
+
   it.each([['--gcov-json'], ['--lcov']])(
     'with %s, a .gcno that cannot be read is a problem and the rest is reported',
     async (option) => {
-      const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
-      const build = join(out, 'build');
-      cpSync(join(fx.dir, 'gcno'), build, { recursive: true });
-      symlinkSync(join(out, 'nowhere.gcno'), join(build, 'gone.gcno'));
-      const r = await run([
-        'report',
-        '--build',
-        build,
-        '--image',
-        join(fx.dir, 'image.bin'),
-        option,
-        join(out, 'out'),
-      ]);
+      const { out, build } = alteredBuild((b) =>
+        symlinkSync(join(b, '..', 'nowhere.gcno'), join(b, 'gone.gcno')),
+      );
+      const r = await reportOn(build, option, join(out, 'out'));
       expect(r.code).toBe(1);
       expect(r.text).toContain(`problem: ${join(build, 'gone.gcno')}: cannot be read (ENOENT)`);
-      const n = fx.ref.size;
-      expect(r.text).toMatch(new RegExp(`report: +${n} \\.gcno, ${n} \\.gcda, ${n} matched`));
+      expect(r.text).toMatch(counts);
       if (option === '--gcov-json')
         expect(readFileSync(join(out, 'out'), 'utf8').trimEnd().split('\n')).toHaveLength(n);
     },
   );
 
   it('leaves out a pipe named like a .gcno, with a problem, instead of waiting on it', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
-    const build = join(out, 'build');
-    cpSync(join(fx.dir, 'gcno'), build, { recursive: true });
-    execFileSync('mkfifo', [join(build, 'pipe.gcno')]);
+    const { out, build } = alteredBuild((b) => execFileSync('mkfifo', [join(b, 'pipe.gcno')]));
     for (const option of ['--gcov-json', '--lcov']) {
-      const r = await run([
-        'report',
-        '--build',
-        build,
-        '--image',
-        join(fx.dir, 'image.bin'),
-        option,
-        join(out, 'out'),
-      ]);
+      const r = await reportOn(build, option, join(out, 'out'));
       expect(r.code).toBe(1);
       expect(r.text).toContain(
         `problem: ${join(build, 'pipe.gcno')}: not a regular file (a pipe, socket or device): left out`,
@@ -91,24 +83,14 @@ describe('hvcov report', () => {
   });
 
   it('enters each folder of the build once, whatever links lead back to it', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'hvcov-'));
-    const build = join(out, 'build');
-    cpSync(join(fx.dir, 'gcno'), build, { recursive: true });
-    symlinkSync('..', join(build, 'arch', 'up'));
-    symlinkSync('..', join(build, 'arch', 'up2'));
-    symlinkSync(build, join(build, 'again'));
-    const r = await run([
-      'report',
-      '--build',
-      build,
-      '--image',
-      join(fx.dir, 'image.bin'),
-      '--lcov',
-      join(out, 'x.info'),
-    ]);
+    const { out, build } = alteredBuild((b) => {
+      symlinkSync('..', join(b, 'arch', 'up'));
+      symlinkSync('..', join(b, 'arch', 'up2'));
+      symlinkSync(b, join(b, 'again'));
+    });
+    const r = await reportOn(build, '--lcov', join(out, 'x.info'));
     expect(r.code).toBe(0);
-    const n = fx.ref.size;
-    expect(r.text).toMatch(new RegExp(`report: +${n} \\.gcno, ${n} \\.gcda, ${n} matched`));
+    expect(r.text).toMatch(counts);
   });
 
   it('reads a .gcda folder as written by hvcov extract', async () => {
