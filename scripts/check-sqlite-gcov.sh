@@ -4,7 +4,9 @@
 # workload run, then the whole gcov JSON of `hvcov report --gcov-json` compared with that
 # GCC's `gcov --json-format --stdout --branch-probabilities` (and --conditions from GCC 14,
 # built with -fcondition-coverage): every function, every line with its branches, calls
-# and conditions. Exit status 1 on any difference (the first ones are printed).
+# and conditions. Up to GCC 12 (whose gcov text gcovr 5.2 can read) the Cobertura XML of
+# `hvcov report --cobertura` is also compared with `gcovr --xml-pretty`'s, all but the
+# timestamp, version and <source>. Exit status 1 on any difference (the first ones are printed).
 #
 #   bash scripts/check-sqlite-gcov.sh [GCC_MAJOR] [-O0|-O2]       (default: 12 -O0)
 #
@@ -62,3 +64,13 @@ console.log(`${label}: ${ref.files.length} files, ${functions} functions, ${line
 for (const d of differ.slice(0, 10)) console.log(`  ${d}`);
 process.exit(differ.length > 0 ? 1 : 0);
 EOF
+if [ "$major" -le 12 ]; then
+  gcovr --gcov-executable "$gcov" -r "$src" --xml-pretty -o gcovr.xml . 2> /dev/null
+  node "$here/bin/hvcov.mjs" report --build . --gcda . --cobertura hvcov.xml --source-root "$src" > /dev/null
+  norm() { sed -E 's/ timestamp="[0-9]+"/ timestamp=""/; s/ version="[^"]*"/ version=""/; s#<source>[^<]*</source>#<source></source>#' "$1"; }
+  if diff <(norm gcovr.xml) <(norm hvcov.xml) > cobertura.diff; then
+    echo "gcc-$major $opt: Cobertura identical to gcovr's ($(grep -c '<line ' gcovr.xml) lines)"
+  else
+    echo "gcc-$major $opt: Cobertura differs from gcovr's:"; head -20 cobertura.diff; exit 1
+  fi
+fi

@@ -2,6 +2,7 @@
  * Image in, .gcda files out: detect the layout, walk every list, write one file per
  * gcov_info. Problems are collected; every record that could be read is written.
  */
+import { pushAll } from './push-all';
 import { InputError } from './errors';
 import { detect, type Detection, type DetectOptions } from './detect';
 import { crc32Unsigned } from './crc32';
@@ -66,8 +67,8 @@ export function extractImage(
   const records: InfoRecord[] = [];
   for (const head of detection.heads) {
     const walk = walkInfoList(mem, head, file);
-    records.push(...walk.records);
-    problems.push(...walk.problems);
+    pushAll(records, walk.records);
+    pushAll(problems, walk.problems);
   }
   const warnings: string[] = [...detection.notes];
   if (problems.length > 0 && records.length > 0)

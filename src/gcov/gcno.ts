@@ -3,6 +3,7 @@
  * (blocks, arcs, the source lines of each block). Written in the compiler host's byte
  * order, detected from the magic.
  */
+import { pushAll } from './push-all';
 import { WordReader } from './bytes';
 import { InputError, hex } from './errors';
 import { MAGIC, TAG, formatFor, type GcovFormat } from './format';
@@ -316,7 +317,7 @@ function continueLocations(fn: GcnoFunction, start: Uint32Array, table: Uint32Ar
       p += 2 + k;
       if (file === CONTINUED && last >= 0) {
         // inserted after the lines of the location before, which ends the output so far
-        out.push(...lines);
+        pushAll(out, lines);
         out[last + 1]! += k;
         continue;
       }
@@ -325,7 +326,8 @@ function continueLocations(fn: GcnoFunction, start: Uint32Array, table: Uint32Ar
         if (source < 0) source = fn.lineFiles.push(fn.source) - 1;
       }
       last = out.length;
-      out.push(file === CONTINUED ? source : file, k, ...lines);
+      out.push(file === CONTINUED ? source : file, k);
+      pushAll(out, lines);
     }
   }
   start[n] = out.length;

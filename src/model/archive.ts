@@ -7,6 +7,7 @@
  * inflated in chunks and stopped at the bound, a zip entry never inflates past its declared
  * size), and a damaged archive yields what could be read plus problems.
  */
+import { pushAll } from '../gcov/push-all';
 import { unzipSync } from 'fflate';
 import { InputError } from '../gcov/errors';
 import { safeRelativePath } from '../gcov/paths';
@@ -399,7 +400,7 @@ async function unpackNested(
       const r = await unpackNested(e.bytes, inner, limits, budget, depth + 1);
       const dir = e.path.replace(ARCHIVE_SUFFIX, '');
       for (const x of r.entries) entries.push({ path: `${dir}/${x.path}`, bytes: x.bytes });
-      problems.push(...r.problems);
+      pushAll(problems, r.problems);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(err);

@@ -29,6 +29,7 @@
  * left out, a line whose branches are excluded has none; functions are never excluded.
  * lcov's own markers as lcov reads them do not count here (gcovr reads them its way).
  */
+import { pushAll } from '../gcov/push-all';
 import { branchesExcluded, lineExcluded, toolExclusion } from './apply-exclusions';
 import { normalisePath, pathSegments, type Report, type ReportFile } from './report';
 
@@ -225,7 +226,7 @@ export function coberturaXml(report: Report, opts: CoberturaOptions): string {
         `    <package name="${escapeXml(dir.replace(/\//g, '.'))}" line-rate="${rate(pkg.line)}" function-rate="${rate(pkg.function)}" branch-rate="${rate(pkg.branch)}" complexity="0.0">`,
         '      <classes>',
       );
-      for (const [, c] of byName(pkg.classes)) out.push(...c.xml);
+      for (const [, c] of byName(pkg.classes)) pushAll(out, c.xml);
       out.push('      </classes>', '    </package>');
     }
     out.push('  </packages>');

@@ -3,6 +3,7 @@
  * gcov computes it: block counts are attributed to the lines of each block, and a line
  * made of several blocks counts the entries into it plus the loops it contains.
  */
+import { pushAll } from '../gcov/push-all';
 import { InputError } from '../gcov/errors';
 import type { Gcda } from '../gcov/gcda-reader';
 import { readArcCountersAsGcov } from '../gcov/gcda-as-gcov';
@@ -417,7 +418,7 @@ function functionCoverage(
   flow: InputError[],
 ): FunctionCoverage {
   const solved = solveFunction(g, counters?.get(0), gcdaName, exit);
-  if (solved.flow.length > 0) flow.push(...solved.flow);
+  if (solved.flow.length > 0) pushAll(flow, solved.flow);
   const n = solved.blockCount;
   const counts = solved.counts;
   let executed = 0;

@@ -3,6 +3,7 @@
  * JSON line and dropped before the next, without the merged report model. The lines are
  * the same as the `json` documents of buildReport, in the same order.
  */
+import { pushAll } from '../gcov/push-all';
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
@@ -81,8 +82,8 @@ export function streamGcovJson(
     const gcno = n.gcno ?? readAgain(n, problems);
     if (gcno === undefined) continue;
     const r = writeObjectGcovJson({ ...n, gcno }, d?.input ?? refused, opts, out, primePathPool);
-    problems.push(...r.problems);
-    flow.push(...r.flow);
+    pushAll(problems, r.problems);
+    pushAll(flow, r.flow);
     if (!r.written) continue;
     objects++;
     if (d || refused) matched++;
@@ -159,7 +160,7 @@ export function writeObjectGcovJson(
     return { written: false, problems: [e], flow: [], sources: [] };
   }
   const { coverage: cov, dataFile } = object;
-  problems.push(...cov.problems);
+  pushAll(problems, cov.problems);
   const cwd = gcno.cwd;
   out.text('{"format_version":');
   out.utf8(JSON.stringify(gcno.format.jsonFormat));

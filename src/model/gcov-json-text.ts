@@ -20,7 +20,7 @@ export function stringifyPrintfG(value: unknown): string {
 
 /** One object's gcov JSON document as one line of text (with its newline). */
 export function gcovJsonLine(o: ReportObject): string {
-  const text = o.gcno.format.jsonNumbers === 'printf-g' ? stringifyPrintfG(o.json) : JSON.stringify(o.json);
+  const text = o.format.jsonNumbers === 'printf-g' ? stringifyPrintfG(o.json) : JSON.stringify(o.json);
   return text + '\n';
 }
 

@@ -8,7 +8,7 @@ import type { GcovJsonFile } from './gcov-json';
 import { printfGValue as g } from './printf-g';
 import { mergeJsonFiles, type Report, type ReportFile, type ReportObject } from './report';
 
-const rounds = (o: ReportObject) => o.gcno.format.jsonNumbers === 'printf-g';
+const rounds = (o: ReportObject) => o.format.jsonNumbers === 'printf-g';
 
 const rounded = new WeakMap<ReportObject, GcovJsonFile[]>();
 

@@ -66,8 +66,9 @@ export function pathSummaryTable(report: Report): string | undefined {
     ...directories.map((d) => [name(d.path), cell(d.totals)]),
     ['Total', cell(total)],
   ];
-  const w0 = Math.max(...rows.map((r) => r[0]!.length));
-  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  // a row per directory: no spread of them all as arguments (see pushAll)
+  const w0 = rows.reduce((w, r) => Math.max(w, r[0]!.length), 0);
+  const w1 = rows.reduce((w, r) => Math.max(w, r[1]!.length), 0);
   const line = (r: string[]) => `${r[0]!.padEnd(w0)}  ${r[1]!.padStart(w1)}`;
   const rule = `${'-'.repeat(w0)}  ${'-'.repeat(w1)}`;
   return [line(rows[0]!), rule, ...rows.slice(1, -1).map(line), rule, line(rows.at(-1)!)].join('\n');

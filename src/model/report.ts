@@ -4,10 +4,12 @@
  * per source file as lcov merges its tracefiles. The UI, the exports and the CLI only
  * read this model.
  */
+import { pushAll } from '../gcov/push-all';
 import { objectChecksum } from '../gcov/crc32';
 import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { InputError, isInputError } from '../gcov/errors';
 import { readGcda, type Gcda } from '../gcov/gcda-reader';
+import type { GcovFormat } from '../gcov/format';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
 import { computeCoverageOfData, type ObjectCoverage } from './coverage';
@@ -128,7 +130,11 @@ export interface ReportObject {
   readonly gccVersion: string;
   /** Directory the object's relative source names resolve against. */
   readonly sourceRoot: string;
-  readonly gcno: Gcno;
+  /**
+   * The layout of its GCC's files (how its gcov prints numbers, among others). Not the parsed
+   * notes: the report keeps what the outputs need, so that the notes can go once computed.
+   */
+  readonly format: GcovFormat;
   /** gcov's JSON document for this object, the way `gcov --json-format -b` prints it. */
   readonly json: GcovJsonDocument;
 }
@@ -306,7 +312,7 @@ export function readAndPair(
     }
   }
   const { pairs, problems: matchProblems } = matchData(readNotes, readData);
-  problems.push(...matchProblems);
+  pushAll(problems, matchProblems);
   // read as gcov reads them, not as never executed (see damaged-data.ts)
   const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
   return { readNotes, pairs, damaged };
@@ -589,12 +595,17 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
   const problems: InputError[] = [];
   // one enumeration budget for the prime paths of the whole report
   const primePathPool = newPrimePathPool();
-  const { readNotes, pairs, damaged } = readAndPair(notes, data, problems);
+  const paired = readAndPair(notes, data, problems);
+  const { pairs, damaged } = paired;
+  // each dropped once computed: the report keeps no parsed notes
+  const readNotes: (ReadNotes | undefined)[] = paired.readNotes;
 
   const objects: ReportObject[] = [];
   const flow: InputError[] = [];
   const builders = new Map<string, FileBuilder>();
-  for (const n of readNotes) {
+  for (let i = 0; i < readNotes.length; i++) {
+    const n = readNotes[i]!;
+    readNotes[i] = undefined;
     const d = pairs.get(n);
     const dataInput = d?.input ?? damaged.get(n);
     let json: GcovJsonFile[];
@@ -602,8 +613,8 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     try {
       const o = objectData(n, dataInput, opts);
       dataFile = o.dataFile;
-      problems.push(...o.coverage.problems);
-      flow.push(...o.coverage.flow);
+      pushAll(problems, o.coverage.problems);
+      pushAll(flow, o.coverage.flow);
       json = gcovJsonFiles(o.coverage, gcovJsonOptions(n.gcno, opts, problems, primePathPool));
     } catch (e) {
       if (!isInputError(e)) throw e;
@@ -619,7 +630,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
       ...(dataInput?.target !== undefined ? { target: dataInput.target } : {}),
       gccVersion: versionText(n.gcno.version),
       sourceRoot,
-      gcno: n.gcno,
+      format: n.gcno.format,
       json: {
         format_version: n.gcno.format.jsonFormat,
         gcc_version: gcovVersionString(n.gcno),

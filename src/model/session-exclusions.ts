@@ -3,6 +3,7 @@
  * with the source whose path shares the most trailing segments, as the file view does)
  * and the dropped justification file, applied to the report.
  */
+import { pushAll } from '../gcov/push-all';
 import { InputError, isInputError } from '../gcov/errors';
 import { applyExclusions } from './apply-exclusions';
 import { parseJustifications, type JustificationFile } from './justification';
@@ -70,7 +71,7 @@ export function excludeInSession(
     try {
       const r = parseJustifications(decoder.decode(j.bytes), j.path);
       file = r.file;
-      problems.push(...r.problems);
+      pushAll(problems, r.problems);
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);

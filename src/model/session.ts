@@ -3,6 +3,7 @@
  * content, and the extraction of the core image among them. Pure TypeScript, so the
  * worker runs it and tests drive it in Node.
  */
+import { pushAll } from '../gcov/push-all';
 import { InputError, hex } from '../gcov/errors';
 import { extractImage, type ExtractResult } from '../gcov/extract';
 import type { GcdaFile } from '../gcov/gcda-writer';
@@ -178,7 +179,7 @@ export class Session {
       });
       try {
         const r = await unpackArchive(f.bytes, f.path, this.limits);
-        this.inputProblems.push(...r.problems);
+        pushAll(this.inputProblems, r.problems);
         const dir = f.path.replace(/\.(zip|tar|tgz|tar\.gz|gz)$/i, '');
         for (const e of r.entries) flat.push({ path: `${dir}/${e.path}`, bytes: e.bytes, from: f.path });
       } catch (e) {
@@ -291,8 +292,8 @@ export class Session {
     onProgress({ stage: 'index', done: 0, total: report.files.length });
     const excluded = excludeInSession(report, this.ofKind('source'), this.ofKind('justification'));
     this.reportProblems = [...report.problems, ...excluded.problems];
-    this.reportWarnings.push(...excluded.warnings);
-    this.reportWarnings.push(...flowWarnings(report));
+    pushAll(this.reportWarnings, excluded.warnings);
+    pushAll(this.reportWarnings, flowWarnings(report));
     for (const o of report.objects)
       if (o.data === undefined)
         this.reportWarnings.push(`no .gcda for ${o.notes}: counted as never executed`);
@@ -392,8 +393,11 @@ export class Session {
       try {
         const r = extractImage(other.bytes, other.path, {});
         this.others.push({ path: other.path, result: r });
-        this.extractProblems.push(...r.problems);
-        this.extractWarnings.push(...r.warnings.map((w) => `${other.path}: ${w}`));
+        pushAll(this.extractProblems, r.problems);
+        pushAll(
+          this.extractWarnings,
+          r.warnings.map((w) => `${other.path}: ${w}`),
+        );
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         this.extractProblems.push(e);
@@ -420,8 +424,8 @@ export class Session {
         this.extractWarnings.push(`${elfs.length} ELF files given: none used, the image is read on its own`);
       }
       this.result ??= extractImage(image.bytes, image.path, {}, onFile);
-      this.extractProblems.push(...this.result.problems);
-      this.extractWarnings.push(...this.result.warnings);
+      pushAll(this.extractProblems, this.result.problems);
+      pushAll(this.extractWarnings, this.result.warnings);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       this.extractProblems.push(e);

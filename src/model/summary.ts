@@ -37,7 +37,8 @@ export function summaryTable(report: Report): string {
   rows.push(['Total', report.totals]);
   const header = ['Directory', ...KINDS.map(([, h]) => h)];
   const table = [header, ...rows.map(([n, t]) => [n, ...KINDS.map(([k]) => cell(t[k]))])];
-  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  // a row per directory: no spread of them all as arguments (see pushAll)
+  const widths = header.map((_, i) => table.reduce((w, r) => Math.max(w, r[i]!.length), 0));
   const line = (r: string[]) =>
     r
       .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
