@@ -1,11 +1,12 @@
 /** `hvcov report --package / --markdown`: the evidence package and the CI summary. */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { InputError } from '../gcov/errors';
 import { evidencePackage, manifestNumbers, type NamedBytes } from '../model/evidence';
 import { markdownSummary, readBaselineFile } from '../model/markdown';
 import type { Report } from '../model/report';
 import { toolInfo } from '../model/tool';
 import type { EvidenceArgs } from './evidence-options';
+import { bytesOf, isFile } from './inputs';
 
 export interface EvidenceContext {
   readonly report: Report;
@@ -15,11 +16,6 @@ export interface EvidenceContext {
   readonly image?: string;
   readonly elf?: string;
 }
-
-const bytesOf = (path: string): Uint8Array => {
-  const b = readFileSync(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-};
 
 /** The package's date: --date, else SOURCE_DATE_EPOCH (reproducible builds), else now. */
 function packageTime(date: string | undefined): number {
@@ -69,7 +65,7 @@ export async function writeEvidence(
         : {}),
       notes: ctx.notes,
       data: ctx.data,
-      source: (path) => (existsSync(path) && statSync(path).isFile() ? bytesOf(path) : undefined),
+      source: (path) => (isFile(path) ? bytesOf(path) : undefined),
       ...((just) => (just !== undefined ? { justification: { name: just, bytes: bytesOf(just) } } : {}))(
         v.justification ?? v.exclusions,
       ),

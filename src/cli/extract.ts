@@ -9,6 +9,7 @@ import { targetText } from '../gcov/memory';
 import { outputPath } from '../gcov/paths';
 import { versionText } from '../gcov/version';
 import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
+import { bytesOf } from './inputs';
 import { FileWriter, sharedBytes } from './write-pool';
 
 export const EXTRACT_HELP = `hvcov extract IMAGE (--out DIR | --zip FILE) [options]
@@ -57,7 +58,7 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   }
   const imagePath = positionals[0]!;
   const opts = detectOptions(values);
-  if (values.elf) opts.elf = { bytes: await readBytes(values.elf), name: values.elf };
+  if (values.elf) opts.elf = { bytes: bytesOf(values.elf), name: values.elf };
   const root = values.out;
   // Large images on the --out path: a second thread writes files while this one makes them
   const image = openSync(imagePath, 'r');
@@ -143,12 +144,6 @@ function readAll(fd: number, into: Uint8Array): Uint8Array {
     at += n;
   }
   return into;
-}
-
-/** A file's bytes as a view on the buffer Node read, without a copy. */
-async function readBytes(path: string): Promise<Uint8Array> {
-  const b = readFileSync(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 export function describe(r: ExtractResult, name: string): string {

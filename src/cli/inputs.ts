@@ -110,6 +110,15 @@ const notAFile = (f: string): InputError =>
 const unreadable = (f: string, e: unknown): InputError =>
   new InputError(f, undefined, 'not-found', `cannot be read (${(e as { code?: string }).code ?? String(e)})`);
 
+/** Whether `path` is a regular file (false for a folder, a missing or an inaccessible name). */
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export const bytesOf = (path: string): Uint8Array => {
   const b = readFileSync(path);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);

@@ -1,5 +1,5 @@
 /** `hvcov merge`: several runs of one build (core images, .gcda trees) summed into one. */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
@@ -8,7 +8,7 @@ import { mergeRuns, type MergeInput } from '../gcov/gcda-merge';
 import { outputPath } from '../gcov/paths';
 import { gcdaZip } from '../model/gcda-zip';
 import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
-import { treeFiles } from './inputs';
+import { bytesOf, treeFiles } from './inputs';
 
 export const MERGE_HELP = `hvcov merge (IMAGE | GCDA_DIR)... (--out DIR | --zip FILE) [options]
 
@@ -54,7 +54,7 @@ export async function mergeCommand(argv: string[], out: (s: string) => void): Pr
     return 2;
   }
   const opts = detectOptions(values);
-  if (values.elf) opts.elf = { bytes: readBytes(values.elf), name: values.elf };
+  if (values.elf) opts.elf = { bytes: bytesOf(values.elf), name: values.elf };
   const inputs: MergeInput[] = [];
   let skipped = 0;
   for (const p of positionals) {
@@ -62,13 +62,13 @@ export async function mergeCommand(argv: string[], out: (s: string) => void): Pr
     if (statSync(p).isDirectory()) {
       const others: InputError[] = [];
       for (const f of treeFiles(p, '.gcda', others))
-        files.set(relative(p, f).split(sep).join('/'), { bytes: readBytes(f), file: f });
+        files.set(relative(p, f).split(sep).join('/'), { bytes: bytesOf(f), file: f });
       for (const e of others) out(`skipped: ${e.message}`);
       skipped += others.length;
       if (files.size === 0)
         throw new InputError(p, undefined, 'not-found', 'no .gcda files in this directory');
     } else {
-      const r = extractImage(readBytes(p), p, opts);
+      const r = extractImage(bytesOf(p), p, opts);
       for (const f of r.files)
         files.set(outputPath(f.path, strip), { bytes: f.bytes, file: `${p}: ${f.path}` });
       for (const w of r.warnings) out(`warning: ${w}`);
@@ -95,9 +95,4 @@ export async function mergeCommand(argv: string[], out: (s: string) => void): Pr
       `merged ${inputs.length} run(s): wrote ${merged.length} .gcda file(s) ${values.zip ? `to ${values.zip}` : `under ${values.out}`}`,
     );
   return skipped === 0 ? 0 : 1;
-}
-
-function readBytes(path: string): Uint8Array {
-  const b = readFileSync(path);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

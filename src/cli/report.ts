@@ -1,5 +1,5 @@
 /** `hvcov report`: the coverage of a build from a core image or .gcda files. */
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../gcov/errors';
@@ -25,7 +25,7 @@ import { describe } from './extract';
 import { fileSystemPathExists } from './path-exists';
 import { detectOptions, TARGET_OPTIONS } from './args';
 import { EVIDENCE_HELP, EVIDENCE_OPTIONS } from './evidence-options';
-import { archiveLimits, bytesOf, filesOf, imageOf, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
+import { archiveLimits, bytesOf, filesOf, imageOf, isFile, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
 import { gcovJsonLines } from '../model/gcov-json-text';
 
 export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE... | --run NAME=IMAGE... | --gcda DIR) [outputs] [options]
@@ -210,8 +210,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   const sources = new Map<string, string | undefined>();
   const readSource = (path: string): string | undefined => {
     // a name that is a folder (damaged notes can name the source root itself) is no source
-    if (!sources.has(path))
-      sources.set(path, existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined);
+    if (!sources.has(path)) sources.set(path, isFile(path) ? readFileSync(path, 'utf8') : undefined);
     return sources.get(path);
   };
   const justified =

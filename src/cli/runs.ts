@@ -3,14 +3,14 @@
  * compared (B − A, covered only in B). Each --image is a run named after its file, each
  * --run NAME=IMAGE a named one (IMAGE may also be a folder of .gcda files).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { basename, relative, sep } from 'node:path';
 import { InputError } from '../gcov/errors';
 import { extractImage } from '../gcov/extract';
 import { targetText } from '../gcov/memory';
 import type { DetectOptions } from '../gcov/detect';
 import { diffRuns, type ReportDiff } from '../model/diff';
-import { treeFiles } from './inputs';
+import { bytesOf, treeFiles } from './inputs';
 import type { NotesInput, Report, ReportOptions, Totals } from '../model/report';
 import { buildRunsReport, coveredBy, type RunInput } from '../model/runs';
 import { buildSeries } from '../model/series';
@@ -43,19 +43,15 @@ export function runSpecs(images: readonly string[] = [], runs: readonly string[]
 function readRun(spec: RunSpec, opts: DetectOptions, out: (s: string) => void, problems: string[]): RunInput {
   if (statSync(spec.path).isDirectory()) {
     const others: InputError[] = [];
-    const data = treeFiles(spec.path, '.gcda', others).map((f) => {
-      const b = readFileSync(f);
-      return {
-        name: relative(spec.path, f).split(sep).join('/'),
-        bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
-      };
-    });
+    const data = treeFiles(spec.path, '.gcda', others).map((f) => ({
+      name: relative(spec.path, f).split(sep).join('/'),
+      bytes: bytesOf(f),
+    }));
     out(`run:      ${spec.name} = ${spec.path}: ${data.length} .gcda`);
     for (const e of others) problems.push(`problem: ${spec.name}: ${e.message}`);
     return { name: spec.name, data };
   }
-  const b = readFileSync(spec.path);
-  const result = extractImage(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), spec.path, opts);
+  const result = extractImage(bytesOf(spec.path), spec.path, opts);
   const d = result.detection;
   const target = `${targetText(d.target)}${d.arch ? ` (${d.arch})` : ''}`;
   out(`run:      ${spec.name} = ${spec.path}: ${result.files.length} .gcda`);

@@ -551,10 +551,6 @@ export function mergeJsonFiles(
   return [...builders.values()].filter((b) => b.lines.size > 0).map(finishFile);
 }
 
-/**
- * Builds the report. Unreadable files and unmatched data are problems; a .gcno without
- * data is reported with every count 0 (never executed), as gcov reports it.
- */
 /** One notes file with its data, or without (every count 0), as readAndPair paired them. */
 export interface ObjectData {
   readonly coverage: ObjectCoverage;
@@ -591,6 +587,10 @@ export const gcovJsonOptions = (
   primePathPool,
 });
 
+/**
+ * Builds the report. Unreadable files and unmatched data are problems; a .gcno without
+ * data is reported with every count 0 (never executed), as gcov reports it.
+ */
 export function buildReport(notes: NotesInput[], data: DataInput[], opts: ReportOptions = {}): Report {
   const problems: InputError[] = [];
   // one enumeration budget for the prime paths of the whole report
