@@ -8,6 +8,11 @@
 #
 #   bash bench/large-program-multi.sh [--out DIR] [--rerun]
 #
+# CC (default gcc-12) and TCL_OPT (default -O0: the optimisation and other flags added to
+# --coverage) build it another way, e.g. for scripts/check-tcl.sh:
+#   CC=/opt/debian-gcc/15/bin/gcc-15 TCL_OPT="-O2 -fcondition-coverage" \
+#     bash bench/large-program-multi.sh --out build/check-tcl/gcc15-O2
+#
 # Default DIR: build/bench/tcl. Layout: DIR/dl (the Debian .dsc and orig tarball, whose
 # sha256 is checked against the .dsc), DIR/src/tcl8.6.13 (the sources, configured by
 # absolute path, so every .gcno names its source absolutely), DIR/obj (the out-of-tree build:
@@ -274,7 +279,7 @@ if cmp -s "$out/workload.tcl.new" "$out/workload.tcl"; then rm "$out/workload.tc
 # 3. Build, out of tree. Objects are rebuilt when the flags changed (configure and make
 #    skip up-to-date work otherwise). Threads off: no notifier thread, so counts do not
 #    depend on timing. -MMD lists each object's headers for sources.txt.
-FLAGS="--coverage -O0 -MMD"
+FLAGS="--coverage ${TCL_OPT:--O0} -MMD"
 stamp="$obj/flags"
 built=0
 if [ "$(cat "$stamp" 2>/dev/null)" != "$CC $FLAGS" ]; then

@@ -4,8 +4,9 @@
 # bench/report-bench.mjs. Idempotent: the download, the sources and the objects are reused
 # when present; the workload is rerun only when the .gcda files are missing (or --rerun).
 #
-#   bash bench/large-program.sh [--out DIR] [--rerun] [--split]
+#   bash bench/large-program.sh [--out DIR] [--rerun] [--split] [--sources-only]
 #
+# --sources-only fetches and extracts the sources and writes the workload only, and prints their folder.
 # Default DIR: build/bench/sqlite (build/bench/sqlite-split with --split). --split cuts
 # sqlite3.c at its top-level "Begin file" markers outside any #if into one piece per
 # original source file (src/split/NNNN-btree.c, ...; headers stay in the piece that
@@ -23,12 +24,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=
 rerun=0
 split=0
+sources_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$(realpath -m "$2"); shift 2 ;;
     --rerun) rerun=1; shift ;;
     --split) split=1; shift ;;
-    *) echo "usage: $0 [--out DIR] [--rerun] [--split]" >&2; exit 2 ;;
+    --sources-only) sources_only=1; shift ;;
+    *) echo "usage: $0 [--out DIR] [--rerun] [--split] [--sources-only]" >&2; exit 2 ;;
   esac
 done
 [ -n "$out" ] || { [ $split = 1 ] && out="$here/build/bench/sqlite-split" || out="$here/build/bench/sqlite"; }
@@ -166,6 +169,9 @@ int main(int argc, char **argv) {
 }
 EOF
 if cmp -s "$src/workload.c.new" "$src/workload.c"; then rm "$src/workload.c.new"; else mv "$src/workload.c.new" "$src/workload.c"; fi
+
+# --sources-only: the sources' folder (workload included), nothing built (for scripts/check-sqlite-gcov.sh)
+if [ $sources_only = 1 ]; then echo "$src"; exit 0; fi
 
 # 3. Build. Objects are rebuilt when the flags or a source changed.
 DEFS="-DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_RTREE -DSQLITE_ENABLE_MATH_FUNCTIONS \

@@ -6,7 +6,8 @@
 # built with -fcondition-coverage): every function, every line with its branches, calls
 # and conditions. Up to GCC 12 (whose gcov text gcovr 5.2 can read) the Cobertura XML of
 # `hvcov report --cobertura` is also compared with `gcovr --xml-pretty`'s, all but the
-# timestamp, version and <source>. Exit status 1 on any difference (the first ones are printed).
+# timestamp, version and <source>. The lcov tracefile of `hvcov report --lcov` is compared with
+# lcov 1.16's (scripts/check-lcov.sh). Exit status 1 on any difference (the first ones are printed).
 #
 #   bash scripts/check-sqlite-gcov.sh [GCC_MAJOR] [-O0|-O2]       (default: 12 -O0)
 #
@@ -23,7 +24,7 @@ esac
 cond=()
 gcovcond=()
 if [ "$major" -ge 14 ]; then cond=(-fcondition-coverage); gcovcond=(--conditions); fi
-src=$(realpath "$(bash "$here/bench/large-program.sh" 2>/dev/null | tail -n 1)/../src")
+src=$(bash "$here/bench/large-program.sh" --sources-only 2>/dev/null | tail -n 1)
 out=$here/build/check-sqlite/gcc$major$opt
 rm -rf "$out" && mkdir -p "$out"
 cd "$out"
@@ -64,6 +65,8 @@ console.log(`${label}: ${ref.files.length} files, ${functions} functions, ${line
 for (const d of differ.slice(0, 10)) console.log(`  ${d}`);
 process.exit(differ.length > 0 ? 1 : 0);
 EOF
+# lcov 1.16 reads the JSON of gcov 9-15: the tracefile of `hvcov report --lcov` against lcov's
+bash "$here/scripts/check-lcov.sh" . "$gcov" "gcc-$major $opt"
 if [ "$major" -le 12 ]; then
   gcovr --gcov-executable "$gcov" -r "$src" --xml-pretty -o gcovr.xml . 2> /dev/null
   node "$here/bin/hvcov.mjs" report --build . --gcda . --cobertura hvcov.xml --source-root "$src" > /dev/null

@@ -15,7 +15,8 @@ trap 'rm -f "$log"' EXIT
 # "what must exist:package". A path is tested with -e, anything else with
 # command -v. cc comes from the gcc package and scripts/debian-gcc.sh needs it;
 # lcov 2 (scripts/debian-lcov.sh) runs on bookworm's perl modules: those lcov
-# 1.16 does not pull in are listed by file.
+# 1.16 does not pull in are listed by file. zlib1g-dev and curl: the Tcl build of
+# test/conformance/large-programs.test.ts.
 needs="
 gcc-11:gcc-11
 gcc-12:gcc-12
@@ -38,6 +39,8 @@ lcov:lcov
 /usr/lib/x86_64-linux-gnu/perl5/5.36/DateTime.pm:libdatetime-perl
 gcovr:gcovr
 chromium:chromium
+/usr/include/zlib.h:zlib1g-dev
+curl:curl
 /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
 "
 

@@ -1,0 +1,75 @@
+/**
+ * Conformance on two large real programs, built here with the real compilers and compared
+ * with the real tools as a whole (the fixtures test the hard cases one by one):
+ *
+ * - SQLite's amalgamation (~270,000 lines, one object; sources from the better-sqlite3 npm
+ *   package) with gcc-12 -O0: the gcov JSON of every function and line against gcov-12's,
+ *   the lcov tracefile against lcov 1.16's, the Cobertura XML against gcovr 5.2's
+ *   (scripts/check-sqlite-gcov.sh);
+ * - Tcl 8.6 (163 objects, headers shared between objects, objects that never ran; Debian's
+ *   source package) with gcc-15 -O0 -fcondition-coverage: the gcov JSON of every object
+ *   against gcov-15 --conditions (scripts/check-gcov-json.sh), the lcov tracefile against
+ *   lcov 1.16's and the MC/DC records against lcov 2's (scripts/check-lcov.sh --mcdc).
+ *
+ * Each script exits 1 at a difference and prints it; the expected values are what the real
+ * tools print in this run.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const GCC15 = '/opt/debian-gcc/15/bin';
+
+function sh(args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
+  const r = spawnSync('bash', args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A count printed before `what` in a script's summary line. */
+const count = (out: string, what: RegExp): number =>
+  Number(new RegExp(`(\\d+) ${what.source}`).exec(out)?.[1]);
+
+describe('SQLite amalgamation, gcc-12 -O0', () => {
+  it("gcov JSON, lcov tracefile and Cobertura equal gcov-12's, lcov 1.16's and gcovr's", () => {
+    const r = sh(['scripts/check-sqlite-gcov.sh', '12', '-O0']);
+    expect(r.out).toMatch(/gcc-12 -O0: 1 files, \d+ functions, \d+ lines compared; 0 differences/);
+    expect(count(r.out, /lines compared/)).toBeGreaterThan(40_000);
+    expect(r.out).toMatch(/gcc-12 -O0: lcov tracefile identical to lcov 1\.16's/);
+    expect(r.out).toMatch(/gcc-12 -O0: Cobertura identical to gcovr's/);
+    expect(r.status, r.out).toBe(0);
+  }, 1_800_000);
+});
+
+describe('Tcl 8.6, 163 objects, gcc-15 -O0 -fcondition-coverage', () => {
+  const out = join(root, 'build/check-tcl/gcc15-O0');
+  const obj = join(out, 'obj');
+
+  it('builds (or reuses its build) and has run its workload', () => {
+    const r = sh(['bench/large-program-multi.sh', '--out', out], {
+      CC: `${GCC15}/gcc-15`,
+      TCL_OPT: '-O0 -fcondition-coverage -std=gnu17',
+    });
+    expect(r.status, r.out).toBe(0);
+    // the object folder on the last line; a .gcda for each object the workload ran
+    expect(r.out.trim().split('\n').at(-1)).toBe(obj);
+    expect(readdirSync(obj).filter((f) => f.endsWith('.gcda')).length).toBeGreaterThan(150);
+  }, 1_800_000);
+
+  it("gcov JSON of every object equals gcov-15's, conditions included", () => {
+    const r = sh(['scripts/check-gcov-json.sh', obj, `${GCC15}/gcov-15`, 'tcl']);
+    expect(r.out).toMatch(/tcl: 163 objects, .* compared; 0 differences/);
+    expect(count(r.out, /conditions compared/)).toBeGreaterThan(20_000);
+    expect(r.status, r.out).toBe(0);
+  }, 600_000);
+
+  it("lcov tracefile equals lcov 1.16's, MC/DC records lcov 2's", () => {
+    const r = sh(['scripts/check-lcov.sh', obj, `${GCC15}/gcov-15`, 'tcl', '--mcdc']);
+    expect(r.out).toMatch(/tcl: lcov tracefile identical to lcov 1\.16's \(167 files/);
+    expect(r.out).toMatch(/tcl: MC\/DC records identical to lcov 2's/);
+    expect(count(r.out, /MCDC lines/)).toBeGreaterThan(40_000);
+    expect(r.status, r.out).toBe(0);
+  }, 900_000);
+});
