@@ -23,9 +23,12 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GCC15 = '/opt/debian-gcc/15/bin';
 
-function sh(args: string[], env: Record<string, string> = {}): { status: number | null; out: string } {
+function sh(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; out: string } {
   const r = spawnSync('bash', args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  return { status: r.status, stdout: r.stdout, out: `${r.stdout}${r.stderr}` };
 }
 
 /** A count printed before `what` in a script's summary line. */
@@ -54,7 +57,7 @@ describe('Tcl 8.6, 163 objects, gcc-15 -O0 -fcondition-coverage', () => {
     });
     expect(r.status, r.out).toBe(0);
     // the object folder on the last line; a .gcda for each object the workload ran
-    expect(r.out.trim().split('\n').at(-1)).toBe(obj);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(obj);
     expect(readdirSync(obj).filter((f) => f.endsWith('.gcda')).length).toBeGreaterThan(150);
   }, 1_800_000);
 
