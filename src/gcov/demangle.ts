@@ -516,8 +516,13 @@ class Parser {
       this.pos += 2;
       n = { k: 'ctor', name: this.lastName, dtor: true };
     } else if (c === 'U') {
-      if (this.eat('Ut')) n = { k: 'unnamed', num: this.seqUnderscore() + 1 };
-      else if (this.eat('Ul')) {
+      if (this.eat('Ut')) {
+        n = { k: 'unnamed', num: this.seqUnderscore() + 1 };
+        // GNU's demangler makes an unnamed type a substitution of its own, before the name it
+        // ends (a closure it does not): later S<n>_ count one more than the ABI says, and gcov
+        // prints what they then stand for
+        this.subs.push(n);
+      } else if (this.eat('Ul')) {
         const params = this.params();
         this.need('E');
         n = { k: 'lambda', params, num: this.seqUnderscore() + 1 };

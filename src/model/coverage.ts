@@ -4,6 +4,7 @@
  * made of several blocks counts the entries into it plus the loops it contains.
  */
 import { pushAll } from '../gcov/push-all';
+import { stdSort } from '../gcov/std-sort';
 import { InputError } from '../gcov/errors';
 import type { Gcda } from '../gcov/gcda-reader';
 import { readArcCountersAsGcov } from '../gcov/gcda-as-gcov';
@@ -67,8 +68,16 @@ export interface FunctionCoverage {
 
 export interface FileCoverage {
   readonly file: string;
-  /** Functions defined in this file, by (start line, start column). */
+  /**
+   * Functions defined in this file, by (start line, start column); those at the same place
+   * in the order gcov's unstable sort leaves them (see std-sort.ts).
+   */
   readonly functions: FunctionCoverage[];
+  /**
+   * Per start line, its functions in gcov's order for that line: met in the notes' order,
+   * then sorted by column on their own (gcov sorts each line's list apart from the file's).
+   */
+  readonly startsAt: Map<number, FunctionCoverage[]>;
   /** Lines not owned by a group function, by number. */
   readonly lines: LineTable<LineCoverage>;
   /** Highest line number seen (gcov sizes its line table with it). */
@@ -86,6 +95,12 @@ export interface ObjectCoverage {
   /** gcov's name of a source name read from the notes. */
   readonly sourceName: (name: string) => string;
 }
+
+/** gcov's order of functions in a file: by start line, then start column. */
+const startsBefore = (a: FunctionCoverage, b: FunctionCoverage): boolean =>
+  a.gcno.startLine === b.gcno.startLine
+    ? a.gcno.startColumn < b.gcno.startColumn
+    : a.gcno.startLine < b.gcno.startLine;
 
 /** Steps of the loop search over a whole object before it is refused as hostile. */
 const MAX_CIRCUIT_STEPS = 5_000_000;
@@ -584,7 +599,7 @@ function coverageOf(
     const name = sourceName(raw);
     f = byName.get(name);
     if (!f) {
-      f = { file: name, functions: [], lines: new LineTable(), maxLine: 0 };
+      f = { file: name, functions: [], startsAt: new Map(), lines: new LineTable(), maxLine: 0 };
       byName.set(name, f);
       files.push(f);
     }
@@ -632,9 +647,15 @@ function coverageOf(
   const budget = { steps: MAX_CIRCUIT_STEPS, file: gcno.file };
   for (const f of fns) finishLines(f.lines, budget);
   for (const file of files) finishLines(file.lines, budget);
-  for (const file of files)
-    file.functions.sort(
-      (a, b) => a.gcno.startLine - b.gcno.startLine || a.gcno.startColumn - b.gcno.startColumn,
-    );
+  for (const file of files) {
+    // first the lists per line, from the order the functions were met in
+    for (const f of file.functions) {
+      const list = file.startsAt.get(f.gcno.startLine);
+      if (list) list.push(f);
+      else file.startsAt.set(f.gcno.startLine, [f]);
+    }
+    for (const list of file.startsAt.values()) if (list.length > 1) stdSort(list, startsBefore);
+    stdSort(file.functions, startsBefore);
+  }
   return { files, gcno, problems, flow, sourceName };
 }

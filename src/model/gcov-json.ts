@@ -267,12 +267,7 @@ function visitLines(
   ctx: Ctx,
   emit: (line: LineCoverage, fnName: string | undefined) => void,
 ): void {
-  const startsAt = new Map<number, FunctionCoverage[]>();
-  for (const f of file.functions) {
-    const list = startsAt.get(f.gcno.startLine);
-    if (list) list.push(f);
-    else startsAt.set(f.gcno.startLine, [f]);
-  }
+  const startsAt = file.startsAt;
   // Only lines where something happens, in order (a line number can be any 32-bit value).
   const all = new Float64Array(startsAt.size + file.lines.size);
   let k = 0;

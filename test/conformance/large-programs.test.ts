@@ -9,7 +9,12 @@
  * - Tcl 8.6 (163 objects, headers shared between objects, objects that never ran; Debian's
  *   source package) with gcc-15 -O0 -fcondition-coverage: the gcov JSON of every object
  *   against gcov-15 --conditions (scripts/check-gcov-json.sh), the lcov tracefile against
- *   lcov 1.16's and the MC/DC records against lcov 2's (scripts/check-lcov.sh --mcdc).
+ *   lcov 1.16's and the MC/DC records against lcov 2's (scripts/check-lcov.sh --mcdc);
+ * - JsonCpp 1.9.5 (C++17, 6 objects; Debian's source package) with g++-12 -O0, its own tests
+ *   run: libstdc++'s templates in many headers, constructor and destructor variants and
+ *   template instances at one place (gcov's unstable sort, see std-sort.ts), names for its
+ *   demangler: the gcov JSON of every object against gcov-12's, the lcov tracefile against
+ *   lcov 1.16's.
  *
  * Each script exits 1 at a difference and prints it; the expected values are what the real
  * tools print in this run.
@@ -75,4 +80,31 @@ describe('Tcl 8.6, 163 objects, gcc-15 -O0 -fcondition-coverage', () => {
     expect(count(r.out, /MCDC lines/)).toBeGreaterThan(40_000);
     expect(r.status, r.out).toBe(0);
   }, 900_000);
+});
+
+describe('JsonCpp 1.9.5, C++17, g++-12 -O0', () => {
+  const obj = join(root, 'build/check-cpp/gxx12-O0/obj');
+
+  it('builds (or reuses its build) and has run its tests', () => {
+    const r = sh(['bench/cpp-program.sh', '--out', join(root, 'build/check-cpp/gxx12-O0')], {
+      CXX: 'g++-12',
+      CXX_OPT: '-O0',
+    });
+    expect(r.status, r.out).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(obj);
+    expect(readdirSync(obj).filter((f) => f.endsWith('.gcda')).length).toBe(6);
+  }, 600_000);
+
+  it("gcov JSON of every object equals gcov-12's", () => {
+    const r = sh(['scripts/check-gcov-json.sh', obj, 'gcov-12', 'jsoncpp']);
+    expect(r.out).toMatch(/jsoncpp: 6 objects, .* compared; 0 differences/);
+    expect(count(r.out, /functions/)).toBeGreaterThan(3000);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
+
+  it("lcov tracefile equals lcov 1.16's", () => {
+    const r = sh(['scripts/check-lcov.sh', obj, 'gcov-12', 'jsoncpp']);
+    expect(r.out).toMatch(/jsoncpp: lcov tracefile identical to lcov 1\.16's/);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
 });
