@@ -5,22 +5,22 @@
  * the packages and on <coverage>. The document follows the Cobertura DTD
  * (coverage-04.dtd): sources, packages → package → classes → class → methods, lines.
  *
- * gcovr reads gcov's text output, and the rules it applies there are reproduced from the
- * model:
+ * gcovr reads gcov's text output; what it gathers there (lines, their counts and branches,
+ * functions, per file over all objects) is rebuilt by gcovr-view.ts, with its rules:
  *
- * - a line enters only when some object has code on it (gcov prints a count); a line
- *   with a total count of 0 whose text, without comments, is empty, `{`, `}` or `else`
- *   is left out as "non-code" (gcovr's heuristic; a missing source file reads as gcov's
- *   `/*EOF*\/`, which is empty, so then every unexecuted line is left out);
- * - counts and branches of a file add over objects (headers), branch by position on the
- *   line, as in the model; a branch is covered when its count is above 0; throw branches
- *   count like any other (gcovr's default);
- * - functions are those gcov's text output announces (`function NAME called N …`): per
- *   object, a function that starts on a line of a file where another function of that
- *   object also starts (template instances, COMDAT copies) gets no such line and is not
- *   seen by gcovr; the rest are keyed by (mangled) name per file, their calls added over
- *   objects, covered when called; names starting `__` or `_GLOBAL__sub_I_` are left out
- *   (gcovr's default `--exclude-internal-functions`);
+ * - a line enters only when some object has code on it; a line with a count of 0 (or none)
+ *   whose text, without comments, is empty, `{`, `}` or `else` is "non-code" in that object,
+ *   and left out where every object says so (gcovr's heuristic); without the source gcov
+ *   prints no line, so gcovr has none;
+ * - where several functions start on one line (C++ template instances, constructor
+ *   variants), gcov's text adds their lines into the file's and prints each again in a
+ *   section of its own, which gcovr counts a second time; branches are keyed by the number
+ *   gcov prints (calls take numbers too) and add over objects and sections; a branch is
+ *   covered when its count is above 0; throw branches count like any other;
+ * - functions are those gcov announces (`function NAME called N …`, demangled): before a
+ *   line where one function starts, and in each group function's section; keyed by that
+ *   name per file, calls added, covered when called; names starting `__` or
+ *   `_GLOBAL__sub_I_` are left out (gcovr's `--exclude-internal-functions`);
  * - only files under the root are reported (gcovr's default filter), named relative to it;
  * - rates are Python's `str(covered / total)` ("0.0" without elements), percentages
  *   `int(min(99.9, round(100 * covered / total, 1)))` unless all are covered.
@@ -31,7 +31,10 @@
  */
 import { pushAll } from '../gcov/push-all';
 import { branchesExcluded, lineExcluded, toolExclusion } from './apply-exclusions';
-import { normalisePath, pathSegments, type Report, type ReportFile } from './report';
+import { gcovrView, type GcovrFile } from './gcovr-view';
+import { pathSegments, type Report, type ReportFile } from './report';
+
+export { isNonCode } from './gcovr-view';
 
 export interface CoberturaOptions {
   /** Absolute directory the file names are made relative to (gcovr's `-r`); files outside it are left out. */
@@ -78,14 +81,6 @@ function percent(s: Stat): number {
   return Math.trunc(r);
 }
 
-/** gcovr's test for lines without useful code: `//…` then `/*…*\/` removed, then empty, `{`, `}` or `else`. */
-export function isNonCode(text: string): boolean {
-  let code = text.replace(/\/\/.*$/s, '');
-  code = code.replace(/\/\*.*?\*\//g, '');
-  code = code.trim();
-  return code === '' || code === '{' || code === '}' || code === 'else';
-}
-
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -106,56 +101,28 @@ interface ClassData {
   function: Stat;
 }
 
-/** Per file path: calls per function name, as gcovr collects them from gcov's text output. */
-function announcedFunctions(report: Report): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
-  for (const o of report.objects)
-    for (const f of o.json.files) {
-      const starts = new Map<number, number>();
-      for (const fn of f.functions) starts.set(fn.start_line, (starts.get(fn.start_line) ?? 0) + 1);
-      const path = normalisePath(f.file, o.sourceRoot);
-      let fns = out.get(path);
-      if (!fns) out.set(path, (fns = new Map()));
-      for (const fn of f.functions) {
-        if (starts.get(fn.start_line) !== 1) continue;
-        if (fn.name.startsWith('__') || fn.name.startsWith('_GLOBAL__sub_I_')) continue;
-        fns.set(fn.name, (fns.get(fn.name) ?? 0) + fn.execution_count);
-      }
-    }
-  return out;
-}
-
-function classFor(
-  f: ReportFile,
-  filename: string,
-  functions: Map<string, number> | undefined,
-  opts: CoberturaOptions,
-): ClassData {
-  const text = opts.source?.(f.path);
-  const sourceLines = text === undefined ? [] : text.split('\n');
+function classFor(f: ReportFile, filename: string, view: GcovrFile | undefined): ClassData {
   const fname = filename.includes('/') ? filename.slice(filename.lastIndexOf('/') + 1) : filename;
   const name = fname.replace(/\./g, '_');
   const line = stat(),
     branch = stat(),
     fn = stat();
-  for (const calls of functions?.values() ?? []) {
+  for (const calls of view?.functions.values() ?? []) {
     fn.total++;
     if (calls > 0) fn.covered++;
   }
   const lines: string[] = [];
   const use = toolExclusion('gcovr');
-  for (const l of f.lines) {
-    if (f.excluded && lineExcluded(f, l.lineNumber, use)) continue;
-    if (l.count === 0 && isNonCode(sourceLines[l.lineNumber - 1] ?? '')) continue;
+  const numbers = [...(view?.lines.keys() ?? [])].sort((a, b) => a - b);
+  for (const n of numbers) {
+    const l = view!.lines.get(n)!;
+    if (l.noncode || (f.excluded && lineExcluded(f, n, use))) continue;
     line.total++;
     if (l.count > 0) line.covered++;
-    const branches = f.excluded && branchesExcluded(f, l.lineNumber, use) ? [] : l.branches;
-    const b: Stat = {
-      covered: branches.filter((x) => (x.count ?? 0) > 0).length,
-      total: branches.length,
-    };
+    const branches = f.excluded && branchesExcluded(f, n, use) ? [] : [...l.branches.values()];
+    const b: Stat = { covered: branches.filter((x) => x > 0).length, total: branches.length };
     add(branch, b);
-    const head = `            <line number="${l.lineNumber}" hits="${l.count}"`;
+    const head = `            <line number="${n}" hits="${l.count}"`;
     if (b.total === 0) {
       lines.push(`${head} branch="false"/>`);
     } else {
@@ -185,7 +152,7 @@ export function coberturaXml(report: Report, opts: CoberturaOptions): string {
     { classes: Map<string, ClassData>; line: Stat; branch: Stat; function: Stat }
   >();
   const total = { line: stat(), branch: stat(), function: stat() };
-  const functions = announcedFunctions(report);
+  const view = gcovrView(report, opts.source ?? (() => undefined));
   // gcovr sorts by absolute path; report.files is by path already, sorted again to be sure.
   const files = [...report.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of files) {
@@ -195,7 +162,7 @@ export function coberturaXml(report: Report, opts: CoberturaOptions): string {
     let pkg = packages.get(dir);
     if (!pkg)
       packages.set(dir, (pkg = { classes: new Map(), line: stat(), branch: stat(), function: stat() }));
-    const c = classFor(f, filename, functions.get(f.path), opts);
+    const c = classFor(f, filename, view.get(f.path));
     // keyed by class name within the package, as gcovr does (a later file of the same
     // class name replaces the earlier one in the XML; both count in the totals)
     pkg.classes.set(c.name, c);

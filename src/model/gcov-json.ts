@@ -145,7 +145,41 @@ function arcKind(arcs: Uint32Array, arcState: Uint8Array, k: number): number {
   return arcState[k]! & ARC_STATE.UNCONDITIONAL ? OTHER : BRANCH;
 }
 
+/**
+ * Per line document whose branches are not numbered 0, 1, … in gcov's text output (a call
+ * before or between them takes a number too): the numbers gcov prints for its branches.
+ * Kept beside the document, not in it: gcov's JSON has no such field (gcovr-view.ts reads it).
+ */
+const textNumbers = new WeakMap<GcovJsonLine, readonly number[]>();
+
+/** The numbers gcov's text output gives the branches of `line` (calls numbered too), in order. */
+export const textBranchNumbers = (line: GcovJsonLine): readonly number[] =>
+  textNumbers.get(line) ?? line.branches.map((_, i) => i);
+
 function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): GcovJsonLine {
+  const json = lineJsonOnly(line, fnName, ctx);
+  // gcov's text output numbers the calls and the branches of a line together
+  let printed = 0;
+  let shifted = false;
+  const numbers: number[] = [];
+  const ids = line.blocks;
+  for (let i = 0; i < ids.length; i++) {
+    const b = ids[i]!;
+    const { arcs, arcState, succ, succStart } = blockFunction(line, i);
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const kind = arcKind(arcs, arcState, succ[p]!);
+      if (kind === CALL_NON_RETURN) printed++;
+      else if (kind === BRANCH) {
+        if (printed !== numbers.length) shifted = true;
+        numbers.push(printed++);
+      }
+    }
+  }
+  if (shifted) textNumbers.set(json, numbers);
+  return json;
+}
+
+function lineJsonOnly(line: LineCoverage, fnName: string | undefined, ctx: Ctx): GcovJsonLine {
   const { v2 } = ctx;
   const branches: GcovJsonBranch[] = [];
   let calls: GcovJsonCall[] | undefined;

@@ -14,7 +14,7 @@
  *   run: libstdc++'s templates in many headers, constructor and destructor variants and
  *   template instances at one place (gcov's unstable sort, see std-sort.ts), names for its
  *   demangler: the gcov JSON of every object against gcov-12's, the lcov tracefile against
- *   lcov 1.16's.
+ *   lcov 1.16's, the Cobertura XML against gcovr 5.2's (scripts/check-cobertura.sh).
  *
  * Each script exits 1 at a difference and prints it; the expected values are what the real
  * tools print in this run.
@@ -105,6 +105,14 @@ describe('JsonCpp 1.9.5, C++17, g++-12 -O0', () => {
   it("lcov tracefile equals lcov 1.16's", () => {
     const r = sh(['scripts/check-lcov.sh', obj, 'gcov-12', 'jsoncpp']);
     expect(r.out).toMatch(/jsoncpp: lcov tracefile identical to lcov 1\.16's/);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
+
+  it("Cobertura equals gcovr 5.2's (template sections and calls counted as gcovr reads gcov's text)", () => {
+    const src = join(root, 'build/check-cpp/gxx12-O0/src/jsoncpp-1.9.5');
+    const r = sh(['scripts/check-cobertura.sh', obj, 'gcov-12', src, 'jsoncpp']);
+    expect(r.out).toMatch(/jsoncpp: Cobertura identical to gcovr's/);
+    expect(count(r.out, /functions\)/)).toBeGreaterThan(900);
     expect(r.status, r.out).toBe(0);
   }, 300_000);
 });

@@ -4,6 +4,8 @@
  * 260,000-line amalgamation made `--cobertura` throw so before pushAll.
  */
 import { describe, expect, it } from 'vitest';
+import { formatFor } from '../../src/gcov/format';
+import { decodeVersion } from '../../src/gcov/version';
 import { coberturaXml } from '../../src/model/cobertura';
 import { lcovTracefile } from '../../src/model/lcov';
 import { emptyTotals, type Report, type ReportLine } from '../../src/model/report';
@@ -18,8 +20,27 @@ function bigReport(): Report {
   const totals = emptyTotals();
   totals.lines = { found: LINES, hit: lines.filter((l) => l.count > 0).length };
   const file = { path: '/src/big.c', functions: [], lines, totals };
+  // the object's gcov JSON, which Cobertura reads (gcovr adds up each object's gcov output)
+  const format = formatFor(decodeVersion(0x4232322a)!)!; // "B22*", GCC 12.2
+  const json = {
+    format_version: '1',
+    gcc_version: '12.2.0',
+    data_file: 'big.gcda',
+    files: [
+      {
+        file: '/src/big.c',
+        functions: [],
+        lines: lines.map((l) => ({
+          line_number: l.lineNumber,
+          count: l.count,
+          unexecuted_block: false,
+          branches: [],
+        })),
+      },
+    ],
+  };
   return {
-    objects: [],
+    objects: [{ notes: 'big.gcno', data: 'big.gcda', gccVersion: '12.2', sourceRoot: '/', format, json }],
     files: [file],
     directories: [{ path: '/src', totals }],
     totals,
@@ -32,8 +53,10 @@ describe('a 300,000-line source file', () => {
   const report = bigReport();
 
   it('makes Cobertura XML with every line', () => {
-    const xml = coberturaXml(report, { root: '/', source: () => undefined, timestamp: 0 });
-    expect(xml.match(/<line /g)).toHaveLength(report.totals.lines.hit);
+    // a line of code on each line (without its source gcov prints no line, and gcovr has none)
+    const text = 'x++;\n'.repeat(LINES);
+    const xml = coberturaXml(report, { root: '/', source: () => text, timestamp: 0 });
+    expect(xml.match(/<line /g)).toHaveLength(report.totals.lines.found);
   });
 
   it('makes an lcov tracefile and a summary', () => {

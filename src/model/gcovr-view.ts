@@ -1,0 +1,199 @@
+/**
+ * What gcovr 5.2 reads of a build: it runs gcov in text mode (`-b -c -m`) on every object and
+ * parses each `.gcov` file line by line, then adds the files of all objects up. Text mode
+ * differs from the JSON the report model is built from where several functions start on
+ * one line (C++ template instances, constructor variants, which gcov calls a group):
+ *
+ * - each line's count is its own count plus the counts of every group function's code on
+ *   it, and after the line where a group ends gcov prints each group function again as a
+ *   section of its own lines: gcovr's parser reads those lines like any other and adds
+ *   their counts a second time, and their branches by index;
+ * - a function line (`function NAME called N …`, the name demangled) comes before a line
+ *   where exactly one function starts and at the head of each group function's section;
+ *   a function starting inside a group's lines gets none; gcovr keys functions by that
+ *   name per file and adds their calls (leaving out names starting with `__` or
+ *   `_GLOBAL__sub_I_`);
+ * - only the source's lines are printed (none when gcov cannot read the source), and a
+ *   line past the last one the object has code on is printed as `-` with nothing else;
+ * - a line without code (`-`) or with a count of 0 whose text gcovr takes for non-code
+ *   (empty, `{`, `}`, `else`) marks the line non-code in that object, for good; across
+ *   objects a line stays non-code only where every object says so.
+ *
+ * Built from each object's gcov JSON (kept in the report), which carries everything text
+ * mode prints (group functions' lines are the entries named after a group function), and
+ * the numbers text mode gives each line's branches (textBranchNumbers).
+ */
+import { textBranchNumbers, type GcovJsonFile, type GcovJsonFunction, type GcovJsonLine } from './gcov-json';
+import { normalisePath, type Report } from './report';
+
+/** gcovr's test for lines without useful code: `//…` then `/*…*\/` removed, then empty, `{`, `}` or `else`. */
+export function isNonCode(text: string): boolean {
+  let code = text.replace(/\/\/.*$/s, '');
+  code = code.replace(/\/\*.*?\*\//g, '');
+  code = code.trim();
+  return code === '' || code === '{' || code === '}' || code === 'else';
+}
+
+export interface GcovrLine {
+  count: number;
+  noncode: boolean;
+  /** Branch counts by gcov's number on the line (calls take numbers too, and have none here). */
+  branches: Map<number, number>;
+}
+
+export interface GcovrFile {
+  /** By line number. */
+  readonly lines: Map<number, GcovrLine>;
+  /** Calls by demangled name. */
+  readonly functions: Map<string, number>;
+}
+
+/** gcov's read_line count of a text: its lines, a last one without newline included. */
+function lineCount(text: string): number {
+  if (text === '') return 0;
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n : n + 1;
+}
+
+/**
+ * Per source path (as the report names files), what gcovr 5.2 gathers from every object's
+ * text output. `source` gives a file's text (undefined: unreadable, then every line the
+ * data names is printed and reads as empty).
+ */
+export function gcovrView(
+  report: Report,
+  source: (path: string) => string | undefined,
+): Map<string, GcovrFile> {
+  const out = new Map<string, GcovrFile>();
+  const texts = new Map<string, { lines: string[]; count: number } | undefined>();
+  const textOf = (path: string) => {
+    if (!texts.has(path)) {
+      const t = source(path);
+      texts.set(path, t === undefined ? undefined : { lines: t.split('\n'), count: lineCount(t) });
+    }
+    return texts.get(path);
+  };
+  for (const o of report.objects)
+    for (const jf of o.json.files) {
+      const path = normalisePath(jf.file, o.sourceRoot);
+      const text = textOf(path);
+      const nonCode = (line: number) => isNonCode(text?.lines[line - 1] ?? '');
+      let file = out.get(path);
+      if (!file) out.set(path, (file = { lines: new Map(), functions: new Map() }));
+      mergeObjectFile(file, objectFile(jf, text?.count, nonCode));
+    }
+  return out;
+}
+
+/** One object's `.gcov` of one file as gcovr's parser leaves it. */
+function objectFile(
+  jf: GcovJsonFile,
+  sourceLines: number | undefined,
+  nonCode: (line: number) => boolean,
+): GcovrFile {
+  const starts = new Map<number, GcovJsonFunction[]>();
+  for (const fn of jf.functions) {
+    const list = starts.get(fn.start_line);
+    if (list) list.push(fn);
+    else starts.set(fn.start_line, [fn]);
+  }
+  const groupLines = new Map<string, Map<number, GcovJsonLine>>();
+  for (const list of starts.values())
+    if (list.length > 1) for (const fn of list) groupLines.set(fn.name, new Map());
+  // own lines, and each group function's lines
+  const own = new Map<number, GcovJsonLine>();
+  let last = 0;
+  for (const l of jf.lines) {
+    last = Math.max(last, l.line_number);
+    const g = l.function_name === undefined ? undefined : groupLines.get(l.function_name);
+    if (g) g.set(l.line_number, l);
+    else own.set(l.line_number, l);
+  }
+  // text mode's line counts: own plus every group function's
+  const main = new Map<number, { count: number; branches: ReadonlyMap<number, number> }>();
+  for (const [n, l] of own) main.set(n, { count: l.count, branches: branchNumbers(l) });
+  for (const g of groupLines.values())
+    for (const [n, l] of g) {
+      const m = main.get(n);
+      if (m) m.count += l.count;
+      else main.set(n, { count: l.count, branches: NO_BRANCHES });
+    }
+
+  const file: GcovrFile = { lines: new Map(), functions: new Map() };
+  /** One printed source line (`-` when !exists) and its branch lines, as gcovr's parser takes them. */
+  const event = (n: number, exists: boolean, count: number, branches: ReadonlyMap<number, number>) => {
+    const noncode = (!exists || count === 0) && nonCode(n);
+    // a `-` line with code on it is passed over
+    if (!exists && !noncode) return;
+    let line = file.lines.get(n);
+    if (!line) file.lines.set(n, (line = { count: 0, noncode: false, branches: new Map() }));
+    if (noncode) line.noncode = true;
+    else line.count += count;
+    addBranches(line.branches, branches);
+  };
+  const announce = (fn: GcovJsonFunction) => {
+    const name = fn.demangled_name;
+    if (name.startsWith('__') || name.startsWith('_GLOBAL__sub_I_')) return;
+    file.functions.set(name, (file.functions.get(name) ?? 0) + fn.execution_count);
+  };
+  // gcov's output_lines: the source's lines (none when it cannot read the source)
+  const end = sourceLines ?? 0;
+  let groupEnd = 0;
+  let group: GcovJsonFunction[] = [];
+  for (let n = 1; n <= end; n++) {
+    if (n > last) {
+      event(n, false, 0, NO_BRANCHES);
+      continue;
+    }
+    if (groupEnd === 0) {
+      const fns = starts.get(n);
+      if (fns && fns.length > 1) {
+        group = fns;
+        for (const fn of fns) groupEnd = Math.max(groupEnd, fn.end_line);
+      } else if (fns) announce(fns[0]!);
+    }
+    const m = main.get(n);
+    event(n, m !== undefined, m?.count ?? 0, m?.branches ?? NO_BRANCHES);
+    if (groupEnd === n) {
+      for (const fn of group) {
+        announce(fn);
+        const lines = groupLines.get(fn.name)!;
+        for (let k = fn.start_line; k <= fn.end_line; k++) {
+          const l = lines.get(k);
+          event(k, l !== undefined, l?.count ?? 0, l ? branchNumbers(l) : NO_BRANCHES);
+        }
+      }
+      groupEnd = 0;
+    }
+  }
+  return file;
+}
+
+function addBranches(into: Map<number, number>, add: ReadonlyMap<number, number>): void {
+  for (const [i, c] of add) into.set(i, (into.get(i) ?? 0) + c);
+}
+
+const NO_BRANCHES: ReadonlyMap<number, number> = new Map();
+
+/** A line's branch counts by the number gcov's text output gives them (calls take numbers too). */
+function branchNumbers(l: GcovJsonLine): ReadonlyMap<number, number> {
+  if (l.branches.length === 0) return NO_BRANCHES;
+  const numbers = textBranchNumbers(l);
+  return new Map(l.branches.map((b, i) => [numbers[i]!, b.count]));
+}
+
+/** gcovr's merge of one object's file into the others': counts add, non-code only where all agree. */
+function mergeObjectFile(into: GcovrFile, add: GcovrFile): void {
+  for (const [n, l] of add.lines) {
+    const have = into.lines.get(n);
+    if (!have) into.lines.set(n, { count: l.count, noncode: l.noncode, branches: new Map(l.branches) });
+    else {
+      have.count += l.count;
+      have.noncode &&= l.noncode;
+      addBranches(have.branches, l.branches);
+    }
+  }
+  for (const [name, calls] of add.functions)
+    into.functions.set(name, (into.functions.get(name) ?? 0) + calls);
+}
