@@ -22,7 +22,6 @@ done
 [ -n "$out" ] || { echo "usage: $0 --out DIR" >&2; exit 2; }
 CXX=${CXX:-g++-12}
 OPT=${CXX_OPT:--O0}
-POOL=${DEBIAN_POOL:-http://deb.debian.org/debian/pool/main}
 DSC=libjsoncpp_1.9.5-4.dsc
 TOP=jsoncpp-1.9.5
 src="$out/src/$TOP"
@@ -31,19 +30,10 @@ mkdir -p "$out/dl" "$out/src"
 
 # 1. Sources: the orig tarball named in the .dsc, checked against its Checksums-Sha256.
 if [ ! -s "$src/src/lib_json/json_value.cpp" ]; then
-  [ -s "$out/dl/$DSC" ] || curl -fsSL -o "$out/dl/$DSC" "$POOL/libj/libjsoncpp/$DSC"
-  read -r sum size name < <(awk '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 }
-    on && $3 ~ /\.orig\.tar\.[a-z]+$/ { print $1, $2, $3 }' "$out/dl/$DSC")
-  [ -n "${name:-}" ] || { echo "no orig tarball in $DSC" >&2; exit 1; }
-  if ! echo "$sum  $out/dl/$name" | sha256sum -c --status 2>/dev/null; then
-    echo "fetching $name ($size bytes) from $POOL" >&2
-    curl -fsSL -o "$out/dl/$name.part" "$POOL/libj/libjsoncpp/$name"
-    echo "$sum  $out/dl/$name.part" | sha256sum -c --status || { echo "$name: sha256 mismatch" >&2; exit 1; }
-    mv "$out/dl/$name.part" "$out/dl/$name"
-  fi
+  tarball=$(bash "$(dirname "$0")/debian-orig.sh" libj/libjsoncpp "$DSC" "$out/dl")
   rm -rf "$src"
-  tar -xzf "$out/dl/$name" -C "$out/src"
-  echo "$name: sha256 ok, extracted to $src" >&2
+  tar -xzf "$tarball" -C "$out/src"
+  echo "$(basename "$tarball"): sha256 ok, extracted to $src" >&2
 fi
 
 # 2. Build (the library and its test runner) and run the tests: fresh .gcda files.

@@ -35,7 +35,6 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || out="$here/build/bench/tcl"
 CC=${CC:-gcc-12}
-POOL=${DEBIAN_POOL:-http://deb.debian.org/debian/pool/main}
 DSC=tcl8.6_8.6.13+dfsg-2.dsc
 TOP=tcl8.6.13
 
@@ -50,19 +49,10 @@ fi
 
 # 1. Sources: the orig tarball named in the .dsc, checked against its Checksums-Sha256.
 if [ ! -s "$src/unix/configure" ]; then
-  [ -s "$out/dl/$DSC" ] || curl -fsSL -o "$out/dl/$DSC" "$POOL/t/tcl8.6/$DSC"
-  read -r sum size name < <(awk '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 }
-    on && $3 ~ /\.orig\.tar\.[a-z]+$/ { print $1, $2, $3 }' "$out/dl/$DSC")
-  [ -n "${name:-}" ] || { echo "no orig tarball in $DSC" >&2; exit 1; }
-  if ! echo "$sum  $out/dl/$name" | sha256sum -c --status 2>/dev/null; then
-    echo "fetching $name ($size bytes) from $POOL" >&2
-    curl -fsSL -o "$out/dl/$name.part" "$POOL/t/tcl8.6/$name"
-    echo "$sum  $out/dl/$name.part" | sha256sum -c --status || { echo "$name: sha256 mismatch" >&2; exit 1; }
-    mv "$out/dl/$name.part" "$out/dl/$name"
-  fi
+  tarball=$(bash "$here/bench/debian-orig.sh" t/tcl8.6 "$DSC" "$out/dl")
   rm -rf "$src"
-  tar -xzf "$out/dl/$name" -C "$out/src"
-  echo "$name: sha256 ok, extracted to $src" >&2
+  tar -xzf "$tarball" -C "$out/src"
+  echo "$(basename "$tarball"): sha256 ok, extracted to $src" >&2
 fi
 
 # 2. The workload: a fixed Tcl script (lists, dicts, strings, regexp, bignums, expr,

@@ -80,6 +80,20 @@ function report(what: string, r: Result): void {
   );
 }
 
+/**
+ * Unnamed member types as template arguments, named again later by substitution: GNU's
+ * demangler counts an unnamed type as a substitution of its own (std::move, std::swap, take).
+ * In both the c++filt corpus and the program gcov reports on.
+ */
+const UNNAMED_MEMBERS = `struct Holder { enum { H1, H2 } kind; struct { int q; } part; };
+template <class T> void take(T &&, T &) {}
+int unnamed_members() {
+  Holder h{Holder::H2, {4}};
+  auto k = h.kind; take(std::move(k), k); std::swap(h.kind, k);
+  auto p = h.part; take(std::move(p), p); std::swap(h.part, p);
+  return k + p.q;
+}`;
+
 /** Constructs real C++ produces; compiled at -O0 and -O2 (clones: .constprop, .isra, .cold). */
 const SOURCES: Record<string, string> = {
   'constructs.cpp': `#include <string>
@@ -168,16 +182,7 @@ Tagged tagged_fn() { return Tagged{1}; }
 std::string strfn(const std::string &s) { return s + "x"; }
 __attribute__((abi_tag("cxx11"))) int tagfn() { return 1; }
 
-// unnamed member types as template arguments, named again later by substitution: GNU's
-// demangler counts an unnamed type as a substitution of its own (std::move, std::swap, take)
-struct Holder { enum { H1, H2 } kind; struct { int q; } part; };
-template <class T> void take(T &&, T &) {}
-int unnamed_members() {
-  Holder h{Holder::H2, {4}};
-  auto k = h.kind; take(std::move(k), k); std::swap(h.kind, k);
-  auto p = h.part; take(std::move(p), p); std::swap(h.part, p);
-  return k + p.q;
-}
+${UNNAMED_MEMBERS}
 
 int local_things(int x) {
   struct Local { int f() { return 7; } };
@@ -346,14 +351,7 @@ const GCOV_SOURCE = `#include <string>
 #include <iostream>
 #include <utility>
 struct A { int f() const { return 1; } int g() volatile { return 2; } };
-struct Holder { enum { H1, H2 } kind; struct { int q; } part; };
-template <class T> void take(T &&, T &) {}
-int unnamed_members() {
-  Holder h{Holder::H2, {4}};
-  auto k = h.kind; take(std::move(k), k); std::swap(h.kind, k);
-  auto p = h.part; take(std::move(p), p); std::swap(h.part, p);
-  return k + p.q;
-}
+${UNNAMED_MEMBERS}
 int take(const std::string &s, std::istream *i, std::ostream *o) { return (int)s.size() + (i != nullptr) + (o != nullptr); }
 volatile int sink;
 int main() { A a; volatile A b; sink = take("x", nullptr, nullptr) + a.f() + b.g() + unnamed_members(); return 0; }
