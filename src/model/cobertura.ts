@@ -34,8 +34,6 @@ import { branchesExcluded, lineExcluded, toolExclusion } from './apply-exclusion
 import { gcovrView, type GcovrFile } from './gcovr-view';
 import { pathSegments, type Report, type ReportFile } from './report';
 
-export { isNonCode } from './gcovr-view';
-
 export interface CoberturaOptions {
   /** Absolute directory the file names are made relative to (gcovr's `-r`); files outside it are left out. */
   root: string;

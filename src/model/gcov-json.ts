@@ -157,32 +157,24 @@ export const textBranchNumbers = (line: GcovJsonLine): readonly number[] =>
   textNumbers.get(line) ?? line.branches.map((_, i) => i);
 
 function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): GcovJsonLine {
-  const json = lineJsonOnly(line, fnName, ctx);
+  const json = lineDocument(line, fnName, ctx);
+  if (json.numbers) textNumbers.set(json.line, json.numbers);
+  return json.line;
+}
+
+/** The line's document, and its branches' numbers in gcov's text when they are not 0, 1, …. */
+function lineDocument(
+  line: LineCoverage,
+  fnName: string | undefined,
+  ctx: Ctx,
+): { line: GcovJsonLine; numbers?: number[] } {
+  const { v2 } = ctx;
+  const branches: GcovJsonBranch[] = [];
+  let calls: GcovJsonCall[] | undefined;
   // gcov's text output numbers the calls and the branches of a line together
   let printed = 0;
   let shifted = false;
   const numbers: number[] = [];
-  const ids = line.blocks;
-  for (let i = 0; i < ids.length; i++) {
-    const b = ids[i]!;
-    const { arcs, arcState, succ, succStart } = blockFunction(line, i);
-    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
-      const kind = arcKind(arcs, arcState, succ[p]!);
-      if (kind === CALL_NON_RETURN) printed++;
-      else if (kind === BRANCH) {
-        if (printed !== numbers.length) shifted = true;
-        numbers.push(printed++);
-      }
-    }
-  }
-  if (shifted) textNumbers.set(json, numbers);
-  return json;
-}
-
-function lineJsonOnly(line: LineCoverage, fnName: string | undefined, ctx: Ctx): GcovJsonLine {
-  const { v2 } = ctx;
-  const branches: GcovJsonBranch[] = [];
-  let calls: GcovJsonCall[] | undefined;
   const ids = line.blocks;
   for (let i = 0; i < ids.length; i++) {
     const b = ids[i]!;
@@ -191,7 +183,10 @@ function lineJsonOnly(line: LineCoverage, fnName: string | undefined, ctx: Ctx):
       const k = succ[p]!;
       const kind = arcKind(arcs, arcState, k);
       const count = arcCounts[k]!;
+      if (kind === CALL_NON_RETURN) printed++;
       if (kind === BRANCH) {
+        if (printed !== numbers.length) shifted = true;
+        numbers.push(printed++);
         const isThrow = (arcState[k]! & ARC_STATE.THROW) !== 0;
         const fallthrough = (arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH) !== 0;
         branches.push(
@@ -215,43 +210,50 @@ function lineJsonOnly(line: LineCoverage, fnName: string | undefined, ctx: Ctx):
     }
   }
   // The keys in gcov's order (JSON.stringify keeps insertion order).
+  let doc: GcovJsonLine;
   if (!v2)
-    return fnName !== undefined
-      ? {
-          line_number: line.lineNumber,
-          function_name: fnName,
-          count: line.count,
-          unexecuted_block: line.unexecutedBlock,
-          branches,
-        }
-      : {
-          line_number: line.lineNumber,
-          count: line.count,
-          unexecuted_block: line.unexecutedBlock,
-          branches,
-        };
-  const blockIds = line.blocks.slice();
-  const conditions = ctx.conditions && line.conditions.length > 0 ? line.conditions.map(conditionJson) : NONE;
-  return fnName !== undefined
-    ? {
-        line_number: line.lineNumber,
-        function_name: fnName,
-        count: line.count,
-        unexecuted_block: line.unexecutedBlock,
-        block_ids: blockIds,
-        branches,
-        calls: calls ?? NONE,
-        conditions,
-      }
-    : {
-        line_number: line.lineNumber,
-        count: line.count,
-        unexecuted_block: line.unexecutedBlock,
-        block_ids: blockIds,
-        branches,
-        calls: calls ?? NONE,
-        conditions,
-      };
+    doc =
+      fnName !== undefined
+        ? {
+            line_number: line.lineNumber,
+            function_name: fnName,
+            count: line.count,
+            unexecuted_block: line.unexecutedBlock,
+            branches,
+          }
+        : {
+            line_number: line.lineNumber,
+            count: line.count,
+            unexecuted_block: line.unexecutedBlock,
+            branches,
+          };
+  else {
+    const blockIds = line.blocks.slice();
+    const conditions =
+      ctx.conditions && line.conditions.length > 0 ? line.conditions.map(conditionJson) : NONE;
+    doc =
+      fnName !== undefined
+        ? {
+            line_number: line.lineNumber,
+            function_name: fnName,
+            count: line.count,
+            unexecuted_block: line.unexecutedBlock,
+            block_ids: blockIds,
+            branches,
+            calls: calls ?? NONE,
+            conditions,
+          }
+        : {
+            line_number: line.lineNumber,
+            count: line.count,
+            unexecuted_block: line.unexecutedBlock,
+            block_ids: blockIds,
+            branches,
+            calls: calls ?? NONE,
+            conditions,
+          };
+  }
+  return shifted ? { line: doc, numbers } : { line: doc };
 }
 
 function functionJson(f: FunctionCoverage, ctx: Ctx): GcovJsonFunction {

@@ -27,7 +27,7 @@ import { textBranchNumbers, type GcovJsonFile, type GcovJsonFunction, type GcovJ
 import { normalisePath, type Report } from './report';
 
 /** gcovr's test for lines without useful code: `//…` then `/*…*\/` removed, then empty, `{`, `}` or `else`. */
-export function isNonCode(text: string): boolean {
+function isNonCode(text: string): boolean {
   let code = text.replace(/\/\/.*$/s, '');
   code = code.replace(/\/\*.*?\*\//g, '');
   code = code.trim();
@@ -48,18 +48,10 @@ export interface GcovrFile {
   readonly functions: Map<string, number>;
 }
 
-/** gcov's read_line count of a text: its lines, a last one without newline included. */
-function lineCount(text: string): number {
-  if (text === '') return 0;
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return text.endsWith('\n') ? n : n + 1;
-}
-
 /**
  * Per source path (as the report names files), what gcovr 5.2 gathers from every object's
- * text output. `source` gives a file's text (undefined: unreadable, then every line the
- * data names is printed and reads as empty).
+ * text output. `source` gives a file's text (undefined: unreadable; gcov then prints none
+ * of its lines, so gcovr sees none).
  */
 export function gcovrView(
   report: Report,
@@ -70,7 +62,10 @@ export function gcovrView(
   const textOf = (path: string) => {
     if (!texts.has(path)) {
       const t = source(path);
-      texts.set(path, t === undefined ? undefined : { lines: t.split('\n'), count: lineCount(t) });
+      const lines = t?.split('\n');
+      // gcov's read_line count: a last line without newline counts, a final newline adds none
+      const count = t === undefined || t === '' ? 0 : lines!.length - (t.endsWith('\n') ? 1 : 0);
+      texts.set(path, lines === undefined ? undefined : { lines, count });
     }
     return texts.get(path);
   };
