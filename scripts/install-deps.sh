@@ -20,6 +20,7 @@ trap 'rm -f "$log"' EXIT
 needs="
 gcc-11:gcc-11
 gcc-12:gcc-12
+g++-11:g++-11
 g++-12:g++-12
 cc:gcc
 aarch64-linux-gnu-gcc-12:gcc-aarch64-linux-gnu

@@ -1,9 +1,12 @@
 /**
  * The coverage engine on control flow the fixture hypervisor lacks (loops on one line,
  * functions sharing a line, setjmp/longjmp, noreturn, switch fall-through, inlined
- * header code, C++ exceptions and templates): each program in test/fixtures/engine/ is
- * built with every x86-64 GCC at -O0 and -O2, run, and our JSON must equal what that
- * compiler's `gcov --json-format --stdout --branch-probabilities` prints.
+ * header code, C++ exceptions, templates, destructors on every way out, conditions in
+ * C++, library code counted in libstdc++'s headers): each program in test/fixtures/engine/ is
+ * built with every x86-64 GCC (gcc for edge.c, g++ for edge.cpp and flow.cpp) at -O0 and -O2, with
+ * -fcondition-coverage from GCC 14 and -fpath-coverage from 15, run, and our JSON must
+ * equal what that compiler's `gcov --json-format --stdout --branch-probabilities` prints
+ * (and with `--conditions`).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,39 +34,37 @@ interface Build {
 }
 
 const builds: Build[] = [];
-for (const major of [9, 10, 11, 12, 13, 14, 15])
-  for (const opt of ['-O0', '-O2']) {
-    const extra =
-      major >= 15
-        ? ['-fcondition-coverage', '-fpath-coverage']
-        : major === 14
-          ? ['-fcondition-coverage']
-          : [];
-    builds.push({
-      name: `gcc${major} ${opt} edge.c`,
-      compiler: bin(major, 'gcc'),
-      gcov: bin(major, 'gcov'),
-      flags: [opt, ...extra],
-      source: 'edge.c',
-    });
-  }
-for (const opt of ['-O0', '-O2'])
-  builds.push({
-    name: `g++12 ${opt} edge.cpp`,
-    compiler: bin(12, 'g++'),
-    gcov: bin(12, 'gcov'),
-    flags: [opt],
-    source: 'edge.cpp',
-  });
+for (const [tool, source] of [
+  ['gcc', 'edge.c'],
+  ['g++', 'edge.cpp'],
+  ['g++', 'flow.cpp'],
+] as const)
+  for (const major of [9, 10, 11, 12, 13, 14, 15])
+    for (const opt of ['-O0', '-O2']) {
+      const extra =
+        major >= 15
+          ? ['-fcondition-coverage', '-fpath-coverage']
+          : major === 14
+            ? ['-fcondition-coverage']
+            : [];
+      builds.push({
+        name: `${tool}${major} ${opt} ${source}`,
+        compiler: bin(major, tool),
+        gcov: bin(major, 'gcov'),
+        flags: [opt, ...extra, ...(tool === 'g++' ? ['-std=gnu++17'] : [])],
+        source,
+      });
+    }
 
 const root = mkdtempSync(join(tmpdir(), 'hvcov-engine-programs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function buildAndRun(b: Build, dir: string): void {
-  for (const f of ['edge.c', 'edge.h', 'edge.cpp']) copyFileSync(join(SRC, f), join(dir, f));
-  execFileSync(b.compiler, ['--coverage', '-g0', ...b.flags, '-c', b.source, '-o', 'edge.o'], { cwd: dir });
-  execFileSync(b.compiler, ['--coverage', 'edge.o', '-o', 'edge'], { cwd: dir });
-  execFileSync(join(dir, 'edge'), [], { cwd: dir });
+  copyFileSync(join(SRC, b.source), join(dir, b.source));
+  copyFileSync(join(SRC, 'edge.h'), join(dir, 'edge.h'));
+  execFileSync(b.compiler, ['--coverage', '-g0', ...b.flags, '-c', b.source, '-o', 'prog.o'], { cwd: dir });
+  execFileSync(b.compiler, ['--coverage', 'prog.o', '-o', 'prog'], { cwd: dir });
+  execFileSync(join(dir, 'prog'), [], { cwd: dir });
 }
 
 describe('coverage engine on compiled edge cases', () => {
@@ -72,9 +73,9 @@ describe('coverage engine on compiled edge cases', () => {
       const dir = join(root, String(i));
       execFileSync('mkdir', ['-p', dir]);
       buildAndRun(b, dir);
-      const gcno = readGcno(new Uint8Array(readFileSync(join(dir, 'edge.gcno'))), 'edge.gcno');
-      const gcda = readGcda(new Uint8Array(readFileSync(join(dir, 'edge.gcda'))), 'edge.gcda');
-      const cov = computeCoverage(gcno, gcda, 'edge.gcda');
+      const gcno = readGcno(new Uint8Array(readFileSync(join(dir, 'prog.gcno'))), 'prog.gcno');
+      const gcda = readGcda(new Uint8Array(readFileSync(join(dir, 'prog.gcda'))), 'prog.gcda');
+      const cov = computeCoverage(gcno, gcda, 'prog.gcda');
       // with -fcondition-coverage, also gcov's --conditions output
       for (const conditions of b.flags.includes('-fcondition-coverage') ? [false, true] : [false]) {
         const ref = JSON.parse(
@@ -85,7 +86,7 @@ describe('coverage engine on compiled edge cases', () => {
               '--stdout',
               '--branch-probabilities',
               ...(conditions ? ['--conditions'] : []),
-              'edge.gcda',
+              'prog.gcda',
             ],
             { cwd: dir, encoding: 'utf8' },
           ),
