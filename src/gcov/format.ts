@@ -62,6 +62,14 @@ export interface GcovFormat {
    * are "corrupted" there. Before, its own buffer reads zeros past the end, with no error.
    */
   readonly overreadIsError: boolean;
+  /**
+   * gcov's table of a source's lines reaches every function's end_line (15+), not only the
+   * last line with code: text mode then treats a closing line without code (`}` of a function
+   * returning a reference) like any other, so a group of functions ending there still gets
+   * its sections printed. Before, lines past the last with code are printed bare, and such a
+   * group gets none.
+   */
+  readonly linesToFunctionEnd: boolean;
 }
 
 const k = (name: string, merge: MergeKind): CounterKind => ({ name, merge });
@@ -105,6 +113,7 @@ const base = {
   mergedSummary: 'recompute',
   namesEndAtEndLine: false,
   overreadIsError: false,
+  linesToFunctionEnd: false,
 } as const;
 
 /** Ordered by first release; the last entry whose first release is <= the version applies. */
@@ -170,7 +179,15 @@ const FORMATS: readonly GcovFormat[] = [
   ...ERAS_ALL,
   { ...V12, firstMajor: 13, firstMinor: 0, overreadIsError: true },
   { ...V12, firstMajor: 14, firstMinor: 0, counters: KINDS_14, jsonFormat: '2', overreadIsError: true },
-  { ...V12, firstMajor: 15, firstMinor: 0, counters: KINDS_15, jsonFormat: '2', overreadIsError: true },
+  {
+    ...V12,
+    firstMajor: 15,
+    firstMinor: 0,
+    counters: KINDS_15,
+    jsonFormat: '2',
+    overreadIsError: true,
+    linesToFunctionEnd: true,
+  },
 ];
 
 /** The newest release whose format we know; a later version word is refused, not guessed. */

@@ -14,7 +14,8 @@
  *   name per file and adds their calls (leaving out names starting with `__` or
  *   `_GLOBAL__sub_I_`);
  * - only the source's lines are printed (none when gcov cannot read the source), and a
- *   line past the last one the object has code on is printed as `-` with nothing else;
+ *   line past the last one the object has code on (from gcov 15: past the last line of its
+ *   functions too) is printed as `-` with nothing else, not even a group's sections;
  * - a line without code (`-`) or with a count of 0 whose text gcovr takes for non-code
  *   (empty, `{`, `}`, `else`) marks the line non-code in that object, for good; across
  *   objects a line stays non-code only where every object says so.
@@ -76,7 +77,7 @@ export function gcovrView(
       const nonCode = (line: number) => isNonCode(text?.lines[line - 1] ?? '');
       let file = out.get(path);
       if (!file) out.set(path, (file = { lines: new Map(), functions: new Map() }));
-      mergeObjectFile(file, objectFile(jf, text?.count, nonCode));
+      mergeObjectFile(file, objectFile(jf, text?.count, nonCode, o.format.linesToFunctionEnd));
     }
   return out;
 }
@@ -86,6 +87,7 @@ function objectFile(
   jf: GcovJsonFile,
   sourceLines: number | undefined,
   nonCode: (line: number) => boolean,
+  linesToFunctionEnd: boolean,
 ): GcovrFile {
   const starts = new Map<number, GcovJsonFunction[]>();
   for (const fn of jf.functions) {
@@ -99,6 +101,8 @@ function objectFile(
   // own lines, and each group function's lines
   const own = new Map<number, GcovJsonLine>();
   let last = 0;
+  // gcov 15+: its line table reaches each function's last line, with or without code there
+  if (linesToFunctionEnd) for (const fn of jf.functions) last = Math.max(last, fn.end_line);
   for (const l of jf.lines) {
     last = Math.max(last, l.line_number);
     const g = l.function_name === undefined ? undefined : groupLines.get(l.function_name);

@@ -7,7 +7,7 @@
  * gcovr 5.2 predates gcov 13, whose text output writes `branch N never executed
  * (fallthrough)` / `(throw)`, a line gcovr 5.2 rejects as a parse error. So the test runs
  * gcov itself with the options gcovr 5.2 passes (`--branch-counts --branch-probabilities
- * --preserve-paths`, in the build directory, per .gcda), removes only that annotation from
+ * --demangled-names --hash-filenames`, in the build directory, per .gcda), removes only that annotation from
  * "never executed" branch lines (count 0 either way; the fallthrough/throw flag does not
  * enter Cobertura), and lets gcovr read the .gcov files (`-g -k`). For gcov 9–12 the
  * rewrite changes nothing. Every other rule is gcovr's own.
@@ -66,7 +66,8 @@ describe('Cobertura XML equals gcovr 5.2', () => {
           [
             '--branch-counts',
             '--branch-probabilities',
-            '--preserve-paths',
+            '--demangled-names',
+            '--hash-filenames',
             '--object-directory',
             dirname(rel),
             rel,

@@ -9,7 +9,7 @@
  * (and with `--conditions`).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,61 +17,15 @@ import { readGcda } from '../../src/gcov/gcda-reader';
 import { readGcno } from '../../src/gcov/gcno';
 import { computeCoverage } from '../../src/model/coverage';
 import { gcovJsonFiles, type GcovJsonFile } from '../../src/model/gcov-json';
-
-const SRC = join(process.cwd(), 'test/fixtures/engine');
-
-const bin = (major: number, tool: string): string =>
-  major === 11 || major === 12
-    ? `/usr/bin/${tool}-${major}`
-    : `/opt/debian-gcc/${major}/bin/${tool}-${major}`;
-
-interface Build {
-  name: string;
-  compiler: string;
-  gcov: string;
-  flags: string[];
-  source: string;
-}
-
-const builds: Build[] = [];
-for (const [tool, source] of [
-  ['gcc', 'edge.c'],
-  ['g++', 'edge.cpp'],
-  ['g++', 'flow.cpp'],
-] as const)
-  for (const major of [9, 10, 11, 12, 13, 14, 15])
-    for (const opt of ['-O0', '-O2']) {
-      const extra =
-        major >= 15
-          ? ['-fcondition-coverage', '-fpath-coverage']
-          : major === 14
-            ? ['-fcondition-coverage']
-            : [];
-      builds.push({
-        name: `${tool}${major} ${opt} ${source}`,
-        compiler: bin(major, tool),
-        gcov: bin(major, 'gcov'),
-        flags: [opt, ...extra, ...(tool === 'g++' ? ['-std=gnu++17'] : [])],
-        source,
-      });
-    }
+import { buildAndRun, engineBuilds } from '../helpers/engine-builds';
 
 const root = mkdtempSync(join(tmpdir(), 'hvcov-engine-programs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function buildAndRun(b: Build, dir: string): void {
-  copyFileSync(join(SRC, b.source), join(dir, b.source));
-  copyFileSync(join(SRC, 'edge.h'), join(dir, 'edge.h'));
-  execFileSync(b.compiler, ['--coverage', '-g0', ...b.flags, '-c', b.source, '-o', 'prog.o'], { cwd: dir });
-  execFileSync(b.compiler, ['--coverage', 'prog.o', '-o', 'prog'], { cwd: dir });
-  execFileSync(join(dir, 'prog'), [], { cwd: dir });
-}
-
 describe('coverage engine on compiled edge cases', () => {
-  for (const [i, b] of builds.entries()) {
+  for (const [i, b] of engineBuilds.entries()) {
     it(b.name, () => {
       const dir = join(root, String(i));
-      execFileSync('mkdir', ['-p', dir]);
       buildAndRun(b, dir);
       const gcno = readGcno(new Uint8Array(readFileSync(join(dir, 'prog.gcno'))), 'prog.gcno');
       const gcda = readGcda(new Uint8Array(readFileSync(join(dir, 'prog.gcda'))), 'prog.gcda');

@@ -14,7 +14,9 @@
  *   run: libstdc++'s templates in many headers, constructor and destructor variants and
  *   template instances at one place (gcov's unstable sort, see std-sort.ts), names for its
  *   demangler: the gcov JSON of every object against gcov-12's, the lcov tracefile against
- *   lcov 1.16's, the Cobertura XML against gcovr 5.2's (scripts/check-cobertura.sh).
+ *   lcov 1.16's, the Cobertura XML against gcovr 5.2's (scripts/check-cobertura.sh); and
+ *   again with g++-15 -O0 -fcondition-coverage: gcov-15's JSON with its conditions, lcov
+ *   1.16, lcov 2's MC/DC records, gcovr 5.2 on gcov 15's text.
  *
  * Each script exits 1 at a difference and prints it; the expected values are what the real
  * tools print in this run.
@@ -112,6 +114,43 @@ describe('JsonCpp 1.9.5, C++17, g++-12 -O0', () => {
     const src = join(root, 'build/check-cpp/gxx12-O0/src/jsoncpp-1.9.5');
     const r = sh(['scripts/check-cobertura.sh', obj, 'gcov-12', src, 'jsoncpp']);
     expect(r.out).toMatch(/jsoncpp: Cobertura identical to gcovr's/);
+    expect(count(r.out, /functions\)/)).toBeGreaterThan(900);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
+});
+
+describe('JsonCpp 1.9.5, C++17, g++-15 -O0 -fcondition-coverage', () => {
+  const out = join(root, 'build/check-cpp/gxx15-O0c');
+  const obj = join(out, 'obj');
+  const gcov = `${GCC15}/gcov-15`;
+
+  it('builds (or reuses its build) and has run its tests', () => {
+    const r = sh(['bench/cpp-program.sh', '--out', out], {
+      CXX: `${GCC15}/g++-15`,
+      CXX_OPT: '-O0 -fcondition-coverage',
+    });
+    expect(r.status, r.out).toBe(0);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe(obj);
+    expect(readdirSync(obj).filter((f) => f.endsWith('.gcda')).length).toBe(6);
+  }, 600_000);
+
+  it("gcov JSON of every object equals gcov-15's, conditions included", () => {
+    const r = sh(['scripts/check-gcov-json.sh', obj, gcov, 'jsoncpp15']);
+    expect(r.out).toMatch(/jsoncpp15: 6 objects, .* compared; 0 differences/);
+    expect(count(r.out, /conditions compared/)).toBeGreaterThan(2000);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
+
+  it("lcov tracefile equals lcov 1.16's, MC/DC records lcov 2's", () => {
+    const r = sh(['scripts/check-lcov.sh', obj, gcov, 'jsoncpp15', '--mcdc']);
+    expect(r.out).toMatch(/jsoncpp15: lcov tracefile identical to lcov 1\.16's/);
+    expect(count(r.out, /MCDC lines/)).toBeGreaterThan(3000);
+    expect(r.status, r.out).toBe(0);
+  }, 600_000);
+
+  it("Cobertura equals gcovr 5.2's (gcov 15's text: groups ending on a line without code)", () => {
+    const r = sh(['scripts/check-cobertura.sh', obj, gcov, join(out, 'src/jsoncpp-1.9.5'), 'jsoncpp15']);
+    expect(r.out).toMatch(/jsoncpp15: Cobertura identical to gcovr's/);
     expect(count(r.out, /functions\)/)).toBeGreaterThan(900);
     expect(r.status, r.out).toBe(0);
   }, 300_000);
