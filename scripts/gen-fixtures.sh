@@ -51,14 +51,14 @@ config_vars() {
   opt=${rest%%-*}
   extra=() ldextra=() hdefs=() cxx=no run=()
   case $cfg in
-    gcc9-x86_64-O0 | gcc10-x86_64-O2 | gcc11-x86_64-O0 | gcc13-x86_64-O2 | gcc12-aarch64-O2 | \
-      gcc12-powerpc-O2 | gcc12-s390x-O0) ;;
-    gcc12-x86_64-O0) cxx=yes ;;
+    gcc10-x86_64-O2 | gcc13-x86_64-O2 | gcc12-aarch64-O2 | gcc12-powerpc-O2 | gcc12-s390x-O0) ;;
+    # the C++ pair (COMDAT functions, one placeholder; at -O2 g++ inlines them all away)
+    gcc9-x86_64-O0 | gcc11-x86_64-O0 | gcc12-x86_64-O0) cxx=yes ;;
     gcc12-x86_64-O2-values) extra=(-fprofile-values) hdefs=(-DHV_KVP_POOL=64) ;;
     # GCC 9: indirect calls as sorted top-N lists; GCC 10: fixed-size TOPN counters
     gcc9-x86_64-O2-values) extra=(-fprofile-values --param indir-call-topn-profile=1) ;;
     gcc10-x86_64-O2-values) extra=(-fprofile-values) ;;
-    gcc14-x86_64-O0-cond) extra=(-fcondition-coverage) ;;
+    gcc14-x86_64-O0-cond) extra=(-fcondition-coverage) cxx=yes ;;
     gcc15-x86_64-O2) extra=(-fcondition-coverage -fpath-coverage) ;;
     gcc12-armhf-O0) ldextra=(-Wl,-Ttext-segment=0xf0000000) ;;
     *) die "unknown config '$cfg' (known: ${ALL_CONFIGS[*]})" ;;
@@ -83,7 +83,10 @@ config_vars() {
     # 4 KiB segment alignment keeps the images small (the defaults are 64 KiB)
     ldextra+=(-Wl,-z,max-page-size=0x1000 -Wl,-z,common-page-size=0x1000)
   fi
-  cxxc=/usr/bin/g++-$ver
+  case $ver in
+    11 | 12) cxxc=/usr/bin/g++-$ver ;;
+    *) cxxc=$DEBIAN_GCC/$ver/bin/g++-$ver ;;
+  esac
   cflags=(--coverage "-$opt" -g0 -fno-pie "${extra[@]}" -Iinclude)
 }
 
@@ -121,7 +124,7 @@ gen_one() {
     for src in "${CXX_SOURCES[@]}"; do
       obj=$B/obj/${src%.cpp}.o
       mkdir -p "$(dirname "$obj")"
-      "$cxxc" --coverage "-$opt" -g0 -fno-pie -fno-exceptions -fno-rtti -Wall -c "$src" -o "$obj"
+      "$cxxc" --coverage "-$opt" -g0 -fno-pie "${extra[@]}" -fno-exceptions -fno-rtti -Wall -c "$src" -o "$obj"
       objs+=("$obj")
     done
     link=$cxxc hdefs+=(-DHV_WITH_CXX -DHV_PATCH_COMDAT_KEY)

@@ -5,8 +5,9 @@
  * build tree of the fixture's .gcno, libgcov's .gcda and the sources, compared record by
  * record with our tracefile from the fixture's memory image:
  *
- * - MCDC, MCF and MCH lines, FNF/FNH, DA and LF/LH equal and in lcov 2's order (each
- *   record without its FN and branch lines);
+ * - MCDC, MCF and MCH lines, DA and LF/LH equal and in lcov 2's order (each record
+ *   without its FN and branch lines); FNF/FNH equal lcov 2's where no function has aliases,
+ *   and else count lcov 2's FNA lines (lcov 2 counts a function's aliases once, 1.16 each);
  * - branches: lcov 2 writes gcov 14's block numbers as the BRDA text and marks
  *   fall-through arcs; ours keep lcov 1.16's numbering. The counts are compared line by
  *   line (see compareBranches: lcov 2 merges a header's branches over objects differently);
@@ -42,7 +43,7 @@ async function hvcov(args: string[]): Promise<{ code: number; text: string }> {
 }
 
 const isMcdc = (l: string) => /^MC(DC|F|H):/.test(l);
-const isBranchOrFn = (l: string) => /^(FN|FNDA|FNL|FNA|BRDA|BRF|BRH):/.test(l);
+const isBranchOrFn = (l: string) => /^(FN|FNDA|FNL|FNA|FNF|FNH|BRDA|BRF|BRH):/.test(l);
 const value = (rec: string[], key: string) => rec.find((l) => l.startsWith(key + ':'));
 
 /** Per line, the BRDA counts in order ("-" as 0: lcov counts it so). */
@@ -138,6 +139,15 @@ describe('lcov MC/DC records equal lcov 2', () => {
         const rest = (r: string[]) => r.filter((l) => !isBranchOrFn(l));
         expect(rest(rec), rec[0]).toEqual(rest(theirs));
         expect(functions(rec), rec[0]).toEqual(functions(theirs));
+        // lcov 2 counts a function's aliases (FNA of one FNL: template instances, constructor
+        // variants at one place) once in FNF/FNH; the file stays lcov 1.16's, which counts each
+        const fna = theirs.filter((l) => l.startsWith('FNA:'));
+        expect(value(rec, 'FNF'), rec[0]).toBe(`FNF:${fna.length}`);
+        expect(value(rec, 'FNH'), rec[0]).toBe(`FNH:${fna.filter((l) => l.split(',')[1] !== '0').length}`);
+        if (theirs.filter((l) => l.startsWith('FNL:')).length === fna.length) {
+          expect(value(rec, 'FNF'), rec[0]).toBe(value(theirs, 'FNF'));
+          expect(value(rec, 'FNH'), rec[0]).toBe(value(theirs, 'FNH'));
+        }
         for (const line of compareBranches(rec, theirs)) apart.push(`${rec[0]!.slice(3)}:${line}`);
       });
       // where lcov 2 kept a header's branches apart, the file is included by several objects

@@ -5,7 +5,7 @@
  * request to any origin but the preview server's.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -135,6 +135,10 @@ interface GcovCondition {
   not_covered_false: number[];
 }
 
+/** An object's own source in the fixture: `rel`.c, or `rel`.cpp for the C++ pair. */
+const ownSource = (f: typeof fx, rel: string): string =>
+  existsSync(join(f.dir, 'src', `${rel}.cpp`)) ? `${rel}.cpp` : `${rel}.c`;
+
 /** gcov-14 --conditions JSON of one object of a condition-coverage fixture, for its own source. */
 function realGcovConditions(
   f: typeof fx,
@@ -153,8 +157,9 @@ function realGcovConditions(
     );
     if (p.error) throw p.error;
     expect(p.stderr).toBe('');
-    const file = (JSON.parse(p.stdout) as { files: GcovFile[] }).files.find((x) => x.file === `${rel}.c`);
-    expect(file, `${rel}.c in gcov's output`).toBeDefined();
+    const source = ownSource(f, rel);
+    const file = (JSON.parse(p.stdout) as { files: GcovFile[] }).files.find((x) => x.file === source);
+    expect(file, `${source} in gcov's output`).toBeDefined();
     return file!;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -215,7 +220,7 @@ describe('the file view on gcc14-x86_64-O0-cond', () => {
     await page.getByTestId('summary').filter({ hasText: 'sources' }).waitFor();
     await page
       .getByTestId('file-table')
-      .getByRole('link', { name: `${rel}.c`, exact: true })
+      .getByRole('link', { name: ownSource(f14, rel), exact: true })
       .click();
     const view = page.getByTestId('file-view');
     await view.locator('code.src').first().waitFor();
@@ -242,7 +247,7 @@ describe('the file view on gcc14-x86_64-O0-cond', () => {
     await expect.poll(focused).toBe(branchLines[0]);
     await checkLine(branchLines[0]!);
     // highlighted, and still the source's text
-    const source = readFileSync(join(f14.dir, 'src', `${rel}.c`), 'utf8').split('\n');
+    const source = readFileSync(join(f14.dir, 'src', ownSource(f14, rel)), 'utf8').split('\n');
     const row = view.locator(`[data-line="${branchLines[0]}"] code.src`);
     expect(await row.textContent()).toBe(source[branchLines[0]! - 1]);
     expect(await row.locator('.tk-keyword').count()).toBeGreaterThan(0);

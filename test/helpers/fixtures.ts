@@ -12,6 +12,8 @@ export interface FixtureMeta {
   endian: 'little' | 'big';
   opt: string;
   cflags: string;
+  /** The C++ pair (hv/cxx/, one COMDAT placeholder) is part of the build. */
+  cxx: boolean;
   base: string;
   buildDir: string;
   gcov: string;

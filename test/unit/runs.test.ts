@@ -126,7 +126,8 @@ describe('hvcov report with several images', () => {
     expect(refused.text).toMatch(/not a snapshot of the same build .*lib\.gcda: another build/);
     const partial = await hvcov([...args, '--partial']);
     expect(partial.code).toBe(1);
-    expect(partial.text).toMatch(/7 objects compared, 1 left out/);
+    // every object of the build but the rebuilt one
+    expect(partial.text).toContain(`${notes.length - 1} objects compared, 1 left out`);
     expect(partial.text).toMatch(/left out: .*lib\.gcda: another build/);
   });
 
