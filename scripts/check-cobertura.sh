@@ -25,15 +25,16 @@ major=$("$gcov" --version | head -n 1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head
 if [ "$major" -lt 13 ]; then
   (cd "$dir" && gcovr --gcov-executable "$gcov" -r "$root" --xml-pretty -o "$work/gcovr.xml" . 2> /dev/null)
 else
-  # one gcov run per .gcda; its .gcov files moved aside before the next (a header's .gcov
-  # has the same name for every object), as gcovr reads them after each run
+  # one gcov run per .gcda (or .gcno without one: not executed), as gcovr 5.2 picks them; its
+  # .gcov files moved aside before the next (a header's .gcov has the same name for every
+  # object), as gcovr reads them after each run
   # the .gcov files go in a folder of the object directory: gcovr reads them from there
   g=$(mktemp -d "$dir/.check-cobertura-XXXXXX")
   trap 'rm -rf "$work" "$g"' EXIT
   i=0
-  while IFS= read -r gcda; do
+  while IFS= read -r file; do
     (cd "$dir" && "$gcov" --branch-counts --branch-probabilities --demangled-names --hash-filenames \
-      --object-directory "$(dirname "$gcda")" "$gcda" > /dev/null 2>&1)
+      --object-directory "$(dirname "$file")" "$file" > /dev/null 2>&1)
     mkdir -p "$g/$i"
     for f in "$dir"/*.gcov; do
       [ -e "$f" ] || continue
@@ -41,7 +42,9 @@ else
       rm "$f"
     done
     i=$((i + 1))
-  done < <(cd "$dir" && find . -name '*.gcda' -not -path './.check-cobertura-*' | sort)
+  done < <(cd "$dir" && find . \( -name '*.gcda' -o -name '*.gcno' \) -not -path './.check-cobertura-*' |
+    awk '{ k = substr($0, 1, length($0) - 5); if (/\.gcda$/) d[k] = $0; else n[k] = $0 }
+      END { for (k in n) print (k in d) ? d[k] : n[k]; for (k in d) if (!(k in n)) print d[k] }' | sort)
   (cd "$dir" && gcovr -g -k -r "$root" --xml-pretty -o "$work/gcovr.xml" "${g##*/}" 2> /dev/null)
 fi
 node "$here/bin/hvcov.mjs" report --build "$dir" --gcda "$dir" --cobertura "$work/hvcov.xml" --source-root "$root" > /dev/null || true
