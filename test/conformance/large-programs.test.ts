@@ -9,7 +9,8 @@
  * - Tcl 8.6 (163 objects, headers shared between objects, objects that never ran; Debian's
  *   source package) with gcc-15 -O0 -fcondition-coverage: the gcov JSON of every object
  *   against gcov-15 --conditions (scripts/check-gcov-json.sh), the lcov tracefile against
- *   lcov 1.16's and the MC/DC records against lcov 2's (scripts/check-lcov.sh --mcdc);
+ *   lcov 1.16's and the MC/DC records against lcov 2's (scripts/check-lcov.sh --mcdc), the
+ *   Cobertura XML against gcovr 5.2's;
  * - JsonCpp 1.9.5 (C++17, 6 objects; Debian's source package) with g++-12 -O0, its own tests
  *   run: libstdc++'s templates in many headers, constructor and destructor variants and
  *   template instances at one place (gcov's unstable sort, see std-sort.ts), names for its
@@ -82,6 +83,14 @@ describe('Tcl 8.6, 163 objects, gcc-15 -O0 -fcondition-coverage', () => {
     expect(count(r.out, /MCDC lines/)).toBeGreaterThan(40_000);
     expect(r.status, r.out).toBe(0);
   }, 900_000);
+
+  it("Cobertura equals gcovr 5.2's (on gcov 15's text)", () => {
+    const src = join(out, 'src/tcl8.6.13');
+    const r = sh(['scripts/check-cobertura.sh', obj, `${GCC15}/gcov-15`, src, 'tcl']);
+    expect(r.out).toMatch(/tcl: Cobertura identical to gcovr's/);
+    expect(count(r.out, /lines,/)).toBeGreaterThan(50_000);
+    expect(r.status, r.out).toBe(0);
+  }, 600_000);
 });
 
 describe('JsonCpp 1.9.5, C++17, g++-12 -O0', () => {
