@@ -43,6 +43,18 @@ function sh(
 const count = (out: string, what: RegExp): number =>
   Number(new RegExp(`(\\d+) ${what.source}`).exec(out)?.[1]);
 
+/**
+ * Runs a build script (idempotent: it reuses its build), which prints the object folder on its
+ * last line; returns the number of .gcda files there (one per object the workload ran).
+ */
+function build(script: string, out: string, env: Record<string, string>): number {
+  const r = sh([script, '--out', out], env);
+  expect(r.status, r.out).toBe(0);
+  const obj = join(out, 'obj');
+  expect(r.stdout.trim().split('\n').at(-1)).toBe(obj);
+  return readdirSync(obj).filter((f) => f.endsWith('.gcda')).length;
+}
+
 describe('SQLite amalgamation, gcc-12 -O0', () => {
   it("gcov JSON, lcov tracefile and Cobertura equal gcov-12's, lcov 1.16's and gcovr's", () => {
     const r = sh(['scripts/check-sqlite-gcov.sh', '12', '-O0']);
@@ -59,14 +71,11 @@ describe('Tcl 8.6, 163 objects, gcc-15 -O0 -fcondition-coverage', () => {
   const obj = join(out, 'obj');
 
   it('builds (or reuses its build) and has run its workload', () => {
-    const r = sh(['bench/large-program-multi.sh', '--out', out], {
+    const gcda = build('bench/large-program-multi.sh', out, {
       CC: `${GCC15}/gcc-15`,
       TCL_OPT: '-O0 -fcondition-coverage -std=gnu17',
     });
-    expect(r.status, r.out).toBe(0);
-    // the object folder on the last line; a .gcda for each object the workload ran
-    expect(r.stdout.trim().split('\n').at(-1)).toBe(obj);
-    expect(readdirSync(obj).filter((f) => f.endsWith('.gcda')).length).toBeGreaterThan(150);
+    expect(gcda).toBeGreaterThan(150);
   }, 1_800_000);
 
   it("gcov JSON of every object equals gcov-15's, conditions included", () => {
@@ -97,13 +106,11 @@ describe('JsonCpp 1.9.5, C++17, g++-12 -O0', () => {
   const obj = join(root, 'build/check-cpp/gxx12-O0/obj');
 
   it('builds (or reuses its build) and has run its tests', () => {
-    const r = sh(['bench/cpp-program.sh', '--out', join(root, 'build/check-cpp/gxx12-O0')], {
+    const gcda = build('bench/cpp-program.sh', join(root, 'build/check-cpp/gxx12-O0'), {
       CXX: 'g++-12',
       CXX_OPT: '-O0',
     });
-    expect(r.status, r.out).toBe(0);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe(obj);
-    expect(readdirSync(obj).filter((f) => f.endsWith('.gcda')).length).toBe(6);
+    expect(gcda).toBe(6);
   }, 600_000);
 
   it("gcov JSON of every object equals gcov-12's", () => {
@@ -134,13 +141,11 @@ describe('JsonCpp 1.9.5, C++17, g++-15 -O0 -fcondition-coverage', () => {
   const gcov = `${GCC15}/gcov-15`;
 
   it('builds (or reuses its build) and has run its tests', () => {
-    const r = sh(['bench/cpp-program.sh', '--out', out], {
+    const gcda = build('bench/cpp-program.sh', out, {
       CXX: `${GCC15}/g++-15`,
       CXX_OPT: '-O0 -fcondition-coverage',
     });
-    expect(r.status, r.out).toBe(0);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe(obj);
-    expect(readdirSync(obj).filter((f) => f.endsWith('.gcda')).length).toBe(6);
+    expect(gcda).toBe(6);
   }, 600_000);
 
   it("gcov JSON of every object equals gcov-15's, conditions included", () => {
