@@ -17,6 +17,12 @@
 export interface DemangleOptions {
   /** c++filt's spelling of std:: abbreviations (default false: gcov's). */
   verbose?: boolean;
+  /**
+   * The demangler of GCC 10 and before (its gcov's) also made a closure type (`Ul…E_`) a
+   * substitution of its own, as it does an unnamed type: later S<n>_ then count one more,
+   * and name the bare `{lambda(…)#1}` where today's name its whole local name (default false).
+   */
+  closureSubstitution?: boolean;
 }
 
 class Fail extends Error {}
@@ -210,6 +216,7 @@ class Parser {
   constructor(
     readonly s: string,
     readonly verbose: boolean,
+    readonly closureSubstitution: boolean,
   ) {}
 
   peek(o = 0): string | undefined {
@@ -526,6 +533,7 @@ class Parser {
         const params = this.params();
         this.need('E');
         n = { k: 'lambda', params, num: this.seqUnderscore() + 1 };
+        if (this.closureSubstitution) this.subs.push(n);
       } else return fail();
     } else if (isLower(c)) n = this.operatorName();
     else return fail();
@@ -1452,7 +1460,14 @@ class Printer {
   expansion(pattern: Node, f: (n: Node) => void): void {
     const len = this.findPack(pattern);
     if (len === null) {
+      // no template parameter pack in it (a function parameter pack, or an S<n>_ that names
+      // another type under an older numbering): GNU prints the pattern, bracketed unless
+      // simple, then "..."
+      const simple = pattern.k === 'name' || pattern.k === 'qual' || pattern.k === 'fparam';
+      if (!simple) this.add('(');
       f(pattern);
+      if (!simple) this.add(')');
+      this.add('...');
       return;
     }
     const saved = this.packIndex;
@@ -1870,14 +1885,15 @@ function exprChildren(n: Node): Node[] {
  */
 export function demangle(mangled: string, options: DemangleOptions = {}): string | undefined {
   const verbose = options.verbose ?? false;
+  const closures = options.closureSubstitution ?? false;
   try {
-    if (mangled.startsWith('_Z')) return run(mangled.slice(2), verbose);
+    if (mangled.startsWith('_Z')) return run(mangled.slice(2), verbose, closures);
     const g = /^_GLOBAL_[._$]([ID])_/.exec(mangled);
     if (g) {
       const rest = mangled.slice(11);
       const what = g[1] === 'I' ? 'global constructors keyed to ' : 'global destructors keyed to ';
       if (!rest.startsWith('_Z')) return what + rest;
-      const inner = run(rest.slice(2), verbose);
+      const inner = run(rest.slice(2), verbose, closures);
       return inner === undefined ? undefined : what + inner;
     }
     return undefined;
@@ -1887,9 +1903,9 @@ export function demangle(mangled: string, options: DemangleOptions = {}): string
   }
 }
 
-function run(body: string, verbose: boolean): string | undefined {
+function run(body: string, verbose: boolean, closureSubstitution: boolean): string | undefined {
   if (body.length === 0) return undefined;
-  const p = new Parser(body, verbose);
+  const p = new Parser(body, verbose, closureSubstitution);
   const node = p.top();
   const pr = new Printer();
   pr.print(node);

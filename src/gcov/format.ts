@@ -70,6 +70,11 @@ export interface GcovFormat {
    * group gets none.
    */
   readonly linesToFunctionEnd: boolean;
+  /**
+   * gcov's demangler (libiberty) made a closure type a substitution of its own (before 11),
+   * so it prints other names for the later S<n>_ of names with lambdas (see DemangleOptions).
+   */
+  readonly demanglerClosureSubstitution: boolean;
 }
 
 const k = (name: string, merge: MergeKind): CounterKind => ({ name, merge });
@@ -114,6 +119,7 @@ const base = {
   namesEndAtEndLine: false,
   overreadIsError: false,
   linesToFunctionEnd: false,
+  demanglerClosureSubstitution: true,
 } as const;
 
 /** Ordered by first release; the last entry whose first release is <= the version applies. */
@@ -158,6 +164,7 @@ const ERAS_ALL: readonly GcovFormat[] = [
     kvpLists: true,
     mergedSummary: 'add',
     namesEndAtEndLine: true,
+    demanglerClosureSubstitution: false,
   },
   {
     ...MODERN,
@@ -172,6 +179,7 @@ const ERAS_ALL: readonly GcovFormat[] = [
     byteStrings: true,
     mergedSummary: 'add',
     namesEndAtEndLine: true,
+    demanglerClosureSubstitution: false,
   },
 ];
 const V12 = ERAS_ALL[ERAS_ALL.length - 1]!;

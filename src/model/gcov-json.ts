@@ -361,7 +361,9 @@ const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
   v2: cov.gcno.format.jsonFormat === '2',
   printfG: cov.gcno.format.jsonNumbers === 'printf-g',
   conditions: opts.conditions ?? false,
-  demangle: opts.demangle ?? ((n: string) => demangle(n) ?? n),
+  demangle:
+    opts.demangle ??
+    ((n: string) => demangle(n, { closureSubstitution: cov.gcno.format.demanglerClosureSubstitution }) ?? n),
   pathsKind: cov.gcno.format.counters.findIndex((k) => k.name === 'paths'),
   namesEnd: cov.gcno.format.namesEndAtEndLine,
   primePaths: opts.primePaths ?? false,

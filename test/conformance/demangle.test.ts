@@ -5,7 +5,9 @@
  * exactly what `c++filt` prints (our `verbose` mode), and the names gcov-12 reports in
  * its JSON must get gcov's `demangled_name` (our default). Names c++filt leaves as they
  * are must give undefined; names we do not support (undefined where c++filt demangles)
- * are counted against a maximum.
+ * are counted against a maximum. Lambdas in templates built by g++ 9 to 15 must get each
+ * gcov's own `demangled_name`: the demangler of GCC 10 and before numbers substitutions
+ * otherwise (GcovFormat.demanglerClosureSubstitution).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demangle } from '../../src/gcov/demangle';
 import { readGcno } from '../../src/gcov/gcno';
+import { gccTool } from '../helpers/engine-builds';
 import { fixturesRoot, listFixtures, walkFiles } from '../helpers/fixtures';
 
 const GXX = 'g++-12';
@@ -538,4 +541,57 @@ describe('demangle matches gcov', () => {
     }
     expect(functions).toBeGreaterThan(20);
   });
+
+  // lambdas as template arguments: std algorithms, std::function, a class template's member
+  for (const major of [9, 10, 11, 12, 13, 14, 15])
+    it(`gives gcov-${major}'s demangled_name for lambdas in templates (g++-${major})`, () => {
+      const dir = mkdtempSync(join(work, `lambda${major}-`));
+      writeFileSync(join(dir, 'lambdas.cpp'), LAMBDA_SOURCE);
+      const gxx = gccTool(major, 'g++');
+      run(gxx, ['--coverage', '-O0', '-std=gnu++17', '-c', 'lambdas.cpp', '-o', 'lambdas.o'], { cwd: dir });
+      run(gxx, ['--coverage', 'lambdas.o', '-o', 'lambdas'], { cwd: dir });
+      run('./lambdas', [], { cwd: dir });
+      const format = readGcno(new Uint8Array(readFileSync(join(dir, 'lambdas.gcno'))), 'lambdas.gcno').format;
+      const json = JSON.parse(
+        run(gccTool(major, 'gcov'), ['--json-format', '--stdout', 'lambdas.gcda'], { cwd: dir }),
+      ) as { files: { functions: { name: string; demangled_name: string }[] }[] };
+      const names = json.files.flatMap((f) => f.functions);
+      const opts = { closureSubstitution: format.demanglerClosureSubstitution };
+      for (const fn of names) expect(demangle(fn.name, opts) ?? fn.name, fn.name).toBe(fn.demangled_name);
+      // the numbering matters here: the other one names other types
+      const other = { closureSubstitution: !opts.closureSubstitution };
+      expect(names.filter((fn) => demangle(fn.name, other) !== fn.demangled_name).length).toBeGreaterThan(0);
+      expect(names.length).toBeGreaterThan(30);
+    });
 });
+
+const LAMBDA_SOURCE = `
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <vector>
+
+template <typename T> struct holder {
+  std::vector<T> items;
+  template <typename F> int count_if(F f) const { return (int)std::count_if(items.begin(), items.end(), f); }
+};
+
+volatile int sink;
+
+static bool contains_newline(const char *b, const char *e) {
+  return std::any_of(b, e, [](char c) { return c == '\\n' || c == '\\r'; });
+}
+
+int main() {
+  std::vector<int> v{5, 3, 9, 1};
+  std::sort(v.begin(), v.end(), [](int a, int b) { return a > b; });
+  int limit = 4;
+  auto it = std::find_if(v.begin(), v.end(), [limit](int x) { return x < limit; });
+  std::function<int(const std::string &)> len = [](const std::string &s) { return (int)s.size(); };
+  holder<int> h{v};
+  int n = h.count_if([&](int x) { return x > limit; });
+  std::string text = "a\\nb";
+  sink = (it != v.end()) + len(text) + n + contains_newline(text.data(), text.data() + text.size());
+  return 0;
+}
+`;
