@@ -25,10 +25,10 @@ major=$("$gcov" --version | head -n 1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head
 if [ "$major" -lt 13 ]; then
   (cd "$dir" && gcovr --gcov-executable "$gcov" -r "$root" --xml-pretty -o "$work/gcovr.xml" . 2> /dev/null)
 else
-  # one gcov run per .gcda (or .gcno without one: not executed), as gcovr 5.2 picks them; its
-  # .gcov files moved aside before the next (a header's .gcov has the same name for every
-  # object), as gcovr reads them after each run
-  # the .gcov files go in a folder of the object directory: gcovr reads them from there
+  # One gcov run per .gcda (or .gcno without one: not executed), as gcovr 5.2 picks them; its
+  # .gcov files are moved aside before the next (a header's .gcov has the same name for every
+  # object), as gcovr reads them after each run, into a folder of the object directory (gcovr
+  # resolves their sources from there).
   g=$(mktemp -d "$dir/.check-cobertura-XXXXXX")
   trap 'rm -rf "$work" "$g"' EXIT
   i=0

@@ -6,8 +6,9 @@
 # built with -fcondition-coverage): every function, every line with its branches, calls
 # and conditions. The Cobertura XML of `hvcov report --cobertura` is also compared with
 # `gcovr --xml-pretty`'s, all but the timestamp, version and <source> (scripts/check-cobertura.sh;
-# from GCC 13 on gcov's text annotations that gcovr 5.2 rejects are removed first). The lcov tracefile of `hvcov report --lcov` is compared with
-# lcov 1.16's (scripts/check-lcov.sh). Exit status 1 on any difference (the first ones are printed).
+# from GCC 13 on, the annotations of gcov's text that gcovr 5.2 rejects are removed first). The
+# lcov tracefile of `hvcov report --lcov` is compared with lcov 1.16's (scripts/check-lcov.sh).
+# Exit status 1 on any difference (the first ones are printed).
 #
 #   bash scripts/check-sqlite-gcov.sh [GCC_MAJOR] [-O0|-O2]       (default: 12 -O0)
 #

@@ -7,8 +7,8 @@
  * (200 bytecodes instead of 920) keeps each job small, so the hot functions are optimised
  * early: about 15% less CPU time on SQLite and Tcl, and the same speed on a run of several
  * seconds (bench/README.md). It changes how V8 compiles, never what the code computes.
- * Flags read when each function is compiled, so setting it at run time takes effect;
- * HVCOV_V8_DEFAULTS=1 keeps V8's defaults (to compare).
+ * V8 reads the flag each time it compiles a function, so setting it at run time takes
+ * effect. HVCOV_V8_DEFAULTS=1 keeps V8's defaults (to compare).
  */
 import { setFlagsFromString } from 'node:v8';
 

@@ -20,7 +20,8 @@ export interface DemangleOptions {
   /**
    * The demangler of GCC 10 and before (its gcov's) also made a closure type (`Ul…E_`) a
    * substitution of its own, as it does an unnamed type: later S<n>_ then count one more,
-   * and name the bare `{lambda(…)#1}` where today's name its whole local name (default false).
+   * and one of them names the bare `{lambda(…)#1}` where today's demangler names the whole
+   * local name (default false: GCC 11 and later).
    */
   closureSubstitution?: boolean;
 }

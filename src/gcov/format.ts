@@ -71,8 +71,9 @@ export interface GcovFormat {
    */
   readonly linesToFunctionEnd: boolean;
   /**
-   * gcov's demangler (libiberty) made a closure type a substitution of its own (before 11),
-   * so it prints other names for the later S<n>_ of names with lambdas (see DemangleOptions).
+   * gcov's demangler (libiberty) made a closure type a substitution of its own (up to GCC 10;
+   * checked with 9 and 10, assumed for 4.7-8), so it prints other names for the later S<n>_
+   * of names with lambdas (see DemangleOptions).
    */
   readonly demanglerClosureSubstitution: boolean;
 }
