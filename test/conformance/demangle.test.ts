@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demangle } from '../../src/gcov/demangle';
 import { readGcno } from '../../src/gcov/gcno';
-import { gccTool } from '../helpers/engine-builds';
+import { gccTool } from '../helpers/gcc-tools';
 import { fixturesRoot, listFixtures, walkFiles } from '../helpers/fixtures';
 
 const GXX = 'g++-12';

@@ -11,12 +11,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { firstDifference } from '../helpers/compare';
+import { gccTool } from '../helpers/gcc-tools';
 
 const SRC = join(process.cwd(), 'test/fixtures/merge/values.c');
-const bin = (major: number, tool: string): string =>
-  major === 11 || major === 12
-    ? `/usr/bin/${tool}-${major}`
-    : `/opt/debian-gcc/${major}/bin/${tool}-${major}`;
 
 const root = mkdtempSync(join(tmpdir(), 'hvcov-merge-values-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,10 +29,14 @@ function build(major: number, extra: string[] = []): string {
   execFileSync('mkdir', ['-p', dir]);
   // compiled and linked apart, so every GCC names the data file values.gcda
   const obj = join(dir, 'values.o');
-  execFileSync(bin(major, 'gcc'), ['--coverage', '-O2', '-fprofile-values', ...extra, '-c', SRC, '-o', obj], {
-    cwd: dir,
-  });
-  execFileSync(bin(major, 'gcc'), ['--coverage', obj, '-o', exe], { cwd: dir });
+  execFileSync(
+    gccTool(major, 'gcc'),
+    ['--coverage', '-O2', '-fprofile-values', ...extra, '-c', SRC, '-o', obj],
+    {
+      cwd: dir,
+    },
+  );
+  execFileSync(gccTool(major, 'gcc'), ['--coverage', obj, '-o', exe], { cwd: dir });
   const runs: Record<string, [string, string]> = { full: ['200', '7'], small: ['50', '3'], one: ['30', '1'] };
   for (const [name, args] of Object.entries(runs))
     execFileSync(exe, args, {
@@ -66,7 +67,7 @@ describe.each(BUILDS)('gcc %i -fprofile-values %j', (major, extra) => {
     let acc = join(dir, inputs[0]!);
     for (let i = 1; i < inputs.length; i++) {
       const out = join(dir, `${name}-gt${i}`);
-      execFileSync(bin(major, 'gcov-tool'), ['merge', '-o', out, acc, join(dir, inputs[i]!)], {
+      execFileSync(gccTool(major, 'gcov-tool'), ['merge', '-o', out, acc, join(dir, inputs[i]!)], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       acc = out;
@@ -104,7 +105,7 @@ describe.each(BUILDS)('gcc %i -fprofile-values %j', (major, extra) => {
 describe.each([11, 12, 13, 14, 15])('gcc %i TOPN lists', (major) => {
   it('fills a 32-value list in one run', () => {
     const dir = build(major);
-    const dump = execFileSync(bin(major, 'gcov-dump'), ['-l', join(dir, 'full', 'values.gcda')], {
+    const dump = execFileSync(gccTool(major, 'gcov-dump'), ['-l', join(dir, 'full', 'values.gcda')], {
       encoding: 'utf8',
     });
     expect(dump).toMatch(/COUNTERS topn \d+ counts\n.*0: 200 32 /);

@@ -15,7 +15,8 @@ import { main } from '../../src/cli/main';
 import { readGcno } from '../../src/gcov/gcno';
 import { buildReport } from '../../src/model/report';
 import { lcovRecords } from '../helpers/lcov';
-import { bin, buildSourceNames, run } from '../helpers/source-names-build';
+import { gccTool } from '../helpers/gcc-tools';
+import { buildSourceNames, run } from '../helpers/source-names-build';
 
 type Doc = Record<string, unknown> & { files: { file: string }[] };
 
@@ -64,7 +65,7 @@ describe('source names with .. equal gcov and lcov', () => {
       ]);
       const out = mkdtempSync(join(tmpdir(), 'hvcov-dotdot-out-'));
       dirs.push(build.dir, out);
-      const gcov = bin(major, 'gcov');
+      const gcov = gccTool(major, 'gcov');
       const obj = join(build.dir, 'obj');
       const conditions = readGcno(
         new Uint8Array(readFileSync(join(obj, 'x.gcno'))),

@@ -7,14 +7,9 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { gccTool } from './gcc-tools';
 
 export const ENGINE_SRC = join(process.cwd(), 'test/fixtures/engine');
-
-/** A GCC tool: 11 and 12 from the system, the others from scripts/debian-gcc.sh. */
-export const gccTool = (major: number, tool: string): string =>
-  major === 11 || major === 12
-    ? `/usr/bin/${tool}-${major}`
-    : `/opt/debian-gcc/${major}/bin/${tool}-${major}`;
 
 export interface EngineBuild {
   name: string;

@@ -18,11 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export const bin = (major: number, tool: string): string =>
-  major === 11 || major === 12
-    ? `/usr/bin/${tool}-${major}`
-    : `/opt/debian-gcc/${major}/bin/${tool}-${major}`;
+import { gccTool } from './gcc-tools';
 
 export function run(cmd: string, args: string[], cwd: string): { stdout: string; stderr: string } {
   const p = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -79,7 +75,7 @@ export function buildSourceNames(major: number, flags: string[] = []): SourceNam
     mkdirSync(join(dir, d), { recursive: true });
   symlinkSync('deep/sub', join(dir, 'lnk'));
   symlinkSync('deep/gone', join(dir, 'dang'));
-  const gcc = bin(major, 'gcc');
+  const gcc = gccTool(major, 'gcc');
   const cc = ['--coverage', '-O0', '-g0', ...flags];
   const [, top] = dir.split('/');
   run(
