@@ -1,5 +1,5 @@
 /** `hvcov extract`: core image to .gcda files (a folder tree or one zip). */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { outputPath } from '../gcov/paths';
 import { versionText } from '../gcov/version';
 import { detectOptions, OUTPUT_OPTIONS, TARGET_OPTIONS } from './args';
 import { bytesOf } from './inputs';
+import { readWhole } from './read-whole';
 import { FileWriter, sharedBytes } from './write-pool';
 
 export const EXTRACT_HELP = `hvcov extract IMAGE (--out DIR | --zip FILE) [options]
@@ -63,18 +64,19 @@ export async function extractCommand(argv: string[], out: (s: string) => void): 
   // Large images on the --out path: a second thread writes files while this one makes them
   const image = openSync(imagePath, 'r');
   let bytes: Uint8Array;
-  let writer: FileWriter | undefined;
+  let parallel: boolean;
   try {
     const size = fstatSync(image).size;
-    const parallel = root !== undefined && size >= PARALLEL_MIN && coreIsFree();
-    writer =
-      root === undefined
-        ? undefined
-        : new FileWriter(parallel ? await import('node:worker_threads') : undefined);
-    bytes = readAll(image, parallel ? sharedBytes(size) : new Uint8Array(size));
+    parallel = root !== undefined && size >= PARALLEL_MIN && coreIsFree();
+    bytes = await readWhole(image, parallel ? sharedBytes(size) : new Uint8Array(size));
   } finally {
     closeSync(image);
   }
+  // started after the read, which keeps both cores busy: the worker gets ready during the walk
+  const writer =
+    root === undefined
+      ? undefined
+      : new FileWriter(parallel ? await import('node:worker_threads') : undefined);
   writer?.setImage(bytes);
   const rootSlash = root === undefined ? '' : join(root, '/');
   let result: ExtractResult;
@@ -133,17 +135,6 @@ function runnableNow(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Reads the whole open file into `into` (its size). */
-function readAll(fd: number, into: Uint8Array): Uint8Array {
-  let at = 0;
-  while (at < into.length) {
-    const n = readSync(fd, into, at, into.length - at, at);
-    if (n === 0) return into.subarray(0, at); // the file shrank meanwhile
-    at += n;
-  }
-  return into;
 }
 
 export function describe(r: ExtractResult, name: string): string {

@@ -87,6 +87,15 @@ export class WordWriter {
     this.mark = this.pos;
     return b;
   }
+  /**
+   * Leaves a hole of n bytes, not handed out by take(): where a piece written from elsewhere
+   * goes, so the buffer holds the whole file except those pieces, each at its place.
+   */
+  skip(n: number): void {
+    this.reserve(n);
+    this.pos += n;
+    this.mark = this.pos;
+  }
   /** The bytes written, as a view: no copy. */
   finish(): Uint8Array {
     return this.buf.subarray(0, this.pos);

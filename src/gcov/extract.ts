@@ -81,10 +81,9 @@ export function extractImage(
   const torn: TornCounter[] = [];
 
   let scratch = new Uint8Array(0);
-  let joined = new Uint8Array(0);
   const views: ImageView[] = [];
   const stats: ExtractStats = { objects: 0, functions: 0, placeholders: 0, counters: 0 };
-  for (const rec of records) {
+  records: for (const rec of records) {
     const other = byPath.get(rec.filename);
     if (other) {
       problems.push(
@@ -140,19 +139,27 @@ export function extractImage(
       let whole = made.bytes;
       views.length = 0;
       if (made.parts) {
-        // the pieces as one file in one buffer reused from file to file, except pieces that
-        // are the image's own bytes (counter runs): those are left as gaps, see verifyGcda
+        // the arena is the whole file but for the pieces that are the image's own bytes
+        // (counter runs): holes there, which verifyGcda is told of (see writeGcdaParts)
         let n = 0;
-        for (const p of made.parts) n += p.length;
-        if (joined.length < n) joined = new Uint8Array(Math.max(n, joined.length * 2));
-        n = 0;
         for (const p of made.parts) {
           if (p.buffer === mem.bytes.buffer)
             views.push({ at: n, length: p.length, image: p.byteOffset - mem.bytes.byteOffset });
-          else joined.set(p, n);
+          else if (p.buffer !== into!.buffer || p.byteOffset !== into!.byteOffset + n) {
+            // the check reads the arena: a piece elsewhere would go unchecked
+            problems.push(
+              new InputError(
+                rec.filename,
+                n,
+                'self-check',
+                'written .gcda is not laid out as one file in its buffer',
+              ),
+            );
+            continue records;
+          }
           n += p.length;
         }
-        whole = joined.subarray(0, n);
+        whole = into!.subarray(0, n);
       }
       try {
         verifyGcda(whole, rec.filename, rec, mem, prog, views);

@@ -57,41 +57,57 @@ export interface GcdaHeader {
 
 /**
  * Walks a .gcda record by record with checked lengths, without reading counter values:
- * readGcda builds its model on it; extraction's self-check compares counters in place.
- * `visit` may read the record's body through `cur` (at the body); the walk goes on after it.
+ * `next()` moves to the next record (false at the end), `rec` describes it, and its body may
+ * be read through `cur` (at the body); the walk goes on after the record whatever was read.
+ * A class, not a visitor: extraction's self-check runs it on thousands of files and keeps
+ * its own state in locals.
  */
-export function scanGcda(
-  bytes: Uint8Array,
-  file: string,
-  visit: (r: GcdaRecord, cur: GcovCursor) => void,
-): GcdaHeader {
-  const { cur, version, format, little } = openGcovFile(bytes, file, MAGIC.GCDA);
-  const stamp = cur.u32('stamp');
-  const checksum = format.infoChecksum ? cur.u32('checksum') : undefined;
-  const rec: GcdaRecord = { at: 0, tag: 0, body: 0, size: 0, kind: -1, counters: 0 };
-  // zeros of compacted records, all together: 8 bytes on disk must not make 32 MiB each
-  let zeros = 0;
-  while (cur.pos + 8 <= bytes.length) {
+export class GcdaScanner {
+  readonly header: GcdaHeader;
+  readonly cur: GcovCursor;
+  readonly rec: GcdaRecord = { at: 0, tag: 0, body: 0, size: 0, kind: -1, counters: 0 };
+  private readonly format: GcovFormat;
+  private readonly kindEnd: number;
+  /** Where the next record starts, once the current one is done (-1: the cursor is there). */
+  private after = -1;
+  /** Zeros of compacted records, all together: 8 bytes on disk must not make 32 MiB each. */
+  private zeros = 0;
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly file: string,
+  ) {
+    const { cur, version, format, little } = openGcovFile(bytes, file, MAGIC.GCDA);
+    const stamp = cur.u32('stamp');
+    const checksum = format.infoChecksum ? cur.u32('checksum') : undefined;
+    this.cur = cur;
+    this.format = format;
+    this.kindEnd = TAG.COUNTER_BASE + (format.counters.length << 17);
+    this.header = { version, format, little, stamp, checksum, reader: cur.r };
+  }
+  next(): boolean {
+    const { cur, rec, format } = this;
+    if (this.after >= 0) {
+      cur.pos = this.after;
+      this.after = -1;
+    }
+    if (cur.pos + 8 > this.bytes.length) return false;
     const at = cur.pos;
     const tag = cur.u32('tag');
     const length = cur.u32('length');
     const signed = length | 0;
     const isCounter =
-      tag >= TAG.COUNTER_BASE &&
-      tag < TAG.COUNTER_BASE + (format.counters.length << 17) &&
-      ((tag - TAG.COUNTER_BASE) & 0x1ffff) === 0;
+      tag >= TAG.COUNTER_BASE && tag < this.kindEnd && ((tag - TAG.COUNTER_BASE) & 0x1ffff) === 0;
     rec.at = at;
     rec.tag = tag;
     rec.body = cur.pos;
     rec.kind = isCounter ? (tag - TAG.COUNTER_BASE) >>> 17 : -1;
     if (isCounter && signed < 0 && format.zeroCompaction) {
       const n = -signed / (format.lengthInBytes ? 8 : 2);
-      if (!Number.isInteger(n) || (zeros += n) > MAX_COUNTERS)
-        throw new InputError(file, at, 'bad-record', `bad compacted counter length ${signed}`);
+      if (!Number.isInteger(n) || (this.zeros += n) > MAX_COUNTERS)
+        throw new InputError(this.file, at, 'bad-record', `bad compacted counter length ${signed}`);
       rec.size = 0;
       rec.counters = n;
-      visit(rec, cur);
-      continue;
+      return true;
     }
     const size = recordBytes(format, length);
     if (size < 0 || cur.pos + size > cur.r.length) cur.need(size, `record ${hex(tag)}`);
@@ -100,13 +116,23 @@ export function scanGcda(
     if (isCounter) {
       const n = size / 8;
       if (!Number.isInteger(n) || n > MAX_COUNTERS)
-        throw new InputError(file, at, 'bad-record', `counter record of ${size} bytes`);
+        throw new InputError(this.file, at, 'bad-record', `counter record of ${size} bytes`);
       rec.counters = n;
     }
-    visit(rec, cur);
-    cur.pos = rec.body + size;
+    this.after = rec.body + size;
+    return true;
   }
-  return { version, format, little, stamp, checksum, reader: cur.r };
+}
+
+/** GcdaScanner as a visitor: `visit` sees each record (see GcdaScanner for `cur`). */
+export function scanGcda(
+  bytes: Uint8Array,
+  file: string,
+  visit: (r: GcdaRecord, cur: GcovCursor) => void,
+): GcdaHeader {
+  const s = new GcdaScanner(bytes, file);
+  while (s.next()) visit(s.rec, s.cur);
+  return s.header;
 }
 
 export function readGcda(bytes: Uint8Array, file: string): Gcda {

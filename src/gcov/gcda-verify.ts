@@ -7,7 +7,7 @@
 import type { WordReader } from './bytes';
 import { InputError, hex } from './errors';
 import { TAG } from './format';
-import { scanGcda } from './gcda-reader';
+import { GcdaScanner } from './gcda-reader';
 import type { ProgramSummary } from './gcda-writer';
 import type { TargetMemory } from './memory';
 import { siteKey, type InfoRecord } from './walker';
@@ -40,14 +40,32 @@ export function verifyGcda(
   prog: ProgramSummary,
   views: readonly ImageView[] = [],
 ): void {
+  try {
+    compare(bytes, path, rec, mem, prog, views);
+  } catch (e) {
+    // the reader's own errors: the file was ours to write, so they are self-check failures too
+    if (!(e instanceof InputError) || e.code === 'self-check') throw e;
+    throw new InputError(path, e.offset, 'self-check', `written .gcda does not read back: ${e.reason}`);
+  }
+}
+
+function compare(
+  bytes: Uint8Array,
+  path: string,
+  rec: InfoRecord,
+  mem: TargetMemory,
+  prog: ProgramSummary,
+  views: readonly ImageView[] = [],
+): void {
   const fail = (at: number, reason: string): never => {
     throw new InputError(path, at, 'self-check', `written .gcda differs from the image: ${reason}`);
   };
   const ir = mem.r;
-  // host-order words of the file, when aligned (they are for every buffer extraction makes)
+  // host-order words of the file, when aligned (they are for every buffer extraction makes);
+  // signed, as mem.words32i, for the comparing loops' sake
   const fileWords =
     bytes.byteOffset % 4 === 0
-      ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
+      ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2)
       : undefined;
   const nk = rec.kinds.length;
   let slot = 0; // functions[] entry the next FUNCTION record stands for
@@ -55,19 +73,19 @@ export function verifyGcda(
   let summaries = 0;
   let end = 0;
   let v = 0; // next view not yet behind the walk
-  /** The view overlapping [a, b), or undefined; views behind `a` are passed over. */
-  const viewIn = (a: number, b: number): ImageView | undefined => {
-    while (v < views.length && views[v]!.at + views[v]!.length <= a) v++;
-    const x = views[v];
-    return x !== undefined && x.at < b ? x : undefined;
-  };
-  const head = readBack(bytes, path, (r, cur) => {
+  const scan = new GcdaScanner(bytes, path);
+  const r = scan.rec;
+  const cur = scan.cur;
+  const fr = cur.r;
+  // a plain loop with its state in locals: it runs for every record of thousands of files
+  while (scan.next()) {
     end = r.body + r.size;
-    if (viewIn(r.at, r.body))
+    v = firstViewFrom(views, v, r.at);
+    if (v < views.length && views[v]!.at < r.body)
       fail(r.at, `record header at file offset ${hex(r.at)} lies in a counter run copied from the image`);
-    const view = viewIn(r.body, r.body + r.size);
+    v = firstViewFrom(views, v, r.body);
+    const view = v < views.length && views[v]!.at < r.body + r.size ? views[v] : undefined;
     if (view && r.kind < 0) fail(r.at, `record ${hex(r.tag)} overlaps a counter run copied from the image`);
-    const fr = cur.r;
     if (r.tag === TAG.OBJECT_SUMMARY || r.tag === TAG.PROGRAM_SUMMARY) {
       summaries++;
       if (r.tag === TAG.OBJECT_SUMMARY) {
@@ -76,7 +94,7 @@ export function verifyGcda(
         if (runs !== 1 || sumMax !== prog.runMaxLo)
           fail(r.at, `summary runs ${runs}, sum_max ${hex(sumMax)}; expected 1, ${hex(prog.runMaxLo)}`);
       }
-      return;
+      continue;
     }
     if (r.tag === TAG.FUNCTION) {
       if (j !== nk) fail(r.at, `functions[${slot - 1}] has ${j} counter records, expected ${nk}`);
@@ -102,9 +120,9 @@ export function verifyGcda(
         j = 0;
       }
       slot++;
-      return;
+      continue;
     }
-    if (r.kind < 0) return fail(r.at, `unexpected record ${hex(r.tag)}`);
+    if (r.kind < 0) fail(r.at, `unexpected record ${hex(r.tag)}`);
     const fi = slot - 1;
     if (fi < 0 || j >= nk) fail(r.at, `counter record ${hex(r.tag)} outside a function's counters`);
     const kind = rec.kinds[j]!;
@@ -131,7 +149,7 @@ export function verifyGcda(
           r.body,
           `${what(rec, fi, kind)}: written from image offset ${hex(view.image)}, ${view.length} bytes; expected ${hex(values)}, ${num * 8} bytes`,
         );
-      return;
+      continue;
     }
     if (sites) {
       let pairs = 0;
@@ -149,29 +167,31 @@ export function verifyGcda(
           at += 16;
         }
       }
-      return;
+      continue;
     }
     if (r.counters !== num) fail(r.at, `${what(rec, fi, kind)}: ${r.counters} values, expected ${num}`);
     if (r.size === 0) {
       // written as all zero (compacted): so must the image be
       const m = mem.wordIndex(values);
-      const i = m >= 0 ? firstNonZero(mem.words32, m, num) : firstNonZeroAt(ir, values, num);
+      const i = m >= 0 ? firstNonZero(mem.words32i, m, num) : firstNonZeroAt(ir, values, num);
       if (i >= 0) fail(r.at, `${what(rec, fi, kind)}: written as all zero but counter ${i} is not`);
-      return;
+      continue;
     }
     const merge = rec.format.counters[kind]!.merge;
-    if (merge === 'topn' || merge === 'icall_topn')
-      return checkGroups(fr, ir, r.body, values, num, what(rec, fi, kind), fail);
+    if (merge === 'topn' || merge === 'icall_topn') {
+      checkGroups(fr, ir, r.body, values, num, what(rec, fi, kind), fail);
+      continue;
+    }
     const m0 = mem.wordIndex(values);
     if (fileWords !== undefined && m0 >= 0) {
       // file: low word then high word per counter; memory: the target's 64-bit layout
-      const i = firstDifference(fileWords, r.body >>> 2, mem.words32, m0, num, mem.target.little);
+      const i = firstDifference(fileWords, r.body >>> 2, mem.words32i, m0, num, mem.target.little);
       if (i >= 0)
         fail(
           r.body + 8 * i,
           `${what(rec, fi, kind)}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
         );
-      return;
+      continue;
     }
     for (let i = 0; i < num; i++)
       if (!sameCounter(fr, r.body + 8 * i, ir, values + 8 * i))
@@ -179,7 +199,8 @@ export function verifyGcda(
           r.body + 8 * i,
           `${what(rec, fi, kind)}: counter ${i} differs from the image at ${mem.describe(values + 8 * i)}`,
         );
-  });
+  }
+  const head = scan.header;
   if (head.version.word !== rec.version.word)
     fail(4, `version ${hex(head.version.word)}, expected ${hex(rec.version.word)}`);
   if (head.stamp !== rec.stamp) fail(8, `stamp ${hex(head.stamp)}, expected ${hex(rec.stamp)}`);
@@ -188,22 +209,15 @@ export function verifyGcda(
   if (summaries !== 1) fail(0, `${summaries} summary records, expected 1`);
   if (j !== nk) fail(end, `functions[${slot - 1}] has ${j} counter records, expected ${nk}`);
   if (slot !== rec.slots.length) fail(end, `${slot} function records, expected ${rec.slots.length}`);
-  if (bytes.length !== end + 4 || viewIn(end, end + 4) || head.reader.u32(end) !== 0)
+  v = firstViewFrom(views, v, end);
+  if (bytes.length !== end + 4 || (v < views.length && views[v]!.at < end + 4) || head.reader.u32(end) !== 0)
     fail(end, 'the file does not end with one zero word');
 }
 
-/** scanGcda, its own errors turned into self-check failures (the file was ours to write). */
-function readBack(
-  bytes: Uint8Array,
-  path: string,
-  visit: Parameters<typeof scanGcda>[2],
-): ReturnType<typeof scanGcda> {
-  try {
-    return scanGcda(bytes, path, visit);
-  } catch (e) {
-    if (!(e instanceof InputError) || e.code === 'self-check') throw e;
-    throw new InputError(path, e.offset, 'self-check', `written .gcda does not read back: ${e.reason}`);
-  }
+/** Index of the first view from `v` on that does not end at or before `at`. */
+function firstViewFrom(views: readonly ImageView[], v: number, at: number): number {
+  while (v < views.length && views[v]!.at + views[v]!.length <= at) v++;
+  return v;
 }
 
 /**
@@ -212,9 +226,9 @@ function readBack(
  * words on both sides, so no byte swapping: a function of its own for the optimiser.
  */
 function firstDifference(
-  fw: Uint32Array,
+  fw: Int32Array,
   f: number,
-  mw: Uint32Array,
+  mw: Int32Array,
   m: number,
   num: number,
   little: boolean,
@@ -235,7 +249,7 @@ function sameCounter(fr: WordReader, at: number, ir: WordReader, m: number): boo
 }
 
 /** Index of the first non-zero of `num` counters from word m, or -1. */
-function firstNonZero(mw: Uint32Array, m: number, num: number): number {
+function firstNonZero(mw: Int32Array, m: number, num: number): number {
   for (let k = 0; k < 2 * num; k++) if (mw[m + k] !== 0) return k >>> 1;
   return -1;
 }

@@ -84,7 +84,7 @@ export function programSummary(records: readonly InfoRecord[], mem: TargetMemory
         // hot path: aligned little-endian counters read as host words (x86 and arm hosts)
         scratch.hi = runMaxHi;
         scratch.lo = runMaxLo;
-        scanMax(mem.words32, first, first + arcs.num * 2, scratch);
+        scanMax(mem.words32i, first, first + arcs.num * 2, scratch);
         runMaxHi = scratch.hi;
         runMaxLo = scratch.lo;
         continue;
@@ -145,7 +145,9 @@ export function writeGcda(
  * short counter runs in `arena` (at least sizeBound(rec) bytes), counter runs of at least
  * VIEW_MIN bytes as views on the image itself when they need no transformation
  * (little-endian target), so they are not copied. The pieces share `arena`: use them
- * before the arena is reused.
+ * before the arena is reused. The arena holds the file from its start, each view's place
+ * left as a hole of its length: so `arena` up to the file's length is the whole file but
+ * for the views, with no copying (see extract.ts's self-check).
  */
 export function writeGcdaParts(
   rec: InfoRecord,
@@ -217,6 +219,7 @@ function writeGcdaTo(
           // little-endian memory holds each counter as the file does: reference it
           parts.push(out.take());
           parts.push(mem.bytes.subarray(values, values + num * 8));
+          out.skip(num * 8); // its place in the arena stays free: see writeGcdaParts
         } else copyCounters(out, mem, values, num);
       }
     }
@@ -273,7 +276,7 @@ function allZero(mem: TargetMemory, values: number, num: number): boolean {
   const first = mem.wordIndex(values);
   if (first >= 0) {
     // word-wise (byte order does not matter for zero), stopping at the first non-zero word (usually the first)
-    const words = mem.words32;
+    const words = mem.words32i;
     const end = first + num * 2;
     for (let i = first; i < end; i++) if (words[i] !== 0) return false;
     return true;

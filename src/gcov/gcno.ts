@@ -178,6 +178,9 @@ export class GcovCursor {
 }
 
 /** Reads magic and version; returns the cursor after them, in the file's byte order. */
+/** Version words met so far: extraction's self-check opens thousands of files of one version. */
+const KNOWN_VERSIONS = new Map<number, { version: GccVersion; format: GcovFormat }>();
+
 export function openGcovFile(
   bytes: Uint8Array,
   file: string,
@@ -191,9 +194,16 @@ export function openGcovFile(
   else throw new InputError(file, 0, 'bad-magic', `magic ${hex(le.u32(0))} is not ${hex(magic)}`);
   const r = new WordReader(bytes, little);
   const word = r.u32(4);
-  const version = decodeVersion(word);
-  const format = version ? formatFor(version) : undefined;
-  if (!version || !format) throw new InputError(file, 4, 'bad-version', `unknown version word ${hex(word)}`);
+  let known = KNOWN_VERSIONS.get(word);
+  if (known === undefined) {
+    const version = decodeVersion(word);
+    const format = version ? formatFor(version) : undefined;
+    if (!version || !format)
+      throw new InputError(file, 4, 'bad-version', `unknown version word ${hex(word)}`);
+    known = { version, format };
+    KNOWN_VERSIONS.set(word, known);
+  }
+  const { version, format } = known;
   const cur = new GcovCursor(r, file, format);
   cur.pos = 8;
   return { cur, version, format, little };

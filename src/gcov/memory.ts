@@ -39,7 +39,16 @@ export class TargetMemory {
     this.words ??= new Uint32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >>> 2);
     return this.words;
   }
-  /** Index into words32 of the image bytes at `off`, or -1 when they are not 4-aligned. */
+  private wordsI?: Int32Array;
+  /**
+   * The same words as signed 32-bit values. Loops that compare words run faster over these:
+   * V8 keeps them as small integers, while a Uint32Array value of 2^31 or more becomes a double.
+   */
+  get words32i(): Int32Array {
+    this.wordsI ??= new Int32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >>> 2);
+    return this.wordsI;
+  }
+  /** Index into words32 (or words32i) of the image bytes at `off`, or -1 when they are not 4-aligned. */
   wordIndex(off: number): number {
     const at = this.bytes.byteOffset + off;
     return at % 4 === 0 ? at >>> 2 : -1;

@@ -346,7 +346,7 @@ export function readInfo(
         if (j === 0 && scanArcs) {
           const first = mem.wordIndex(values);
           if (first < 0) scanArcs = false;
-          else scanMax(mem.words32, first, first + num * 2, maxScratch);
+          else scanMax(mem.words32i, first, first + num * 2, maxScratch);
         }
         if (!format!.kvpLists || format!.counters[kind]!.merge !== 'topn') continue;
         if (num % 3 !== 0)
@@ -393,23 +393,26 @@ export interface CounterMax {
 
 /**
  * Raises `m` to the largest non-negative counter in host-order words [first, end)
- * (counter i: low word at first + 2i, high word after it).
+ * (counter i: low word at first + 2i, high word after it), read as signed words.
  */
-export function scanMax(words: Uint32Array, first: number, end: number, m: CounterMax): void {
-  // a small function of its own, so the optimiser compiles this loop on its own
-  let mh = m.hi;
-  let ml = m.lo;
+export function scanMax(words: Int32Array, first: number, end: number, m: CounterMax): void {
+  // a small function of its own, so the optimiser compiles this loop on its own. Only small
+  // integers in the loop: a negative high word is a negative counter (below any maximum,
+  // which is never negative), and low words compare unsigned as signed ones with the top
+  // bit flipped
+  let mh = m.hi | 0;
+  let ml = (m.lo ^ 0x80000000) | 0;
   for (let i = first; i < end; i += 2) {
     const hi = words[i + 1]!;
-    if (hi < mh || hi >= 0x80000000) continue;
-    const lo = words[i]!;
+    if (hi < mh) continue;
+    const lo = words[i]! ^ 0x80000000;
     if (hi > mh) {
       mh = hi;
       ml = lo;
     } else if (lo > ml) ml = lo;
   }
   m.hi = mh;
-  m.lo = ml;
+  m.lo = (ml ^ 0x80000000) >>> 0;
 }
 
 /**

@@ -101,6 +101,24 @@ describe.each([armhf, powerpc])('self-check on %s', (config) => {
     );
     expect(clean).toEqual(fx.ref);
   });
+
+  it('refuses a file whose pieces are not laid out as one file in the arena (the check reads the arena)', () => {
+    const got = new Map<string, Uint8Array>();
+    const r = extractImage(fx.image, 'image.bin', {}, (f) => got.set(f.path, f.bytes), {
+      keepFiles: false,
+      parts: true,
+      tamper: (pieces) => {
+        // the same bytes, but a copy outside the arena: what is written would not be what is checked
+        (pieces as Uint8Array[])[0] = pieces[0]!.slice();
+      },
+    });
+    expect(got.size).toBe(0);
+    expect(r.problems.map((p) => [p.code, p.file, p.reason]).sort()).toEqual(
+      [...fx.ref.keys()]
+        .sort()
+        .map((p) => ['self-check', p, 'written .gcda is not laid out as one file in its buffer']),
+    );
+  });
 });
 
 describe(`torn counters on ${armhf}`, () => {

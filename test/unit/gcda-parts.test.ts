@@ -34,6 +34,29 @@ describe.each(listFixtures())('%s', (config) => {
     if (!mem.target.little) expect(views).toBe(0);
   });
 
+  it.each([8, VIEW_MIN])(
+    'the arena holds the file in place, holes where views from %i bytes go (what the self-check reads)',
+    (viewMin) => {
+      const r = extractImage(fx.image, 'image.bin');
+      const mem = r.detection.memory;
+      const prog = programSummary(r.records, mem);
+      for (const rec of r.records) {
+        const arena = new Uint8Array(sizeBound(rec));
+        const parts = writeGcdaParts(rec, mem, prog, arena, viewMin);
+        const file = concat(parts);
+        const filled = arena.slice(0, file.length);
+        let at = 0;
+        for (const p of parts) {
+          if (p.buffer === mem.bytes.buffer)
+            filled.set(p, at); // a hole: the view's bytes go there
+          else expect(p.byteOffset - arena.byteOffset).toBe(at);
+          at += p.length;
+        }
+        expect(filled).toEqual(file);
+      }
+    },
+  );
+
   it('extractImage with parts: true gives the same files', () => {
     const whole = extractImage(fx.image, 'image.bin').files;
     const pieces: Uint8Array[] = [];
