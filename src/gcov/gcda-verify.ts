@@ -32,24 +32,17 @@ export interface ImageView {
  * counters' address in a little-endian image: then the counters are the image's by identity.
  * Any other record touching a view is a mismatch.
  */
-export function verifyGcda(
-  bytes: Uint8Array,
-  path: string,
-  rec: InfoRecord,
-  mem: TargetMemory,
-  prog: ProgramSummary,
-  views: readonly ImageView[] = [],
-): void {
+export function verifyGcda(...args: Parameters<typeof compareWithImage>): void {
   try {
-    compare(bytes, path, rec, mem, prog, views);
+    compareWithImage(...args);
   } catch (e) {
     // the reader's own errors: the file was ours to write, so they are self-check failures too
     if (!(e instanceof InputError) || e.code === 'self-check') throw e;
-    throw new InputError(path, e.offset, 'self-check', `written .gcda does not read back: ${e.reason}`);
+    throw new InputError(args[1], e.offset, 'self-check', `written .gcda does not read back: ${e.reason}`);
   }
 }
 
-function compare(
+function compareWithImage(
   bytes: Uint8Array,
   path: string,
   rec: InfoRecord,
