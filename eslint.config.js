@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS files (the CLI's entry point) load with require
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The core runs in a worker, in Node and in tests: it must not touch the DOM or Node.
     files: ['src/gcov/**/*.ts', 'src/model/**/*.ts'],
     rules: {

@@ -61,14 +61,14 @@ function must(what, r) {
 
 mkdirSync(WORK, { recursive: true });
 
-const CLI = resolve(values.cli ?? join(ROOT, 'bin', 'hvcov.mjs'));
+const CLI = resolve(values.cli ?? join(ROOT, 'bin', 'hvcov.cjs'));
 
 // 1. hvcov's CLI bundle (rebuilt so the figures are for the current sources).
 if (!values['no-build'] && !values.cli) {
   const b = run('npm', ['run', '--silent', 'build:cli'], { cwd: ROOT });
   if (b.status !== 0) {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'hvcov.mjs'))) must('npm run build:cli', b);
-    console.warn(`warning: npm run build:cli failed; timing the existing dist/cli/hvcov.mjs\n${b.stderr}`);
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'hvcov.cjs'))) must('npm run build:cli', b);
+    console.warn(`warning: npm run build:cli failed; timing the existing dist/cli/hvcov.cjs\n${b.stderr}`);
   }
 }
 

@@ -5,7 +5,7 @@
 // objects, 10.6 MB of .gcno/.gcda) are copied N times into one tree on tmpfs (c1/ ... cN/),
 // a build of N × 163 objects, and both tools report on that tree in one run:
 //
-//   hvcov   node bin/hvcov.mjs report --build TREE --gcda TREE --gcov-json FILE
+//   hvcov   node bin/hvcov.cjs report --build TREE --gcda TREE --gcov-json FILE
 //   gcov    gcov-12 --json-format --branch-probabilities on every object (peak for reference)
 //
 // It prints wall time and peak resident memory (/usr/bin/time -v) of each, the input size
@@ -74,7 +74,7 @@ const tools = {
   hvcov: (out) => ({
     argv: [
       'node',
-      join(root, 'bin/hvcov.mjs'),
+      join(root, 'bin/hvcov.cjs'),
       'report',
       '--build',
       tree,

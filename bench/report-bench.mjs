@@ -5,7 +5,7 @@
 // .gcno/.gcda it times, in one run:
 //
 //   gcov    gcov-12 --json-format --branch-probabilities on every object  (best of --runs)
-//   hvcov   node bin/hvcov.mjs report --build OBJ --gcda OBJ --gcov-json FILE (best of --runs)
+//   hvcov   node bin/hvcov.cjs report --build OBJ --gcda OBJ --gcov-json FILE (best of --runs)
 //           (or, while that command does not exist, a bundle of the engine: src/model)
 //   gcovr   gcovr --json (Debian gcovr, gcov-12)                           (once)
 //   lcov    lcov --capture --rc lcov_branch_coverage=1 (Debian lcov, gcov-12) (once)
@@ -95,7 +95,7 @@ const dup = bases.find((b, i) => bases.indexOf(b) !== i);
 if (dup) die(`two objects are named ${dup}: gcov's JSON outputs would collide`);
 
 // 2. hvcov: the report command when it exists, else a bundle of the engine.
-const cliBundle = join(root, 'bin/hvcov.mjs');
+const cliBundle = join(root, 'bin/hvcov.cjs');
 let hvcovMode = flag('--engine') ? 'engine' : 'cli';
 if (hvcovMode === 'cli') {
   if (!flag('--no-build')) {
@@ -279,7 +279,7 @@ try {
     `input:    ${MB(inputBytes)} MB (.gcno ${MB(gcnoBytes)} MB + .gcda ${MB(gcdaBytes)} MB, ${gcnos.length} + ${gcdas.length} files)`,
   );
   console.log(
-    `hvcov:    ${hvcovMode === 'cli' ? 'node bin/hvcov.mjs report' : 'bundle of src/model (hvcov report not available yet)'}`,
+    `hvcov:    ${hvcovMode === 'cli' ? 'node bin/hvcov.cjs report' : 'bundle of src/model (hvcov report not available yet)'}`,
   );
   console.log(envNote);
   console.log(`node:     ${MB(nodeBase)} MB peak RSS for \`node -e 0\` (floor of any Node process)`);

@@ -1,4 +1,4 @@
-// Bundles the CLI (dist/cli/hvcov.mjs) with the version and commit it stamps on its outputs.
+// Bundles the CLI (dist/cli/hvcov.cjs) with the version and commit it stamps on its outputs.
 import { build } from 'esbuild';
 import { buildInfo } from './build-info.mjs';
 
@@ -8,9 +8,10 @@ await build({
   entryPoints: [new URL('src/cli/main.ts', root).pathname],
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  // CommonJS: bin/hvcov.cjs loads it without starting Node's ES module loader
+  format: 'cjs',
   target: 'node20',
-  outfile: new URL('dist/cli/hvcov.mjs', root).pathname,
+  outfile: new URL('dist/cli/hvcov.cjs', root).pathname,
   logLevel: 'warning',
   define: { __HVCOV_VERSION__: JSON.stringify(version), __HVCOV_COMMIT__: JSON.stringify(commit) },
 });

@@ -47,7 +47,7 @@ else
       END { for (k in n) print (k in d) ? d[k] : n[k]; for (k in d) if (!(k in n)) print d[k] }' | sort)
   (cd "$dir" && gcovr -g -k -r "$root" --xml-pretty -o "$work/gcovr.xml" "${g##*/}" 2> /dev/null)
 fi
-node "$here/bin/hvcov.mjs" report --build "$dir" --gcda "$dir" --cobertura "$work/hvcov.xml" --source-root "$root" > /dev/null || true
+node "$here/bin/hvcov.cjs" report --build "$dir" --gcda "$dir" --cobertura "$work/hvcov.xml" --source-root "$root" > /dev/null || true
 norm() { sed -E 's/ timestamp="[0-9]+"/ timestamp=""/; s/ version="[^"]*"/ version=""/; s#<source>[^<]*</source>#<source></source>#' "$1"; }
 if diff <(norm "$work/gcovr.xml") <(norm "$work/hvcov.xml") > "$work/cobertura.diff"; then
   echo "$label: Cobertura identical to gcovr's ($(grep -c '<line ' "$work/gcovr.xml") lines, $(grep -o 'functions-valid="[0-9]*"' "$work/gcovr.xml" | head -n 1 | grep -o '[0-9]*') functions)"

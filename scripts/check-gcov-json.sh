@@ -26,7 +26,7 @@ cond=()
 cd "$dir"
 # gcov warns on stderr about objects without data; their JSON is still printed
 find . -maxdepth 1 -name '*.gcno' | sort | xargs "$gcov" --json-format --stdout -b "${cond[@]}" > "$work/gcov.jsonl" 2> /dev/null
-node "$here/bin/hvcov.mjs" report --build . --gcda . --gcov-json "$work/hvcov.jsonl" > /dev/null || true
+node "$here/bin/hvcov.cjs" report --build . --gcda . --gcov-json "$work/hvcov.jsonl" > /dev/null || true
 node - "$work/hvcov.jsonl" "$work/gcov.jsonl" "$label" <<'EOF'
 const { readFileSync } = require('node:fs');
 const [oursFile, refFile, label] = process.argv.slice(2);

@@ -30,7 +30,7 @@ rc=(--rc lcov_branch_coverage=1)
 lcov --capture --initial "${rc[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/base.info" -q 2> /dev/null
 lcov --capture "${rc[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/run.info" -q 2> /dev/null
 lcov "${rc[@]}" -a "$work/base.info" -a "$work/run.info" -o "$work/lcov.info" -q
-node "$here/bin/hvcov.mjs" report --build "$dir" --gcda "$dir" --lcov "$work/hvcov.info" > /dev/null || true
+node "$here/bin/hvcov.cjs" report --build "$dir" --gcda "$dir" --lcov "$work/hvcov.info" > /dev/null || true
 fns() { awk '/^SF:/ { sf = $0 } /^FN/ { print sf "|" $0 }' "$1" | sort; }
 if diff <(grep -v '^FN' "$work/lcov.info") <(grep -v '^FN' "$work/hvcov.info") > "$work/lines.diff" &&
   diff <(fns "$work/lcov.info") <(fns "$work/hvcov.info") > "$work/fns.diff"; then
@@ -47,7 +47,7 @@ if [ "$mcdc" = --mcdc ]; then
   "$lcov2" --capture --initial "${f[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/base2.info" > /dev/null 2>&1
   "$lcov2" --capture "${f[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/run2.info" > /dev/null 2>&1
   "$lcov2" "${f[@]}" -a "$work/base2.info" -a "$work/run2.info" -o "$work/lcov2.info" > /dev/null 2>&1
-  node "$here/bin/hvcov.mjs" report --build "$dir" --gcda "$dir" --lcov "$work/mcdc.info" --mcdc-coverage > /dev/null || true
+  node "$here/bin/hvcov.cjs" report --build "$dir" --gcda "$dir" --lcov "$work/mcdc.info" --mcdc-coverage > /dev/null || true
   mc() { awk '/^SF:/ { sf = $0 } /^MC/ { print sf "|" $0 }' "$1"; }
   n=$(mc "$work/lcov2.info" | grep -c '|MCDC:' || true)
   if [ "$n" -gt 0 ] && diff <(mc "$work/lcov2.info") <(mc "$work/mcdc.info") > "$work/mcdc.diff"; then

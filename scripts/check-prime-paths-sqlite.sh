@@ -27,7 +27,7 @@ cd "$out/obj"
 ./workload "$out/workload.db" > /dev/null 2>&1
 rm workload.gcda workload.gcno
 "$bin/gcov-15" --json-format --stdout --branch-probabilities --prime-paths sqlite3.gcda > "$out/gcov.json"
-node "$here/bin/hvcov.mjs" report --build . --gcda . --gcov-json "$out/hvcov.json" --prime-paths
+node "$here/bin/hvcov.cjs" report --build . --gcda . --gcov-json "$out/hvcov.json" --prime-paths
 node - "$out/hvcov.json" "$out/gcov.json" <<'EOF'
 const { readFileSync } = require('node:fs');
 const { isDeepStrictEqual } = require('node:util');

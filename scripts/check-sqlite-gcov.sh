@@ -36,7 +36,7 @@ cd "$out"
 ./workload "$out/workload.db" > /dev/null 2>&1
 rm workload.gcda workload.gcno
 "$gcov" --json-format --stdout --branch-probabilities "${gcovcond[@]}" sqlite3.gcda > gcov.json
-node "$here/bin/hvcov.mjs" report --build . --gcda . --gcov-json hvcov.json > /dev/null
+node "$here/bin/hvcov.cjs" report --build . --gcda . --gcov-json hvcov.json > /dev/null
 node - hvcov.json gcov.json "gcc-$major $opt" <<'EOF'
 const { readFileSync } = require('node:fs');
 const [oursFile, refFile, label] = process.argv.slice(2);

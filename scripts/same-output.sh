@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that a change leaves `hvcov report` output unchanged: builds the CLI of REV (default
-# HEAD) in a temporary worktree, then runs it and the current bundle (dist/cli/hvcov.mjs,
+# HEAD) in a temporary worktree, then runs it and the current CLI (bin/hvcov.cjs,
 # `npm run build:cli` first) on every .gcno/.gcda set found under build/ (the fixtures,
 # build/check-sqlite/*, build/bench/*/obj) and compares the --gcov-json files and what each
 # prints. Meant for work on speed or structure, where the outputs must not move; the real
@@ -17,14 +17,12 @@ trap 'git -C "$here" worktree remove --force "$tmp/src" >/dev/null 2>&1 || true;
 git -C "$here" worktree add -q --detach "$tmp/src" "$rev"
 ln -s "$here/node_modules" "$tmp/src/node_modules"
 (cd "$tmp/src" && node scripts/build-cli.mjs)
-cat >"$tmp/ref.mjs" <<JS
-import { main } from '$tmp/src/dist/cli/hvcov.mjs';
-process.exitCode = await main(process.argv.slice(2));
-JS
+# REV's own entry point: bin/hvcov.cjs, or bin/hvcov.mjs before the CLI became CommonJS
+ref=$(ls "$tmp/src/bin/hvcov.cjs" "$tmp/src/bin/hvcov.mjs" 2>/dev/null | head -1)
 fail=0
 check() { # name notes-dir data-dir
-  node "$tmp/ref.mjs" report --build "$2" --gcda "$3" --gcov-json "$tmp/ref.json" >"$tmp/ref.out" 2>&1 || true
-  node "$here/bin/hvcov.mjs" report --build "$2" --gcda "$3" --gcov-json "$tmp/new.json" >"$tmp/new.out" 2>&1 || true
+  node "$ref" report --build "$2" --gcda "$3" --gcov-json "$tmp/ref.json" >"$tmp/ref.out" 2>&1 || true
+  node "$here/bin/hvcov.cjs" report --build "$2" --gcda "$3" --gcov-json "$tmp/new.json" >"$tmp/new.out" 2>&1 || true
   if cmp -s "$tmp/ref.json" "$tmp/new.json" && cmp -s "$tmp/ref.out" "$tmp/new.out"; then
     echo "same       $1"
   else

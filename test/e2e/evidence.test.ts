@@ -123,7 +123,7 @@ describe(`the evidence package on ${CONFIG}`, () => {
     execFileSync(
       'node',
       [
-        join(process.cwd(), 'bin/hvcov.mjs'),
+        join(process.cwd(), 'bin/hvcov.cjs'),
         'report',
         '--build',
         'gcno',
@@ -139,7 +139,7 @@ describe(`the evidence package on ${CONFIG}`, () => {
       { cwd: tree, stdio: 'pipe' },
     );
     // the built CLI names the same version and commit as the package's manifest
-    const version = execFileSync('node', [join(process.cwd(), 'bin/hvcov.mjs'), '--version'], {
+    const version = execFileSync('node', [join(process.cwd(), 'bin/hvcov.cjs'), '--version'], {
       encoding: 'utf8',
     });
     expect(version.trim()).toBe(`hvcov ${m.tool.version} (commit ${m.tool.commit})`);

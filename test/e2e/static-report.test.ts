@@ -95,7 +95,7 @@ describe(`the report's downloads on ${CONFIG}`, () => {
     execFileSync(
       'node',
       [
-        join(process.cwd(), 'bin/hvcov.mjs'),
+        join(process.cwd(), 'bin/hvcov.cjs'),
         'report',
         '--build',
         'gcno',
