@@ -18,7 +18,8 @@ git -C "$here" worktree add -q --detach "$tmp/src" "$rev"
 ln -s "$here/node_modules" "$tmp/src/node_modules"
 (cd "$tmp/src" && node scripts/build-cli.mjs)
 # REV's own entry point: bin/hvcov.cjs, or bin/hvcov.mjs before the CLI became CommonJS
-ref=$(ls "$tmp/src/bin/hvcov.cjs" "$tmp/src/bin/hvcov.mjs" 2>/dev/null | head -1)
+ref=$tmp/src/bin/hvcov.cjs
+[ -f "$ref" ] || ref=$tmp/src/bin/hvcov.mjs
 fail=0
 check() { # name notes-dir data-dir
   node "$ref" report --build "$2" --gcda "$3" --gcov-json "$tmp/ref.json" >"$tmp/ref.out" 2>&1 || true
