@@ -177,10 +177,10 @@ export class GcovCursor {
   }
 }
 
-/** Reads magic and version; returns the cursor after them, in the file's byte order. */
 /** Version words met so far: extraction's self-check opens thousands of files of one version. */
 const KNOWN_VERSIONS = new Map<number, { version: GccVersion; format: GcovFormat }>();
 
+/** Reads magic and version; returns the cursor after them, in the file's byte order. */
 export function openGcovFile(
   bytes: Uint8Array,
   file: string,

@@ -33,22 +33,17 @@ export class TargetMemory {
   get size(): number {
     return this.bytes.length;
   }
-  private words?: Uint32Array;
-  /** The whole underlying buffer as host-order 32-bit words; see wordIndex. */
-  get words32(): Uint32Array {
-    this.words ??= new Uint32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >>> 2);
-    return this.words;
-  }
-  private wordsI?: Int32Array;
+  private words?: Int32Array;
   /**
-   * The same words as signed 32-bit values. Loops that compare words run faster over these:
-   * V8 keeps them as small integers, while a Uint32Array value of 2^31 or more becomes a double.
+   * The whole underlying buffer as host-order 32-bit words (see wordIndex), signed: loops that
+   * compare words run faster over these, as V8 keeps them as small integers, while a Uint32Array
+   * value of 2^31 or more becomes a double.
    */
   get words32i(): Int32Array {
-    this.wordsI ??= new Int32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >>> 2);
-    return this.wordsI;
+    this.words ??= new Int32Array(this.bytes.buffer, 0, this.bytes.buffer.byteLength >>> 2);
+    return this.words;
   }
-  /** Index into words32 (or words32i) of the image bytes at `off`, or -1 when they are not 4-aligned. */
+  /** Index into words32i of the image bytes at `off`, or -1 when they are not 4-aligned. */
   wordIndex(off: number): number {
     const at = this.bytes.byteOffset + off;
     return at % 4 === 0 ? at >>> 2 : -1;
