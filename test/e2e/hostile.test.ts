@@ -114,9 +114,29 @@ async function download(page: Page, button: RegExp, name: string): Promise<strin
   return file;
 }
 
-/** Opens a file's view from the report's file table and waits for its source. */
+/**
+ * Opens a file's view from the report's file table and waits for its source. The table may
+ * still be re-rendered (React transitions) just after the totals appear, and a click on a row
+ * being replaced is lost: so the click is repeated until the address names the file. Once it
+ * does, the view must show the source (no retry there: a view that never loads is a failure).
+ */
 async function openFile(page: Page, name: string): Promise<string> {
-  await page.getByTestId('file-table').getByRole('link', { name, exact: true }).click();
+  const link = page.getByTestId('file-table').getByRole('link', { name, exact: true });
+  const named = () =>
+    page.waitForFunction(
+      (n) => (new URLSearchParams(location.hash.slice(1)).get('file') ?? '').split('/').pop() === n,
+      name,
+      { timeout: 5_000 },
+    );
+  for (let tries = 1; ; tries++) {
+    await link.click();
+    try {
+      await named();
+      break;
+    } catch (e) {
+      if (tries === 3) throw e;
+    }
+  }
   const view = page.getByTestId('file-view');
   await view.locator('code.src').first().waitFor();
   return (await view.textContent()) ?? '';
