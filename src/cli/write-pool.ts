@@ -15,8 +15,8 @@ import type { Worker } from 'node:worker_threads';
 
 /** Files per batch handed to the worker (fewer when a batch's slot fills up first). */
 const BATCH = 32;
-/** Files handed to the worker and not yet written, above which the main thread writes itself. */
-const BACKLOG = 3 * BATCH;
+/** Batches handed to the worker and not yet written, from which the main thread writes itself. */
+const BACKLOG = 3;
 
 /** 'w' as numbers: openSync parses a flags string on every call. */
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
@@ -123,7 +123,7 @@ export function sharedBytes(size: number): Uint8Array {
 }
 
 /** Batches in flight at most: the worker's backlog and the one being filled, a slot each. */
-const SLOTS = BACKLOG / BATCH + 1;
+const SLOTS = BACKLOG + 1;
 /** Bytes of paths and copied pieces per slot: a file that does not fit an empty slot is written here. */
 const SLOT_BYTES = 2 << 20;
 /** Numbers of file descriptions per slot (3 per file and 3 per piece); a batch ends early when full. */
@@ -186,10 +186,10 @@ export class FileWriter {
     const descs = 3 + 3 * parts.length;
     if (this.files > 0 && (this.used + bytes > SLOT_BYTES || this.descUsed + descs > SLOT_DESC)) this.flush();
     if (this.files === 0) {
-      // a new batch: only while the worker has fewer than BACKLOG / BATCH batches to do, so
+      // a new batch: only while the worker has fewer than BACKLOG batches to do, so
       // its slot (last used SLOTS batches ago) is free; a file too big for a slot is written here
       if (
-        this.batches - Atomics.load(this.ctl, LAYOUT.DONE) >= SLOTS - 1 ||
+        this.batches - Atomics.load(this.ctl, LAYOUT.DONE) >= BACKLOG ||
         bytes > SLOT_BYTES ||
         descs + 1 > SLOT_DESC
       )

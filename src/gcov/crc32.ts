@@ -28,14 +28,6 @@ export function crc32Unsigned(crc: number, value: number): number {
   return (T4![x >>> 24]! ^ T3![(x >>> 16) & 0xff]! ^ T2![(x >>> 8) & 0xff]! ^ TABLE[x & 0xff]!) >>> 0;
 }
 
-/** crc32Unsigned a byte at a time, as GCC computes it: what the one-step form is tested against. */
-export function crc32UnsignedBytewise(crc: number, value: number): number {
-  for (let shift = 24; shift >= 0; shift -= 8) {
-    crc = ((crc << 8) ^ TABLE[((crc >>> 24) ^ (value >>> shift)) & 0xff]!) >>> 0;
-  }
-  return crc >>> 0;
-}
-
 /** The object checksum GCC >= 12 stores in gcov_info and the .gcda header. */
 export function objectChecksum(
   fns: Iterable<{ ident: number; linenoChecksum: number; cfgChecksum: number }>,
