@@ -5,13 +5,14 @@
 // objects, 10.6 MB of .gcno/.gcda) are copied N times into one tree on tmpfs (c1/ ... cN/),
 // a build of N × 163 objects, and both tools report on that tree in one run:
 //
-//   hvcov   node bin/hvcov.cjs report --build TREE --gcda TREE --gcov-json FILE
-//   gcov    gcov-12 --json-format --branch-probabilities on every object (peak for reference)
+//   hvcov      node bin/hvcov.cjs report --build TREE --gcda TREE --gcov-json FILE
+//   hvcov-all  the same with --lcov, --cobertura and --summary too: the merged report model
+//   gcov       gcov-12 --json-format --branch-probabilities on every object (peak for reference)
 //
 // It prints wall time and peak resident memory (/usr/bin/time -v) of each, the input size
 // and the ratios; the target is hvcov's peak under twice the input. It checks that hvcov wrote
-// the same JSON for every copy (the lines of copy K are those of copy 1 with cK/ for c1/).
-// Exit status 1 when they differ, 2 on errors.
+// the same JSON for every copy (the lines of copy K are those of copy 1 with cK/ for c1/), and
+// that hvcov-all wrote the same JSON as hvcov. Exit status 1 when they differ, 2 on errors.
 //
 //   node bench/memory-bench.mjs [--copies N (12)] [--runs N (3)] [--no-build] [--keep-env]
 //
@@ -85,11 +86,32 @@ const tools = {
     ],
     cwd: root,
   }),
+  // every output at once: the merged report model (files, directories, each object's document
+  // kept packed), not the object-by-object gcov JSON path
+  'hvcov-all': (out) => ({
+    argv: [
+      'node',
+      join(root, 'bin/hvcov.cjs'),
+      'report',
+      '--build',
+      tree,
+      '--gcda',
+      tree,
+      '--gcov-json',
+      join(out, 'hvcov.json'),
+      '--lcov',
+      join(out, 'hvcov.info'),
+      '--cobertura',
+      join(out, 'hvcov.xml'),
+      '--summary',
+    ],
+    cwd: root,
+  }),
   // gcov names each output after the object's base name, so the copies overwrite one another's
   // JSON: its peak memory is what is compared, not its output
   gcov: (out) => ({ argv: [GCOV, '--json-format', '--branch-probabilities', ...gcnos], cwd: out }),
 };
-const results = { hvcov: [], gcov: [] };
+const results = { hvcov: [], 'hvcov-all': [], gcov: [] };
 try {
   for (let i = 0; i < runs; i++)
     for (const name of Object.keys(tools)) {
@@ -98,7 +120,7 @@ try {
       mkdirSync(out, { recursive: true });
       const { argv, cwd } = tools[name](out);
       const t0 = process.hrtime.bigint();
-      const p = sh(TIME, ['-v', ...argv], { cwd, env });
+      const p = sh(TIME, ['-v', ...argv], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(p.stderr);
       if (p.status !== 0 || !m)
@@ -123,6 +145,10 @@ try {
     byCopy.set(c, [...(byCopy.get(c) ?? []), l.replaceAll(`"c${c}/`, '"c1/')]);
   }
   const first = byCopy.get('1') ?? [];
+  // the merged model's gcov JSON: the same text as the object-by-object path's
+  const sameAll = readFileSync(join(work, 'hvcov-all', 'hvcov.json')).equals(
+    readFileSync(join(work, 'hvcov', 'hvcov.json')),
+  );
   const differ = [...byCopy].filter(([, ls]) => ls.join('\n') !== first.join('\n')).map(([c]) => c);
 
   // 4. Table.
@@ -136,15 +162,19 @@ try {
   console.log(note);
   console.log(`node:     ${MB(nodeFloor)} MB peak RSS for \`node -e 0\``);
   console.log('');
-  console.log('tool    best s   peak RSS MB   peak / input   runs (s)');
-  for (const n of ['hvcov', 'gcov'])
+  console.log('tool       best s   peak RSS MB   peak / input   runs (s)');
+  for (const n of ['hvcov', 'hvcov-all', 'gcov'])
     console.log(
-      `${n.padEnd(6)} ${best(n).toFixed(2).padStart(7)}   ${MB(peak(n)).padStart(11)}   ${(peak(n) / inputBytes).toFixed(2).padStart(12)}   ${results[n].map((r) => r.secs.toFixed(2)).join(' ')}`,
+      `${n.padEnd(9)} ${best(n).toFixed(2).padStart(7)}   ${MB(peak(n)).padStart(11)}   ${(peak(n) / inputBytes).toFixed(2).padStart(12)}   ${results[n].map((r) => r.secs.toFixed(2)).join(' ')}`,
     );
   console.log('');
   const met = peak('hvcov') < 2 * inputBytes;
   console.log(
     `${met ? 'met    ' : 'NOT met'}  peak memory < 2x input: ${MB(peak('hvcov'))} MB = ${(peak('hvcov') / inputBytes).toFixed(2)}x input of ${MB(inputBytes)} MB`,
+  );
+  const metAll = peak('hvcov-all') < 2 * inputBytes;
+  console.log(
+    `${metAll ? 'met    ' : 'NOT met'}  with every output (--gcov-json --lcov --cobertura --summary): ${MB(peak('hvcov-all'))} MB = ${(peak('hvcov-all') / inputBytes).toFixed(2)}x input`,
   );
   console.log(
     `speed    hvcov ${(best('gcov') / best('hvcov')).toFixed(2)}x gcov's (best times; gcov in one process for all objects)`,
@@ -154,7 +184,12 @@ try {
       ? `output:   the same gcov JSON for all ${copies} copies (${first.length} objects each)`
       : `output:   DIFFERS: copies ${differ.join(', ') || '(missing)'} differ from copy 1 (${byCopy.size} copies written)`,
   );
-  process.exitCode = differ.length === 0 && byCopy.size === copies ? 0 : 1;
+  console.log(
+    sameAll
+      ? 'output:   hvcov-all wrote the same gcov JSON as hvcov'
+      : 'output:   DIFFERS: hvcov-all wrote other gcov JSON than hvcov',
+  );
+  process.exitCode = differ.length === 0 && byCopy.size === copies && sameAll ? 0 : 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

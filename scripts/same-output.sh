@@ -2,8 +2,9 @@
 # Checks that a change leaves `hvcov report` output unchanged: builds the CLI of REV (default
 # HEAD) in a temporary worktree, then runs it and the current CLI (bin/hvcov.cjs,
 # `npm run build:cli` first) on every .gcno/.gcda set found under build/ (the fixtures,
-# build/check-sqlite/*, build/bench/*/obj) and compares the --gcov-json files and what each
-# prints. Meant for work on speed or structure, where the outputs must not move; the real
+# build/check-sqlite/*, build/bench/*/obj) and compares what each writes and prints: twice,
+# --gcov-json alone (written object by object) and with --lcov, --cobertura and --summary
+# (the merged report model; Cobertura's timestamp left out of the comparison). Meant for work on speed or structure, where the outputs must not move; the real
 # tools stay the oracle (conformance tests), this only says "nothing changed".
 #
 #   bash scripts/same-output.sh [REV]
@@ -21,15 +22,31 @@ ln -s "$here/node_modules" "$tmp/src/node_modules"
 ref=$tmp/src/bin/hvcov.cjs
 [ -f "$ref" ] || ref=$tmp/src/bin/hvcov.mjs
 fail=0
+run() { # cli prefix notes-dir data-dir [all]
+  local more=()
+  [ -n "${5:-}" ] && more=(--lcov "$tmp/$2.info" --cobertura "$tmp/$2.xml" --summary)
+  node "$1" report --build "$3" --gcda "$4" --gcov-json "$tmp/$2.json" "${more[@]}" >"$tmp/$2.out" 2>&1 || true
+  [ -f "$tmp/$2.xml" ] && sed -i 's/ timestamp="[0-9]*"//' "$tmp/$2.xml"
+  return 0
+}
 check() { # name notes-dir data-dir
-  node "$ref" report --build "$2" --gcda "$3" --gcov-json "$tmp/ref.json" >"$tmp/ref.out" 2>&1 || true
-  node "$here/bin/hvcov.cjs" report --build "$2" --gcda "$3" --gcov-json "$tmp/new.json" >"$tmp/new.out" 2>&1 || true
-  if cmp -s "$tmp/ref.json" "$tmp/new.json" && cmp -s "$tmp/ref.out" "$tmp/new.out"; then
-    echo "same       $1"
-  else
-    echo "DIFFERENT  $1"
-    fail=1
-  fi
+  local mode
+  for mode in "" all; do
+    rm -f "$tmp"/ref.* "$tmp"/new.*
+    run "$ref" ref "$2" "$3" $mode
+    run "$here/bin/hvcov.cjs" new "$2" "$3" $mode
+    local same=1 f
+    for f in json out info xml; do
+      [ -f "$tmp/ref.$f" ] || [ -f "$tmp/new.$f" ] || continue
+      cmp -s "$tmp/ref.$f" "$tmp/new.$f" || same=0
+    done
+    if [ $same = 1 ]; then
+      echo "same       $1 ${mode:-gcov-json}"
+    else
+      echo "DIFFERENT  $1 ${mode:-gcov-json}"
+      fail=1
+    fi
+  done
 }
 cd "$here"
 for d in build/fixtures/gcc*/; do [ -d "$d/gcno" ] && check "$d" "$d/gcno" "$d/ref"; done

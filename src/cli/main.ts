@@ -19,7 +19,7 @@ const COMMANDS: Record<string, Command> = {
   extract: async (a, o) => (await import('./extract')).extractCommand(a, o),
   report: async (a, o) => {
     // before the engine's code first runs (see v8-tuning.ts)
-    (await import('./v8-tuning')).tuneCompilerForShortRun();
+    (await import('./v8-tuning')).tuneV8ForReport();
     return (await import('./report')).reportCommand(a, o);
   },
   merge: async (a, o) => (await import('./merge')).mergeCommand(a, o),

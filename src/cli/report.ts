@@ -10,7 +10,7 @@ import { coberturaXml } from '../model/cobertura';
 import { exclusionSummary } from '../model/exclusion-summary';
 import { parseJustifications } from '../model/justification';
 import { lcovTracefile } from '../model/lcov';
-import { streamGcovJson } from '../model/gcov-json-stream';
+import { KEEP_PARSED_NOTES, streamGcovJson } from '../model/gcov-json-stream';
 import {
   buildReport,
   type DataInput,
@@ -26,7 +26,7 @@ import { fileSystemPathExists } from './path-exists';
 import { detectOptions, TARGET_OPTIONS } from './args';
 import { EVIDENCE_HELP, EVIDENCE_OPTIONS } from './evidence-options';
 import { archiveLimits, bytesOf, filesOf, imageOf, isFile, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
-import { gcovJsonLines } from '../model/gcov-json-text';
+import { gcovJsonLine } from '../model/gcov-json-text';
 
 export const REPORT_HELP = `hvcov report --build DIR (--image IMAGE... | --run NAME=IMAGE... | --gcda DIR) [outputs] [options]
 
@@ -146,8 +146,14 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     ) &&
     !values.summary &&
     limits.every(([, , limit]) => limit === undefined);
-  // then each .gcno of a folder is read when parsed, and may be read again (see streamGcovJson)
-  const tree = await filesOf(build, '.gcno', archive, { lazy: jsonOnly });
+  // The evidence package hashes the inputs after the report; otherwise each input is let go
+  // once read, each .gcno of a folder is read when parsed and may be read again (see
+  // readAndPair's streaming): memory then does not grow with the number of objects.
+  const evidence = Object.keys(EVIDENCE_OPTIONS).some(
+    (k) => values[k as keyof typeof EVIDENCE_OPTIONS] !== undefined,
+  );
+  const stream = !multiple && !evidence;
+  const tree = await filesOf(build, '.gcno', archive, { lazy: stream });
   for (const p of tree.problems) problems.push(`problem: ${p.message}`);
   const notes: NotesInput[] = tree.files;
   if (notes.length === 0)
@@ -204,7 +210,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     data = gcda.files;
   }
   if (jsonOnly) return gcovJsonOnly(values['gcov-json']!, notes, data, reportOpts, problems, out);
-  report ??= buildReport(notes, data, reportOpts);
+  report ??= buildReport(notes, data, reportOpts, stream ? { keepBytes: KEEP_PARSED_NOTES } : undefined);
   for (const p of report.problems) problems.push(`problem: ${p.message}`);
   // each source read once, for the markers and again for Cobertura
   const sources = new Map<string, string | undefined>();
@@ -236,7 +242,18 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   for (const o of report.objects)
     if (o.data === undefined) out(`note: no .gcda for ${o.notes}: counted as never executed`);
 
-  if (values['gcov-json'] !== undefined) writeFileSync(values['gcov-json'], gcovJsonLines(report));
+  if (values['gcov-json'] !== undefined) {
+    // a line at a time: each object's document is unpacked for its line, then let go
+    const fd = openSync(values['gcov-json'], 'w');
+    try {
+      for (const o of report.objects) {
+        const bytes = Buffer.from(gcovJsonLine(o));
+        for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
   if (values.lcov !== undefined)
     writeFileSync(
       values.lcov,
@@ -254,7 +271,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       }),
     );
   // the package and summary code (and the zip library) loaded only when asked for
-  if (Object.keys(EVIDENCE_OPTIONS).some((k) => values[k as keyof typeof EVIDENCE_OPTIONS] !== undefined))
+  if (evidence)
     await (
       await import('./evidence')
     ).writeEvidence(values, { report, notes, data, image: values.image?.[0], elf: values.elf }, out);

@@ -5,7 +5,7 @@
  */
 import { pushAll } from '../gcov/push-all';
 import { InputError, isInputError } from '../gcov/errors';
-import { readGcno, type Gcno } from '../gcov/gcno';
+import type { Gcno } from '../gcov/gcno';
 import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { writeGcovJsonFiles } from './gcov-json';
 import { JsonBytes, type ByteSink } from './json-bytes';
@@ -13,9 +13,9 @@ import {
   gcovJsonOptions,
   gcovVersionString,
   normalisePath,
-  notesChecksum,
   objectData,
   readAndPair,
+  readAgain,
   type ObjectData,
   type DataInput,
   type NotesInput,
@@ -92,41 +92,6 @@ export function streamGcovJson(
   }
   out.flush();
   return { objects, matched, withoutData, sourceFiles: sources.size, problems, flow };
-}
-
-/**
- * Notes let go after pairing, parsed again from their file. The file must still be the one
- * paired: another stamp or checksum, or notes that no longer read, are a problem for it.
- */
-function readAgain(n: ReadNotes<Gcno | undefined>, problems: InputError[]): Gcno | undefined {
-  const name = n.input.name;
-  let bytes: Uint8Array;
-  try {
-    bytes = n.input.reload!();
-  } catch (e) {
-    // gone or unreadable: reload says which and why
-    if (!isInputError(e)) throw e;
-    problems.push(e);
-    return undefined;
-  }
-  let gcno: Gcno;
-  try {
-    gcno = readGcno(bytes, name);
-  } catch (e) {
-    if (!isInputError(e)) throw e;
-    problems.push(new InputError(name, e.offset, e.code, `changed while the report was made: ${e.reason}`));
-    return undefined;
-  }
-  if (gcno.stamp === n.stamp && notesChecksum(gcno) === n.checksum) return gcno;
-  problems.push(
-    new InputError(
-      name,
-      8,
-      'checksum',
-      'changed while the report was made (another stamp or checksum): left out',
-    ),
-  );
-  return undefined;
 }
 
 /** What writing one object's gcov JSON line gave. */

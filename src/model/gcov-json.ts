@@ -156,6 +156,15 @@ const textNumbers = new WeakMap<GcovJsonLine, readonly number[]>();
 export const textBranchNumbers = (line: GcovJsonLine): readonly number[] =>
   textNumbers.get(line) ?? line.branches.map((_, i) => i);
 
+/** The numbers kept beside a line, if any (for packing a document, see packed-json.ts). */
+export const keptBranchNumbers = (o: object): readonly number[] | undefined =>
+  textNumbers.get(o as GcovJsonLine);
+
+/** Keeps `numbers` beside a line again (an unpacked document's). */
+export const keepBranchNumbers = (o: object, numbers: readonly number[]): void => {
+  textNumbers.set(o as GcovJsonLine, numbers);
+};
+
 function lineJson(line: LineCoverage, fnName: string | undefined, ctx: Ctx): GcovJsonLine {
   const json = lineDocument(line, fnName, ctx);
   if (json.numbers) textNumbers.set(json.line, json.numbers);

@@ -35,6 +35,33 @@ function isNonCode(text: string): boolean {
   return code === '' || code === '{' || code === '}' || code === 'else';
 }
 
+/**
+ * A source's lines as `text.split('\n')` cuts them, without the array of strings: where each
+ * starts, and per line whether gcovr takes it for non-code, found at the first asking (every
+ * object that includes a header asks again for the same lines).
+ */
+class SourceLines {
+  private readonly starts: number[] = [0];
+  /** Per line from 1: 0 not yet known, 1 code, 2 non-code. */
+  private readonly kinds: Uint8Array;
+  /** gcov's read_line count: a last line without newline counts, a final newline adds none. */
+  readonly count: number;
+  constructor(private readonly text: string) {
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
+    this.count = text === '' ? 0 : this.starts.length - (text.endsWith('\n') ? 1 : 0);
+    this.kinds = new Uint8Array(this.starts.length + 1);
+  }
+  nonCode(line: number): boolean {
+    if (line < 1 || line > this.starts.length) return isNonCode('');
+    let k = this.kinds[line]!;
+    if (k === 0) {
+      const end = line < this.starts.length ? this.starts[line]! - 1 : this.text.length;
+      k = this.kinds[line] = isNonCode(this.text.slice(this.starts[line - 1], end)) ? 2 : 1;
+    }
+    return k === 2;
+  }
+}
+
 export interface GcovrLine {
   count: number;
   noncode: boolean;
@@ -59,14 +86,11 @@ export function gcovrView(
   source: (path: string) => string | undefined,
 ): Map<string, GcovrFile> {
   const out = new Map<string, GcovrFile>();
-  const texts = new Map<string, { lines: string[]; count: number } | undefined>();
+  const texts = new Map<string, SourceLines | undefined>();
   const textOf = (path: string) => {
     if (!texts.has(path)) {
       const t = source(path);
-      const lines = t?.split('\n');
-      // gcov's read_line count: a last line without newline counts, a final newline adds none
-      const count = t === undefined || t === '' ? 0 : lines!.length - (t.endsWith('\n') ? 1 : 0);
-      texts.set(path, lines === undefined ? undefined : { lines, count });
+      texts.set(path, t === undefined ? undefined : new SourceLines(t));
     }
     return texts.get(path);
   };
@@ -74,7 +98,7 @@ export function gcovrView(
     for (const jf of o.json.files) {
       const path = normalisePath(jf.file, o.sourceRoot);
       const text = textOf(path);
-      const nonCode = (line: number) => isNonCode(text?.lines[line - 1] ?? '');
+      const nonCode = (line: number) => (text ? text.nonCode(line) : isNonCode(''));
       let file = out.get(path);
       if (!file) out.set(path, (file = { lines: new Map(), functions: new Map() }));
       mergeObjectFile(file, objectFile(jf, text?.count, nonCode, o.format.linesToFunctionEnd));
@@ -126,10 +150,10 @@ function objectFile(
     // a `-` line with code on it is passed over
     if (!exists && !noncode) return;
     let line = file.lines.get(n);
-    if (!line) file.lines.set(n, (line = { count: 0, noncode: false, branches: new Map() }));
+    if (!line) file.lines.set(n, (line = { count: 0, noncode: false, branches: NO_LINE_BRANCHES }));
     if (noncode) line.noncode = true;
     else line.count += count;
-    addBranches(line.branches, branches);
+    line.branches = addBranches(line.branches, branches);
   };
   const announce = (fn: GcovJsonFunction) => {
     const name = fn.demangled_name;
@@ -169,9 +193,18 @@ function objectFile(
   return file;
 }
 
-function addBranches(into: Map<number, number>, add: ReadonlyMap<number, number>): void {
-  for (const [i, c] of add) into.set(i, (into.get(i) ?? 0) + c);
+/**
+ * `into` with `add`'s counts added. Most lines have no branches: they share one empty Map
+ * (never written to), and a line gets a Map of its own with its first branch.
+ */
+function addBranches(into: Map<number, number>, add: ReadonlyMap<number, number>): Map<number, number> {
+  if (add.size === 0) return into;
+  const m = into === NO_LINE_BRANCHES ? new Map<number, number>() : into;
+  for (const [i, c] of add) m.set(i, (m.get(i) ?? 0) + c);
+  return m;
 }
+
+const NO_LINE_BRANCHES = new Map<number, number>();
 
 const NO_BRANCHES: ReadonlyMap<number, number> = new Map();
 
@@ -186,11 +219,16 @@ function branchNumbers(l: GcovJsonLine): ReadonlyMap<number, number> {
 function mergeObjectFile(into: GcovrFile, add: GcovrFile): void {
   for (const [n, l] of add.lines) {
     const have = into.lines.get(n);
-    if (!have) into.lines.set(n, { count: l.count, noncode: l.noncode, branches: new Map(l.branches) });
+    if (!have)
+      into.lines.set(n, {
+        count: l.count,
+        noncode: l.noncode,
+        branches: addBranches(NO_LINE_BRANCHES, l.branches),
+      });
     else {
       have.count += l.count;
       have.noncode &&= l.noncode;
-      addBranches(have.branches, l.branches);
+      have.branches = addBranches(have.branches, l.branches);
     }
   }
   for (const [name, calls] of add.functions)

@@ -10,14 +10,13 @@ import { mergeJsonFiles, type Report, type ReportFile, type ReportObject } from 
 
 const rounds = (o: ReportObject) => o.format.jsonNumbers === 'printf-g';
 
-const rounded = new WeakMap<ReportObject, GcovJsonFile[]>();
-
-/** The object's gcov JSON files with the values lcov reads from gcov's text. */
+/**
+ * The object's gcov JSON files with the values lcov reads from gcov's text. Made anew at each
+ * call, as the report's documents are (not kept: they would hold every object's lines).
+ */
 export function lcovJsonFiles(o: ReportObject): GcovJsonFile[] {
   if (!rounds(o)) return o.json.files;
-  let files = rounded.get(o);
-  if (files) return files;
-  files = o.json.files.map((f) => ({
+  return o.json.files.map((f) => ({
     file: f.file,
     functions: f.functions.map((fn) => ({
       ...fn,
@@ -36,8 +35,6 @@ export function lcovJsonFiles(o: ReportObject): GcovJsonFile[] {
       branches: l.branches.map((b) => ({ ...b, count: g(b.count) })),
     })),
   }));
-  rounded.set(o, files);
-  return files;
 }
 
 /**

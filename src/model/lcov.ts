@@ -59,9 +59,11 @@ export function lcovCaptureTracefile(report: Report, opts: LcovOptions = {}): st
   const excluded = new Map<string, ReportFile>();
   for (const f of report.files) if (f.excluded) excluded.set(f.path, f);
   for (const o of report.objects) {
-    if (o.data === undefined || o.json.files.length === 0) continue;
+    if (o.data === undefined) continue;
+    const files = lcovJsonFiles(o);
+    if (files.length === 0) continue;
     out.push(`TN:${opts.testName ?? ''}`);
-    for (const f of lcovJsonFiles(o)) {
+    for (const f of files) {
       const path = normalisePath(f.file, o.sourceRoot);
       const rf = excluded.get(path);
       out.push(`SF:${path}`);

@@ -14,7 +14,8 @@ import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
 import { computeCoverageOfData, type ObjectCoverage } from './coverage';
 import { pairRefusedData, unpairedData } from './damaged-data';
-import { gcovJsonFiles, type GcovJsonFile } from './gcov-json';
+import { gcovJsonFiles, keepBranchNumbers, keptBranchNumbers, type GcovJsonFile } from './gcov-json';
+import { packJson, unpackJson } from './packed-json';
 import { sourceNamer, type PathExists } from './source-name';
 import type { ExclusionSummary } from './apply-exclusions';
 import type { Exclusion } from './exclusions';
@@ -135,7 +136,10 @@ export interface ReportObject {
    * notes: the report keeps what the outputs need, so that the notes can go once computed.
    */
   readonly format: GcovFormat;
-  /** gcov's JSON document for this object, the way `gcov --json-format -b` prints it. */
+  /**
+   * gcov's JSON document for this object, the way `gcov --json-format -b` prints it. Its
+   * `files` are kept packed and made anew at each reading: read them once per pass.
+   */
   readonly json: GcovJsonDocument;
 }
 
@@ -316,6 +320,41 @@ export function readAndPair(
   // read as gcov reads them, not as never executed (see damaged-data.ts)
   const damaged = pairRefusedData(readNotes, pairs, unpairedData(readData, pairs, refusedData));
   return { readNotes, pairs, damaged };
+}
+
+/**
+ * Notes let go after pairing, parsed again from their file. The file must still be the one
+ * paired: another stamp or checksum, or notes that no longer read, are a problem for it.
+ */
+export function readAgain(n: ReadNotes<Gcno | undefined>, problems: InputError[]): Gcno | undefined {
+  const name = n.input.name;
+  let bytes: Uint8Array;
+  try {
+    bytes = n.input.reload!();
+  } catch (e) {
+    // gone or unreadable: reload says which and why
+    if (!isInputError(e)) throw e;
+    problems.push(e);
+    return undefined;
+  }
+  let gcno: Gcno;
+  try {
+    gcno = readGcno(bytes, name);
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    problems.push(new InputError(name, e.offset, e.code, `changed while the report was made: ${e.reason}`));
+    return undefined;
+  }
+  if (gcno.stamp === n.stamp && notesChecksum(gcno) === n.checksum) return gcno;
+  problems.push(
+    new InputError(
+      name,
+      8,
+      'checksum',
+      'changed while the report was made (another stamp or checksum): left out',
+    ),
+  );
+  return undefined;
 }
 
 /**
@@ -588,26 +627,58 @@ export const gcovJsonOptions = (
 });
 
 /**
- * Builds the report. Unreadable files and unmatched data are problems; a .gcno without
- * data is reported with every count 0 (never executed), as gcov reports it.
+ * An object's gcov JSON document whose `files` are kept packed (packed-json.ts) and unpacked
+ * anew at each reading; a reader that keeps what it read keeps its own copy. As objects, the
+ * documents took about four times the size of the build's .gcno files, held to the end for the
+ * few outputs that read them (Cobertura, gcov JSON, lcov's capture form), so memory grew with
+ * the number of objects. Packed, a line takes about 19 bytes instead of 150 to 250 (Tcl's
+ * documents: 1.25 MB against 10.4 MB as JSON text); packing and unpacking cost about a tenth
+ * of the time of a report that reads them (bench/README.md).
  */
-export function buildReport(notes: NotesInput[], data: DataInput[], opts: ReportOptions = {}): Report {
+function packedDocument(head: Omit<GcovJsonDocument, 'files'>, files: GcovJsonFile[]): GcovJsonDocument {
+  const packed = packJson(files, keptBranchNumbers);
+  const doc = { ...head } as GcovJsonDocument;
+  // an own enumerable property, last: JSON.stringify, spreads and Object.entries see it as a value
+  Object.defineProperty(doc, 'files', {
+    enumerable: true,
+    get: () => unpackJson(packed, keepBranchNumbers) as GcovJsonFile[],
+  });
+  return doc;
+}
+
+/**
+ * Builds the report. Unreadable files and unmatched data are problems; a .gcno without
+ * data is reported with every count 0 (never executed), as gcov reports it. With `stream`,
+ * the inputs are let go as readAndPair lets them go, and notes not kept parsed are read
+ * again in their turn (a file that changed meanwhile is a problem for that file).
+ */
+export function buildReport(
+  notes: NotesInput[],
+  data: DataInput[],
+  opts: ReportOptions = {},
+  stream?: Streaming,
+): Report {
   const problems: InputError[] = [];
   // one enumeration budget for the prime paths of the whole report
   const primePathPool = newPrimePathPool();
-  const paired = readAndPair(notes, data, problems);
+  const paired = stream ? readAndPair(notes, data, problems, stream) : readAndPair(notes, data, problems);
   const { pairs, damaged } = paired;
   // each dropped once computed: the report keeps no parsed notes
-  const readNotes: (ReadNotes | undefined)[] = paired.readNotes;
+  const readNotes: (ReadNotes<Gcno | undefined> | undefined)[] = paired.readNotes;
 
   const objects: ReportObject[] = [];
   const flow: InputError[] = [];
   const builders = new Map<string, FileBuilder>();
   for (let i = 0; i < readNotes.length; i++) {
-    const n = readNotes[i]!;
+    const read = readNotes[i]!;
     readNotes[i] = undefined;
-    const d = pairs.get(n);
-    const dataInput = d?.input ?? damaged.get(n);
+    const d = pairs.get(read);
+    const dataInput = d?.input ?? damaged.get(read);
+    pairs.delete(read);
+    damaged.delete(read);
+    const gcno = read.gcno ?? readAgain(read, problems);
+    if (gcno === undefined) continue;
+    const n: ReadNotes = { ...read, gcno };
     let json: GcovJsonFile[];
     let dataFile: string;
     try {
@@ -623,6 +694,12 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
     }
     const cwd = n.gcno.cwd;
     const sourceRoot = opts.sourceRoot ?? cwd ?? '/';
+    const head = {
+      format_version: n.gcno.format.jsonFormat,
+      gcc_version: gcovVersionString(n.gcno),
+      ...(cwd !== undefined ? { current_working_directory: cwd } : {}),
+      data_file: dataFile,
+    };
     objects.push({
       notes: n.input.name,
       ...(dataInput ? { data: dataInput.name } : {}),
@@ -631,13 +708,7 @@ export function buildReport(notes: NotesInput[], data: DataInput[], opts: Report
       gccVersion: versionText(n.gcno.version),
       sourceRoot,
       format: n.gcno.format,
-      json: {
-        format_version: n.gcno.format.jsonFormat,
-        gcc_version: gcovVersionString(n.gcno),
-        ...(cwd !== undefined ? { current_working_directory: cwd } : {}),
-        data_file: dataFile,
-        files: json,
-      },
+      json: packedDocument(head, json),
     });
     mergeObject(builders, json, sourceRoot);
   }
