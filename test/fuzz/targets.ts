@@ -14,7 +14,13 @@ import { readElf } from '../../src/gcov/elf';
 import { outputPath, safeRelativePath, stripLevels } from '../../src/gcov/paths';
 import { DEFAULT_LIMITS, unpackArchive, type ArchiveLimits } from '../../src/model/archive';
 import { computeCoverage, computeCoverageOfData, type ObjectCoverage } from '../../src/model/coverage';
-import { gcovJsonFiles } from '../../src/model/gcov-json';
+import {
+  gcovJsonFiles,
+  keepBranchNumbers,
+  keptBranchNumbers,
+  textBranchNumbers,
+} from '../../src/model/gcov-json';
+import { packJson, unpackJson } from '../../src/model/packed-json';
 import { commonSuffix, matchData, normalisePath } from '../../src/model/report';
 import type { Gcno } from '../../src/gcov/gcno';
 import type { Gcda } from '../../src/gcov/gcda-reader';
@@ -389,7 +395,18 @@ function checkCoverage(cov: ObjectCoverage): void {
       for (const c of fn.solved.arcCounts) check(Number.isSafeInteger(c), `arc count ${c}`);
     }
   }
-  gcovJsonFiles(cov);
+  // the report keeps each document packed: it must unpack to the same, branch numbers included
+  const doc = gcovJsonFiles(cov);
+  const back = unpackJson(packJson(doc, keptBranchNumbers), keepBranchNumbers) as typeof doc;
+  check(JSON.stringify(back) === JSON.stringify(doc), 'packed gcov JSON unpacks to another document');
+  doc.forEach((f, i) =>
+    f.lines.forEach((l, j) =>
+      check(
+        textBranchNumbers(back[i]!.lines[j]!).join() === textBranchNumbers(l).join(),
+        'packed gcov JSON lost branch numbers',
+      ),
+    ),
+  );
   // prime paths on a small budget: numbered in order, each a walk of the function's blocks
   const json = gcovJsonFiles(cov, { primePaths: true, problems: [], primePathPool: { steps: 2_000_000 } });
   for (const fn of json.flatMap((f) => f.functions)) {
