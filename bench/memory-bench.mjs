@@ -71,42 +71,21 @@ for (let c = 1; c <= copies; c++) {
 
 // 2. The runs, alternately.
 const { env, note } = benchEnv(values['keep-env']);
+// hvcov's report on the tree, its gcov JSON in OUT/hvcov.json, with `more` options
+const hvcovReport = (out, more = []) => ({
+  argv: ['node', join(root, 'bin/hvcov.cjs'), 'report', '--build', tree, '--gcda', tree].concat([
+    '--gcov-json',
+    join(out, 'hvcov.json'),
+    ...more,
+  ]),
+  cwd: root,
+});
 const tools = {
-  hvcov: (out) => ({
-    argv: [
-      'node',
-      join(root, 'bin/hvcov.cjs'),
-      'report',
-      '--build',
-      tree,
-      '--gcda',
-      tree,
-      '--gcov-json',
-      join(out, 'hvcov.json'),
-    ],
-    cwd: root,
-  }),
+  hvcov: (out) => hvcovReport(out),
   // every output at once: the merged report model (files, directories, each object's document
   // kept packed), not the object-by-object gcov JSON path
-  'hvcov-all': (out) => ({
-    argv: [
-      'node',
-      join(root, 'bin/hvcov.cjs'),
-      'report',
-      '--build',
-      tree,
-      '--gcda',
-      tree,
-      '--gcov-json',
-      join(out, 'hvcov.json'),
-      '--lcov',
-      join(out, 'hvcov.info'),
-      '--cobertura',
-      join(out, 'hvcov.xml'),
-      '--summary',
-    ],
-    cwd: root,
-  }),
+  'hvcov-all': (out) =>
+    hvcovReport(out, ['--lcov', join(out, 'hvcov.info'), '--cobertura', join(out, 'hvcov.xml'), '--summary']),
   // gcov names each output after the object's base name, so the copies overwrite one another's
   // JSON: its peak memory is what is compared, not its output
   gcov: (out) => ({ argv: [GCOV, '--json-format', '--branch-probabilities', ...gcnos], cwd: out }),

@@ -15,7 +15,7 @@ import {
   type LineCoverage,
   type ObjectCoverage,
 } from './coverage';
-import type { JsonBytes } from './json-bytes';
+import { asciiBytes, NUMBER_MAX, put, putNumber, type JsonBytes } from './json-bytes';
 import { stringifyPrintfG } from './gcov-json-text';
 import { printfG } from './printf-g';
 import { coveredPaths, primePathJson, type GcovJsonPrimePath } from './prime-path-json';
@@ -389,50 +389,101 @@ export function gcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions = {}): 
 }
 
 /**
+ * The document's fixed text, encoded once: copied as bytes, it costs less than text() would
+ * (the largest share of writing SQLite's gcov JSON was copying these characters one by one).
+ */
+const K = asciiBytes({
+  open: '[',
+  comma: ',',
+  close: ']',
+  lineNumber: '{"line_number":',
+  functionName: ',"function_name":',
+  count: ',"count":',
+  blockIds: ',"block_ids":[',
+  branches: ',"branches":[',
+  sourceBlockId: ',"source_block_id":',
+  destinationBlockId: ',"destination_block_id":',
+  end: '}',
+  returned: ',"returned":',
+  conditions: '],"conditions":',
+  noConditions: '],"conditions":[]}',
+  closeCalls: '],"calls":[',
+  file: '{"file":',
+  functions: ',"functions":[',
+  lines: '],"lines":[',
+  closeEnd: ']}',
+  unexecutedTrue: ',"unexecuted_block":true',
+  unexecutedFalse: ',"unexecuted_block":false',
+  nextBranch: ',{"count":',
+  firstBranch: '{"count":',
+  throwTrue: ',"throw":true',
+  throwFalse: ',"throw":false',
+  fallthroughTrue: ',"fallthrough":true',
+  fallthroughFalse: ',"fallthrough":false',
+  nextCall: ',{"source_block_id":',
+  firstCall: '{"source_block_id":',
+});
+
+/**
  * The same `files` array as JSON text, written into `out` without building the objects:
  * the text equals JSON.stringify(gcovJsonFiles(cov, opts)), key order included.
  */
 export function writeGcovJsonFiles(cov: ObjectCoverage, opts: GcovJsonOptions, out: JsonBytes): void {
   const ctx = contextOf(cov, opts);
-  out.text('[');
+  out.bytes(K.open);
   cov.files.forEach((f, i) => {
-    if (i > 0) out.text(',');
+    if (i > 0) out.bytes(K.comma);
     writeFile(f, ctx, out);
   });
-  out.text(']');
-}
-
-/** A number of the document, as the notes' gcov prints it. */
-function num(out: JsonBytes, v: number, ctx: Ctx): void {
-  if (ctx.printfG) out.text(printfG(v));
-  else out.number(v);
+  out.bytes(K.close);
 }
 
 /** A part of the document built as objects, as text. */
 const stringify = (v: unknown, ctx: Ctx): string => (ctx.printfG ? stringifyPrintfG(v) : JSON.stringify(v));
 
-/** lineJson as text, the keys in the same order. */
+/** A number of the document as the notes' gcov prints it, into `buf` from `at` (NUMBER_MAX bytes). */
+function putNum(buf: Uint8Array, at: number, v: number, ctx: Ctx): number {
+  if (!ctx.printfG) return putNumber(buf, at, v);
+  const s = printfG(v);
+  for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+  return at;
+}
+
+/** Room for a branch or a call: its keys and three numbers. */
+const ARC_MAX = 112 + 3 * NUMBER_MAX;
+
+/**
+ * lineJson as text, the keys in the same order. The line is written in a few runs of pieces,
+ * each into room reserved for it at once (the pieces of a run are put with local positions:
+ * a call on `out` per piece took most of the time of writing the document).
+ */
 function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out: JsonBytes): void {
   const { v2 } = ctx;
-  out.text('{"line_number":');
-  num(out, line.lineNumber, ctx);
+  let buf = out.reserve(16 + NUMBER_MAX);
+  let at = put(buf, out.at, K.lineNumber);
+  at = putNum(buf, at, line.lineNumber, ctx);
+  out.at = at;
   if (fnName !== undefined) {
-    out.text(',"function_name":');
+    out.bytes(K.functionName);
     out.string(fnName);
   }
-  out.text(',"count":');
-  num(out, line.count, ctx);
-  out.text(line.unexecutedBlock ? ',"unexecuted_block":true' : ',"unexecuted_block":false');
+  buf = out.reserve(40 + NUMBER_MAX);
+  at = put(buf, out.at, K.count);
+  at = putNum(buf, at, line.count, ctx);
+  at = put(buf, at, line.unexecutedBlock ? K.unexecutedTrue : K.unexecutedFalse);
+  out.at = at;
   const ids = line.blocks;
   if (v2) {
-    out.text(',"block_ids":[');
+    out.bytes(K.blockIds);
     for (let i = 0; i < ids.length; i++) {
-      if (i > 0) out.text(',');
-      num(out, ids[i]!, ctx);
+      buf = out.reserve(1 + NUMBER_MAX);
+      at = out.at;
+      if (i > 0) buf[at++] = 0x2c;
+      out.at = putNum(buf, at, ids[i]!, ctx);
     }
-    out.text(']');
+    out.bytes(K.close);
   }
-  out.text(',"branches":[');
+  out.bytes(K.branches);
   let branches = 0;
   let calls = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -443,25 +494,26 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
       const kind = arcKind(arcs, arcState, k);
       if (kind === CALL_NON_RETURN) calls++;
       if (kind !== BRANCH) continue;
-      out.text(branches++ > 0 ? ',{"count":' : '{"count":');
-      num(out, arcCounts[k]!, ctx);
-      out.text(arcState[k]! & ARC_STATE.THROW ? ',"throw":true' : ',"throw":false');
-      out.text(arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH ? ',"fallthrough":true' : ',"fallthrough":false');
+      buf = out.reserve(ARC_MAX);
+      at = put(buf, out.at, branches++ > 0 ? K.nextBranch : K.firstBranch);
+      at = putNum(buf, at, arcCounts[k]!, ctx);
+      at = put(buf, at, arcState[k]! & ARC_STATE.THROW ? K.throwTrue : K.throwFalse);
+      at = put(buf, at, arcs[3 * k + 2]! & ARC_FLAG.FALLTHROUGH ? K.fallthroughTrue : K.fallthroughFalse);
       if (v2) {
-        out.text(',"source_block_id":');
-        num(out, arcs[3 * k]!, ctx);
-        out.text(',"destination_block_id":');
-        num(out, arcs[3 * k + 1]!, ctx);
+        at = put(buf, at, K.sourceBlockId);
+        at = putNum(buf, at, arcs[3 * k]!, ctx);
+        at = put(buf, at, K.destinationBlockId);
+        at = putNum(buf, at, arcs[3 * k + 1]!, ctx);
       }
-      out.text('}');
+      buf[at++] = 0x7d;
+      out.at = at;
     }
   }
-  out.text(']');
   if (!v2) {
-    out.text('}');
+    out.bytes(K.closeEnd);
     return;
   }
-  out.text(',"calls":[');
+  out.bytes(K.closeCalls);
   if (calls > 0) {
     let written = 0;
     for (let i = 0; i < ids.length; i++) {
@@ -470,37 +522,39 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
       for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
         const k = succ[p]!;
         if (arcKind(arcs, arcState, k) !== CALL_NON_RETURN) continue;
-        out.text(written++ > 0 ? ',{"source_block_id":' : '{"source_block_id":');
-        num(out, arcs[3 * k]!, ctx);
-        out.text(',"destination_block_id":');
-        num(out, arcs[3 * k + 1]!, ctx);
-        out.text(',"returned":');
-        num(out, counts[b]! - arcCounts[k]!, ctx);
-        out.text('}');
+        buf = out.reserve(ARC_MAX);
+        at = put(buf, out.at, written++ > 0 ? K.nextCall : K.firstCall);
+        at = putNum(buf, at, arcs[3 * k]!, ctx);
+        at = put(buf, at, K.destinationBlockId);
+        at = putNum(buf, at, arcs[3 * k + 1]!, ctx);
+        at = put(buf, at, K.returned);
+        at = putNum(buf, at, counts[b]! - arcCounts[k]!, ctx);
+        buf[at++] = 0x7d;
+        out.at = at;
       }
     }
   }
-  out.text('],"conditions":');
-  if (ctx.conditions && line.conditions.length > 0)
+  if (ctx.conditions && line.conditions.length > 0) {
+    out.bytes(K.conditions);
     out.utf8(stringify(line.conditions.map(conditionJson), ctx));
-  else out.text('[]');
-  out.text('}');
+    out.bytes(K.end);
+  } else out.bytes(K.noConditions);
 }
 
 function writeFile(file: FileCoverage, ctx: Ctx, out: JsonBytes): void {
-  out.text('{"file":');
+  out.bytes(K.file);
   out.string(file.file);
-  out.text(',"functions":[');
+  out.bytes(K.functions);
   file.functions.forEach((f, i) => {
-    if (i > 0) out.text(',');
+    if (i > 0) out.bytes(K.comma);
     out.utf8(stringify(functionJson(f, ctx), ctx));
   });
-  out.text('],"lines":[');
+  out.bytes(K.lines);
   let first = true;
   visitLines(file, ctx, (l, name) => {
-    if (!first) out.text(',');
+    if (!first) out.bytes(K.comma);
     writeLine(l, name, ctx, out);
     first = false;
   });
-  out.text(']}');
+  out.bytes(K.closeEnd);
 }

@@ -46,27 +46,38 @@ export class JsonBytes {
     this.n = at;
   }
 
+  /** Text encoded beforehand (asciiBytes), copied as it is. */
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.n = put(this.buf, this.n, b);
+  }
+
+  /**
+   * The buffer, with room for `k` more bytes from `at`: for a writer that puts a run of pieces
+   * itself (put, putNumber) and then sets `at`, instead of a call here for each piece.
+   */
+  reserve(k: number): Uint8Array {
+    this.room(k);
+    return this.buf;
+  }
+
+  /** Where the next byte goes in the buffer reserve gave. */
+  get at(): number {
+    return this.n;
+  }
+
+  set at(v: number) {
+    this.n = v;
+  }
+
   /** A number or bigint as String() prints it (the same as JSON for finite numbers). */
   number(v: number | bigint): void {
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
       this.text(String(v));
       return;
     }
-    this.room(17);
-    const buf = this.buf;
-    if (v < 0) {
-      buf[this.n++] = 0x2d;
-      v = -v;
-    }
-    let digits = 1;
-    for (let p = 10; p <= v; p *= 10) digits++;
-    let at = this.n + digits;
-    this.n = at;
-    do {
-      const q = Math.floor(v / 10);
-      buf[--at] = 0x30 + (v - q * 10);
-      v = q;
-    } while (v > 0);
+    this.room(NUMBER_MAX);
+    this.n = putNumber(this.buf, this.n, v);
   }
 
   bool(v: boolean): void {
@@ -103,4 +114,47 @@ export class JsonBytes {
     this.sink(this.buf.subarray(0, this.n));
     this.n = 0;
   }
+}
+
+/** Each ASCII string of `texts` encoded, under the same name. */
+export function asciiBytes<K extends string>(texts: Record<K, string>): Record<K, Uint8Array> {
+  const out = {} as Record<K, Uint8Array>;
+  for (const k in texts) {
+    const s = texts[k];
+    if (!/^[\x20-\x7e]*$/.test(s)) throw new Error(`asciiBytes: ${JSON.stringify(s)} is not printable ASCII`);
+    out[k] = Uint8Array.from(s, (c) => c.charCodeAt(0));
+  }
+  return out;
+}
+
+/** Bytes String() takes at most for a number ("-1.7976931348623157e+308"). */
+export const NUMBER_MAX = 24;
+
+/** `b` copied into `buf` from `at`, where the caller has made room; returns where it ends. */
+export function put(buf: Uint8Array, at: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) buf[at++] = b[i]!;
+  return at;
+}
+
+/** A number as String() prints it, from `at` (room for NUMBER_MAX bytes); returns where it ends. */
+export function putNumber(buf: Uint8Array, at: number, v: number): number {
+  if (!Number.isSafeInteger(v)) {
+    const s = String(v);
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    return at;
+  }
+  if (v < 0) {
+    buf[at++] = 0x2d;
+    v = -v;
+  }
+  let digits = 1;
+  for (let p = 10; p <= v; p *= 10) digits++;
+  const end = at + digits;
+  at = end;
+  do {
+    const q = Math.floor(v / 10);
+    buf[--at] = 0x30 + (v - q * 10);
+    v = q;
+  } while (v > 0);
+  return end;
 }

@@ -4,11 +4,11 @@
  * (gcovJsonLines: numbers as the notes' gcov prints them).
  */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/gcov/errors';
 import { streamGcovJson } from '../../src/model/gcov-json-stream';
 import { gcovJsonLines } from '../../src/model/gcov-json-text';
 import { buildReport, type DataInput, type NotesInput } from '../../src/model/report';
 import { listFixtures, loadFixture, walkFiles } from '../helpers/fixtures';
+import { firstGone, notesOnDisk, secondIsFirst } from '../helpers/notes-on-disk';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -31,25 +31,6 @@ describe.each(listFixtures())('%s', (config) => {
     expect(r.matched).toBe(report.objects.filter((o) => o.data !== undefined).length);
   });
 });
-
-/** The fixture's notes as files that can be read again, counting the readings. */
-function notesOnDisk(config: string, reload?: (f: string, i: number) => Uint8Array) {
-  const fx = loadFixture(config);
-  const gcnoDir = join(fx.dir, 'gcno');
-  const reads: string[] = [];
-  const notes: NotesInput[] = walkFiles(gcnoDir)
-    .filter((f) => f.endsWith('.gcno'))
-    .map((f, i) => ({
-      name: relative(gcnoDir, f),
-      bytes: new Uint8Array(readFileSync(f)),
-      reload: () => {
-        reads.push(relative(gcnoDir, f));
-        return reload ? reload(f, i) : new Uint8Array(readFileSync(f));
-      },
-    }));
-  const data: DataInput[] = [...fx.ref].map(([name, bytes]) => ({ name, bytes }));
-  return { notes, data, reads };
-}
 
 const streamed = (notes: NotesInput[], data: DataInput[], keepBytes?: number) => {
   const pieces: string[] = [];
@@ -80,13 +61,7 @@ describe('notes that change between pairing and writing', () => {
 
   it('leave out only that object, with a problem naming the file', () => {
     // the second .gcno is now the first one's bytes: another stamp
-    const { notes, data } = notesOnDisk(
-      config,
-      (f, i) =>
-        new Uint8Array(
-          readFileSync(i === 1 ? join(loadFixture(config).dir, 'gcno', first.notes[0]!.name) : f),
-        ),
-    );
+    const { notes, data } = notesOnDisk(config, secondIsFirst(config, first.notes[0]!.name));
     const r = streamed(notes, data, 0);
     const out = r.text.split('\n').filter((l) => l !== '');
     expect(out).toEqual(lines.filter((_, i) => i !== 1));
@@ -96,10 +71,7 @@ describe('notes that change between pairing and writing', () => {
   });
 
   it('that cannot be read again are a problem, and the rest is written', () => {
-    const { notes, data } = notesOnDisk(config, (f, i) => {
-      if (i === 0) throw new InputError(f, undefined, 'not-found', 'cannot be read: gone');
-      return new Uint8Array(readFileSync(f));
-    });
+    const { notes, data } = notesOnDisk(config, firstGone);
     const r = streamed(notes, data, 0);
     expect(r.text.split('\n').filter((l) => l !== '')).toEqual(lines.slice(1));
     expect(r.problems[0]!.message).toMatch(/: cannot be read: gone$/);

@@ -1,7 +1,7 @@
 /** The byte-level JSON writer prints what JSON.stringify / String print, in UTF-8. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonBytes } from '../../src/model/json-bytes';
+import { asciiBytes, JsonBytes, NUMBER_MAX, put, putNumber } from '../../src/model/json-bytes';
 
 function written(fill: (out: JsonBytes) => void, size?: number): string {
   const pieces: string[] = [];
@@ -61,5 +61,61 @@ describe('JsonBytes', () => {
         },
       ),
     );
+  });
+
+  it('puts numbers as String prints them, in at most NUMBER_MAX bytes, from where it is told', () => {
+    const dec = new TextDecoder();
+    const check = (v: number) => {
+      const buf = new Uint8Array(3 + NUMBER_MAX).fill(0x78);
+      const end = putNumber(buf, 3, v);
+      expect(end - 3).toBeLessThanOrEqual(NUMBER_MAX);
+      expect(dec.decode(buf.subarray(0, end))).toBe('xxx' + String(v));
+    };
+    fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double()), check));
+    for (const v of [
+      0,
+      -0,
+      9,
+      10,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 53,
+      -Number.MAX_VALUE,
+      5e-324,
+      NaN,
+      -Infinity,
+    ])
+      check(v);
+  });
+
+  it('writes runs of pieces put into reserved room, across flushes, in order', () => {
+    const K = asciiBytes({ open: '{"count":', close: '}' });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer(), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 64 }),
+        (counts, size) => {
+          const text = written((o) => {
+            o.text('[');
+            counts.forEach((c, i) => {
+              if (i > 0) o.bytes(asciiBytes({ comma: ',' }).comma);
+              const buf = o.reserve(K.open.length + NUMBER_MAX + 1);
+              let at = put(buf, o.at, K.open);
+              at = putNumber(buf, at, c);
+              buf[at++] = 0x7d;
+              o.at = at;
+            });
+            o.text(']');
+          }, size);
+          expect(text).toBe(JSON.stringify(counts.map((count) => ({ count }))));
+        },
+      ),
+    );
+  });
+
+  it('encodes only printable ASCII beforehand', () => {
+    expect([...asciiBytes({ a: ',"x":[' }).a]).toEqual([...new TextEncoder().encode(',"x":[')]);
+    expect(() => asciiBytes({ a: 'é' })).toThrow(/not printable ASCII/);
+    expect(() => asciiBytes({ a: '\n' })).toThrow(/not printable ASCII/);
   });
 });

@@ -3,43 +3,17 @@
  * lets their bytes and parsed notes go: neither changes what any output says.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/gcov/errors';
 import { coberturaXml } from '../../src/model/cobertura';
 import { gcovJsonFiles, textBranchNumbers, type GcovJsonFile } from '../../src/model/gcov-json';
 import { gcovJsonLines } from '../../src/model/gcov-json-text';
 import { lcovCaptureTracefile, lcovTracefile } from '../../src/model/lcov';
-import {
-  buildReport,
-  gcovJsonOptions,
-  objectData,
-  readAndPair,
-  type DataInput,
-  type NotesInput,
-  type Report,
-} from '../../src/model/report';
+import { buildReport, gcovJsonOptions, objectData, readAndPair, type Report } from '../../src/model/report';
 import { newPrimePathPool } from '../../src/gcov/prime-paths';
-import { listFixtures, loadFixture, walkFiles } from '../helpers/fixtures';
-
-/** The fixture's notes as files that can be read again, counting the readings. */
-function inputs(config: string, reload?: (f: string, i: number) => Uint8Array) {
-  const fx = loadFixture(config);
-  const gcnoDir = join(fx.dir, 'gcno');
-  const reads: string[] = [];
-  const notes: NotesInput[] = walkFiles(gcnoDir)
-    .filter((f) => f.endsWith('.gcno'))
-    .map((f, i) => ({
-      name: relative(gcnoDir, f),
-      bytes: new Uint8Array(readFileSync(f)),
-      reload: () => {
-        reads.push(relative(gcnoDir, f));
-        return reload ? reload(f, i) : new Uint8Array(readFileSync(f));
-      },
-    }));
-  const data: DataInput[] = [...fx.ref].map(([name, bytes]) => ({ name, bytes }));
-  return { fx, notes, data, reads };
-}
+import { listFixtures, loadFixture } from '../helpers/fixtures';
+import { firstGone, notesOnDisk, secondIsFirst } from '../helpers/notes-on-disk';
 
 /** Every output of the model that reads the per-object documents, and the merged files. */
 function outputs(report: Report, src: string) {
@@ -62,11 +36,11 @@ function outputs(report: Report, src: string) {
 
 describe.each(listFixtures())('%s', (config) => {
   it('writes the same outputs when the notes are let go after pairing and read again', () => {
-    const kept = inputs(config);
+    const kept = notesOnDisk(config);
     const src = join(kept.fx.dir, 'src');
     const whole = outputs(buildReport(kept.notes, kept.data), src);
     expect(kept.reads).toEqual([]);
-    const again = inputs(config);
+    const again = notesOnDisk(config);
     const streamed = outputs(buildReport(again.notes, again.data, {}, { keepBytes: 0 }), src);
     expect(again.reads.length).toBe(again.notes.length);
     // every input's bytes let go once read
@@ -76,7 +50,7 @@ describe.each(listFixtures())('%s', (config) => {
   });
 
   it('gives back each object document as computed, with the branch numbers of gcov text', () => {
-    const { notes, data } = inputs(config);
+    const { notes, data } = notesOnDisk(config);
     const report = buildReport(notes, data);
     const problems: InputError[] = [];
     const { readNotes, pairs, damaged } = readAndPair(notes, data, problems);
@@ -107,18 +81,12 @@ describe.each(listFixtures())('%s', (config) => {
 
 describe('a .gcno that changes between pairing and the report', () => {
   const config = listFixtures()[0]!;
-  const first = inputs(config);
+  const first = notesOnDisk(config);
   const whole = buildReport(first.notes, first.data);
 
   it('leaves out only that object, with a problem naming the file', () => {
     // the second .gcno is now the first one's bytes: another stamp
-    const { notes, data } = inputs(
-      config,
-      (f, i) =>
-        new Uint8Array(
-          readFileSync(i === 1 ? join(loadFixture(config).dir, 'gcno', first.notes[0]!.name) : f),
-        ),
-    );
+    const { notes, data } = notesOnDisk(config, secondIsFirst(config, first.notes[0]!.name));
     const report = buildReport(notes, data, {}, { keepBytes: 0 });
     expect(report.objects.map((o) => o.notes)).toEqual(
       whole.objects.filter((_, i) => i !== 1).map((o) => o.notes),
@@ -129,10 +97,7 @@ describe('a .gcno that changes between pairing and the report', () => {
   });
 
   it('that cannot be read again is a problem, and the rest is reported', () => {
-    const { notes, data } = inputs(config, (f, i) => {
-      if (i === 0) throw new InputError(f, undefined, 'not-found', 'cannot be read: gone');
-      return new Uint8Array(readFileSync(f));
-    });
+    const { notes, data } = notesOnDisk(config, firstGone);
     const report = buildReport(notes, data, {}, { keepBytes: 0 });
     expect(report.objects.map((o) => o.notes)).toEqual(whole.objects.slice(1).map((o) => o.notes));
     expect(report.problems[0]!.message).toMatch(/: cannot be read: gone$/);
