@@ -152,7 +152,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   const evidence = Object.keys(EVIDENCE_OPTIONS).some(
     (k) => values[k as keyof typeof EVIDENCE_OPTIONS] !== undefined,
   );
-  const stream = !multiple && !evidence;
+  const stream = !multiple && (jsonOnly || !evidence);
   const tree = await filesOf(build, '.gcno', archive, { lazy: stream });
   for (const p of tree.problems) problems.push(`problem: ${p.message}`);
   const notes: NotesInput[] = tree.files;
