@@ -1,15 +1,16 @@
 /**
  * A compact binary form of a JSON-like value, for documents a report keeps but seldom reads
  * (each object's gcov JSON). As objects, a build's documents take several times the size of
- * its .gcno files; packed, a line of gcov JSON takes about 15 bytes. Unpacking gives a value
+ * its .gcno files; packed, a line of gcov JSON takes about 19 bytes. Unpacking gives a value
  * equal to the packed one: the same keys in the same order (an `undefined` property kept),
  * every number and string exact.
  *
- * Per value a tag byte: small non-negative integers are the tag itself; strings and object
- * shapes (key lists) are written once and then referred to by index, each table starting
- * empty in every packed value, so that each can be unpacked on its own. `mark` lets a caller
- * carry data kept beside an object (a WeakMap's entry) through packing: an array of numbers
- * written before the object, handed to `onMark` with the new object on unpacking.
+ * Per value a tag byte: small non-negative integers are the tag itself; strings (UTF-8, or
+ * UTF-16 code units when one holds a lone surrogate) and object shapes (key lists) are written
+ * once and then referred to by index, each table starting empty in every packed value, so that
+ * each can be unpacked on its own. `mark` lets a caller carry data kept beside an object (a
+ * WeakMap's entry) through packing: an array of numbers written before the object, handed to
+ * `onMark` with the new object on unpacking.
  */
 
 const T_UNDEFINED = 0;
@@ -25,6 +26,8 @@ const T_ARRAY = 9;
 const T_SHAPE = 10;
 const T_SHAPE_REF = 11;
 const T_MARKED = 12;
+/** A new string with a lone surrogate, which UTF-8 cannot carry: UTF-16 code units. */
+const T_STR16 = 13;
 /** Tags from here on are the integers 0, 1, … themselves. */
 const T_SMALL = 16;
 const SMALL_MAX = 255 - T_SMALL;
@@ -33,6 +36,8 @@ export type Mark = (o: object) => readonly number[] | undefined;
 export type OnMark = (o: object, numbers: number[]) => void;
 
 const utf8Decoder = new TextDecoder();
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const utf8Encoder = new TextEncoder();
 
 /** A list of keys met as an object's own, in order; `id` once written (-1: not yet). */
@@ -83,6 +88,17 @@ class Packer {
       return;
     }
     this.strings.set(s, this.strings.size);
+    if (SURROGATE.test(s) && LONE_SURROGATE.test(s)) {
+      this.byte(T_STR16);
+      this.varint(s.length);
+      this.room(2 * s.length);
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        this.buf[this.n++] = c & 0xff;
+        this.buf[this.n++] = c >>> 8;
+      }
+      return;
+    }
     this.byte(T_STR);
     this.room(5 + 3 * s.length);
     // the length goes before the bytes: written after them, at a place kept for 5 bytes at most
@@ -204,9 +220,19 @@ class Unpacker {
     return s;
   }
 
+  private newString16(): string {
+    const len = this.varint();
+    let s = '';
+    for (let i = 0; i < len; i++, this.at += 2)
+      s += String.fromCharCode(this.buf[this.at]! | (this.buf[this.at + 1]! << 8));
+    this.strings.push(s);
+    return s;
+  }
+
   private key(): string {
     const t = this.buf[this.at++]!;
     if (t === T_STR) return this.newString();
+    if (t === T_STR16) return this.newString16();
     return this.strings[this.varint()]!;
   }
 
@@ -234,6 +260,8 @@ class Unpacker {
       }
       case T_STR:
         return this.newString();
+      case T_STR16:
+        return this.newString16();
       case T_STR_REF:
         return this.strings[this.varint()]!;
       case T_ARRAY: {

@@ -48,7 +48,7 @@ const numbers = fc.oneof(
 const strings = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
-  fc.constantFrom('', '__proto__', 'é€😀'),
+  fc.constantFrom('', '__proto__', 'é€😀', '\ud800', 'a\udc00b', '😀\ud83d', '\ud83d\ude00'),
 );
 const { value } = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -82,6 +82,17 @@ describe('packJson', () => {
     same(v, back);
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
     expect(JSON.stringify(back)).toBe(JSON.stringify(v));
+  });
+
+  it('keeps lone surrogates, which UTF-8 cannot carry', () => {
+    for (const v of ['\ud800', 'a\udc00b', '😀\ud83d', { '\udfff': ['\ud800x', '\ud800x'] }])
+      same(v, unpackJson(packJson(v)));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0xd7f0, max: 0xe010 }).map((c) => String.fromCharCode(c)) }),
+        (s) => same(s, unpackJson(packJson(s))),
+      ),
+    );
   });
 
   it('writes strings and shapes once', () => {
