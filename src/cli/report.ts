@@ -10,9 +10,10 @@ import { coberturaXml } from '../model/cobertura';
 import { exclusionSummary } from '../model/exclusion-summary';
 import { parseJustifications } from '../model/justification';
 import { lcovTracefile } from '../model/lcov';
-import { KEEP_PARSED_NOTES, streamGcovJson } from '../model/gcov-json-stream';
+import { streamGcovJson } from '../model/gcov-json-stream';
 import {
   buildReport,
+  KEEP_PARSED_NOTES,
   type DataInput,
   type NotesInput,
   type Report,
@@ -246,10 +247,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     // a line at a time: each object's document is unpacked for its line, then let go
     const fd = openSync(values['gcov-json'], 'w');
     try {
-      for (const o of report.objects) {
-        const bytes = Buffer.from(gcovJsonLine(o));
-        for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
-      }
+      for (const o of report.objects) writeAll(fd, Buffer.from(gcovJsonLine(o)));
     } finally {
       closeSync(fd);
     }
@@ -311,11 +309,8 @@ function gcovJsonOnly(
   const fd = openSync(path, 'w');
   let r;
   try {
-    const write = (bytes: Uint8Array) => {
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
-    };
     // The inputs' bytes are let go as they are read (see streamGcovJson).
-    r = streamGcovJson(notes, data, opts, write);
+    r = streamGcovJson(notes, data, opts, (bytes) => writeAll(fd, bytes));
   } finally {
     closeSync(fd);
   }
@@ -327,4 +322,9 @@ function gcovJsonOnly(
   for (const n of r.withoutData) out(`note: no .gcda for ${n}: counted as never executed`);
   for (const p of problems) out(p);
   return problems.length > 0 ? 1 : 0;
+}
+
+/** All of `bytes` into the open file `fd` (writeSync may write less than asked). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
 }

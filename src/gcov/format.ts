@@ -2,7 +2,7 @@
  * The facts of each GCC release's coverage format, as data. Everything that differs
  * between versions is looked up here; no other module compares version numbers.
  */
-import { atLeast, type GccVersion } from './version';
+import { atLeast, decodeVersion, type GccVersion } from './version';
 
 /** How libgcov combines a counter kind across runs; also how it is written. */
 export type MergeKind = 'add' | 'single' | 'delta' | 'ior' | 'time_profile' | 'icall_topn' | 'topn';
@@ -207,6 +207,28 @@ export function formatFor(v: GccVersion): GcovFormat | undefined {
   let found: GcovFormat | undefined;
   for (const f of FORMATS) if (atLeast(v, f.firstMajor, f.firstMinor)) found = f;
   return found;
+}
+
+/** A version word as decodeVersion and formatFor read it. */
+export interface Release {
+  readonly version: GccVersion | undefined;
+  readonly format: GcovFormat | undefined;
+}
+
+/** Known version words, decoded once: extraction and its self-check meet one word thousands of times. */
+const RELEASES = new Map<number, Release>();
+
+/**
+ * decodeVersion and formatFor of a version word. Only words of a known format are kept (so
+ * damaged or hostile input cannot grow the cache).
+ */
+export function releaseOf(word: number): Release {
+  const known = RELEASES.get(word);
+  if (known !== undefined) return known;
+  const version = decodeVersion(word);
+  const release = { version, format: version ? formatFor(version) : undefined };
+  if (release.format) RELEASES.set(word, release);
+  return release;
 }
 
 /** Tags shared by .gcno and .gcda. */

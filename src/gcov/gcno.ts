@@ -6,8 +6,8 @@
 import { pushAll } from './push-all';
 import { WordReader } from './bytes';
 import { InputError, hex } from './errors';
-import { MAGIC, TAG, formatFor, type GcovFormat } from './format';
-import { decodeVersion, type GccVersion } from './version';
+import { MAGIC, TAG, releaseOf, type GcovFormat } from './format';
+import type { GccVersion } from './version';
 
 /** Upper bound on blocks in one function, against absurd counts (real ones stay far below). */
 export const MAX_BLOCKS = 1 << 20;
@@ -177,9 +177,6 @@ export class GcovCursor {
   }
 }
 
-/** Version words met so far: extraction's self-check opens thousands of files of one version. */
-const KNOWN_VERSIONS = new Map<number, { version: GccVersion; format: GcovFormat }>();
-
 /** Reads magic and version; returns the cursor after them, in the file's byte order. */
 export function openGcovFile(
   bytes: Uint8Array,
@@ -194,16 +191,8 @@ export function openGcovFile(
   else throw new InputError(file, 0, 'bad-magic', `magic ${hex(le.u32(0))} is not ${hex(magic)}`);
   const r = new WordReader(bytes, little);
   const word = r.u32(4);
-  let known = KNOWN_VERSIONS.get(word);
-  if (known === undefined) {
-    const version = decodeVersion(word);
-    const format = version ? formatFor(version) : undefined;
-    if (!version || !format)
-      throw new InputError(file, 4, 'bad-version', `unknown version word ${hex(word)}`);
-    known = { version, format };
-    KNOWN_VERSIONS.set(word, known);
-  }
-  const { version, format } = known;
+  const { version, format } = releaseOf(word);
+  if (!version || !format) throw new InputError(file, 4, 'bad-version', `unknown version word ${hex(word)}`);
   const cur = new GcovCursor(r, file, format);
   cur.pos = 8;
   return { cur, version, format, little };

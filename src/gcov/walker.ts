@@ -5,10 +5,10 @@
  */
 import { crc32Unsigned } from './crc32';
 import { InputError, hex } from './errors';
-import { formatFor, type GcovFormat } from './format';
+import { releaseOf, type GcovFormat } from './format';
 import { infoLayout, type InfoLayout } from './info-layout';
 import type { TargetMemory } from './memory';
-import { decodeVersion, versionText, type GccVersion } from './version';
+import { versionText, type GccVersion } from './version';
 
 export interface TopnSite {
   /** Image offset of the site's first in-memory counter (the total). */
@@ -248,9 +248,8 @@ export function readInfo(
   const word = mem.r.u32(off);
   let known = KNOWN[w].get(word);
   if (!known) {
-    const version = decodeVersion(word);
+    const { version, format } = releaseOf(word);
     if (!version) fail(off, 'bad-version', `version word ${hex(word)} is not a GCC version`);
-    const format = formatFor(version!);
     if (!format)
       fail(off, 'bad-version', `GCC ${versionText(version!)} ("${version!.tag}") is not a known format`);
     known = { version: version!, format: format!, layout: infoLayout(format!, w) };

@@ -12,6 +12,7 @@ import { JsonBytes, type ByteSink } from './json-bytes';
 import {
   gcovJsonOptions,
   gcovVersionString,
+  KEEP_PARSED_NOTES,
   normalisePath,
   objectData,
   readAndPair,
@@ -36,14 +37,6 @@ export interface GcovJsonStreamResult {
   /** Per function: counters that contradict the flow graph, as Report.flow. */
   readonly flow: InputError[];
 }
-
-/**
- * Parsed .gcno kept from pairing to writing, in .gcno bytes. A parsed .gcno takes about 1.5
- * times its file's size, so holding them all made memory grow faster than the build. Builds
- * with up to this much notes (most) are parsed once; larger ones have the rest parsed a second
- * time, each when written: about 20% more time for memory that no longer grows with the build.
- */
-export const KEEP_PARSED_NOTES = 16 << 20;
 
 /**
  * Writes every object's gcov JSON line, as UTF-8 in pieces (each reused after `write` returns).

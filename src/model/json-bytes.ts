@@ -72,7 +72,7 @@ export class JsonBytes {
 
   /** A number or bigint as String() prints it (the same as JSON for finite numbers). */
   number(v: number | bigint): void {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+    if (typeof v === 'bigint') {
       this.text(String(v));
       return;
     }
