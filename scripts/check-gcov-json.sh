@@ -3,9 +3,10 @@
 # `gcov --json-format --stdout -b` (plus --conditions from GCC 14) over every .gcno of the
 # folder in one run, then each object's document compared with hvcov's: every file, function,
 # line, branch, call and condition, keys in any order, the working directory aside (as the
-# issue allows; documents are paired by the object's base name, gcc_version is compared on
-# major.minor: gcov prints its own release there, the notes carry only major.minor). Objects without a .gcda
-# are in both (gcov assumes them not executed).
+# issue allows). OBJ_DIR is searched recursively; documents are paired by the object's path
+# under it. gcc_version is compared on major.minor: gcov prints its own release there, the
+# notes carry only major.minor. Objects without a .gcda are in both (gcov assumes them not
+# executed).
 # Exit status 1 on any difference (the first ones are printed).
 #
 #   bash scripts/check-gcov-json.sh OBJ_DIR GCOV [LABEL]
@@ -25,14 +26,14 @@ cond=()
 [ "$major" -ge 14 ] && cond=(--conditions)
 cd "$dir"
 # gcov warns on stderr about objects without data; their JSON is still printed
-find . -maxdepth 1 -name '*.gcno' | sort | xargs "$gcov" --json-format --stdout -b "${cond[@]}" > "$work/gcov.jsonl" 2> /dev/null
+find . -name '*.gcno' | sort | xargs "$gcov" --json-format --stdout -b "${cond[@]}" > "$work/gcov.jsonl" 2> /dev/null
 node "$here/bin/hvcov.cjs" report --build . --gcda . --gcov-json "$work/hvcov.jsonl" > /dev/null || true
 node - "$work/hvcov.jsonl" "$work/gcov.jsonl" "$label" <<'EOF'
 const { readFileSync } = require('node:fs');
 const [oursFile, refFile, label] = process.argv.slice(2);
 const docs = (f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-// objects by their .gcda's base name (gcov names it as given on its command line)
-const byData = (ds) => new Map(ds.map((d) => [d.data_file.replace(/^.*\//, '').replace(/\.gc(da|no)$/, ''), d]));
+// objects by their .gcda's path under the folder (gcov names it as given on its command line, ./ first)
+const byData = (ds) => new Map(ds.map((d) => [d.data_file.replace(/^(\.\/)+/, '').replace(/\.gc(da|no)$/, ''), d]));
 const ours = byData(docs(oursFile));
 const ref = byData(docs(refFile));
 const canon = (x) =>

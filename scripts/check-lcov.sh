@@ -5,6 +5,8 @@
 # branch coverage on), then compared with hvcov's tracefile for the same folder: every line,
 # in order, apart from the FN/FNDA lines, which lcov prints in Perl's hash order (it changes
 # from run to run); those are compared per source file as sets. Exit status 1 on a difference.
+# lcov runs without -b, as hvcov without --source-root: relative source names resolve
+# against the compile folder each object records (lcov's -b is hvcov's --source-root).
 #
 #   bash scripts/check-lcov.sh OBJ_DIR [GCOV] [LABEL] [--mcdc]   (GCOV: the build's gcov, default gcov-12)
 #
@@ -27,8 +29,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rc=(--rc lcov_branch_coverage=1)
 # geninfo 1.16 prints Perl warnings about redefined subroutines on stderr: not ours to judge
-lcov --capture --initial "${rc[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/base.info" -q 2> /dev/null
-lcov --capture "${rc[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/run.info" -q 2> /dev/null
+lcov --capture --initial "${rc[@]}" --gcov-tool "$gcov" -d "$dir" -o "$work/base.info" -q 2> /dev/null
+lcov --capture "${rc[@]}" --gcov-tool "$gcov" -d "$dir" -o "$work/run.info" -q 2> /dev/null
 lcov "${rc[@]}" -a "$work/base.info" -a "$work/run.info" -o "$work/lcov.info" -q
 node "$here/bin/hvcov.cjs" report --build "$dir" --gcda "$dir" --lcov "$work/hvcov.info" > /dev/null || true
 fns() { awk '/^SF:/ { sf = $0 } /^FN/ { print sf "|" $0 }' "$1" | sort; }
@@ -42,10 +44,11 @@ else
 fi
 if [ "$mcdc" = --mcdc ]; then
   lcov2=${HVCOV_LCOV2:-/opt/debian-lcov/bin/lcov}
-  # C++ (macro-made functions at one line) trips lcov 2's end-line check, which bears on no MC/DC record
-  f=(--mcdc-coverage --branch-coverage -q --ignore-errors inconsistent,inconsistent)
-  "$lcov2" --capture --initial "${f[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/base2.info" > /dev/null 2>&1
-  "$lcov2" --capture "${f[@]}" --gcov-tool "$gcov" -d "$dir" -b "$dir" -o "$work/run2.info" > /dev/null 2>&1
+  # C++ (macro-made functions at one line) trips lcov 2's end-line check, which bears on no MC/DC record;
+  # a source that is gone (a configure probe's) is an error to lcov 2, a warning to lcov 1.16
+  f=(--mcdc-coverage --branch-coverage -q --ignore-errors inconsistent,inconsistent,source)
+  "$lcov2" --capture --initial "${f[@]}" --gcov-tool "$gcov" -d "$dir" -o "$work/base2.info" > /dev/null 2>&1
+  "$lcov2" --capture "${f[@]}" --gcov-tool "$gcov" -d "$dir" -o "$work/run2.info" > /dev/null 2>&1
   "$lcov2" "${f[@]}" -a "$work/base2.info" -a "$work/run2.info" -o "$work/lcov2.info" > /dev/null 2>&1
   node "$here/bin/hvcov.cjs" report --build "$dir" --gcda "$dir" --lcov "$work/mcdc.info" --mcdc-coverage > /dev/null || true
   mc() { awk '/^SF:/ { sf = $0 } /^MC/ { print sf "|" $0 }' "$1"; }

@@ -24,6 +24,7 @@ import { pathSummaryTable } from '../model/path-summary';
 import { percent, summaryTable } from '../model/summary';
 import { describe } from './extract';
 import { fileSystemPathExists } from './path-exists';
+import { gcovrPlace } from './gcovr-place';
 import { detectOptions, TARGET_OPTIONS } from './args';
 import { EVIDENCE_HELP, EVIDENCE_OPTIONS } from './evidence-options';
 import { archiveLimits, bytesOf, filesOf, imageOf, isFile, LIMIT_OPTIONS, LIMITS_HELP } from './inputs';
@@ -53,8 +54,13 @@ ending with it, and must carry the same stamp and checksum).
                            --prime-paths: in --gcov-json (totals and the paths not covered) and,
                            with --summary, a table of prime paths covered per directory
   --lcov FILE              lcov tracefile
-  --cobertura FILE         Cobertura XML as gcovr writes it, for the files under --source-root
-                           (default: the current directory)
+  --cobertura FILE         Cobertura XML as gcovr writes it (gcovr -r ROOT), for the files
+                           under --root
+  --root DIR               Cobertura's root (gcovr's --root): files are named relative to it,
+                           only those under it are reported, and each object's relative source
+                           names resolve where gcovr finds them (DIR first, then the object's
+                           folder and those above it). Default: --source-root, else the
+                           current directory
   --summary                table of line/function/branch/condition coverage per directory
   --source-root DIR        resolve relative source names against DIR (lcov's --base-directory;
                            default: the compile directory recorded in each .gcno)
@@ -109,6 +115,7 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       cobertura: { type: 'string' },
       summary: { type: 'boolean' },
       'source-root': { type: 'string' },
+      root: { type: 'string' },
       'test-name': { type: 'string' },
       'mcdc-coverage': { type: 'boolean' },
       exclusions: { type: 'string' },
@@ -161,10 +168,11 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     throw new InputError(build, undefined, 'not-found', 'no .gcno files in the build folder');
 
   let data: DataInput[] = [];
+  const pathExists = fileSystemPathExists();
   const reportOpts = {
     ...(values['source-root'] !== undefined ? { sourceRoot: resolve(values['source-root']) } : {}),
     ...(values['prime-paths'] ? { primePaths: true } : {}),
-    pathExists: fileSystemPathExists(),
+    pathExists,
   };
   let report: Report | undefined;
   if (multiple) {
@@ -260,12 +268,14 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
         ...(values['mcdc-coverage'] ? { mcdc: true } : {}),
       }),
     );
+  const cobertura = resolve(values.root ?? values['source-root'] ?? '.');
   if (values.cobertura !== undefined)
     writeFileSync(
       values.cobertura,
       coberturaXml(report, {
-        root: resolve(values['source-root'] ?? '.'),
+        root: cobertura,
         source: readSource,
+        place: gcovrPlace(cobertura, pathExists, { build, gcda: values.gcda }),
       }),
     );
   // the package and summary code (and the zip library) loaded only when asked for

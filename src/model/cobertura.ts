@@ -22,6 +22,8 @@
  *   name per file, calls added, covered when called; names starting `__` or
  *   `_GLOBAL__sub_I_` are left out (gcovr's `--exclude-internal-functions`);
  * - only files under the root are reported (gcovr's default filter), named relative to it;
+ *   with `place` (the CLI), relative source names resolve in the folder gcovr would run gcov
+ *   in, and an object whose sources gcov can open from no folder is left out (gcovrDirectory);
  * - rates are Python's `str(covered / total)` ("0.0" without elements), percentages
  *   `int(min(99.9, round(100 * covered / total, 1)))` unless all are covered.
  *
@@ -31,7 +33,7 @@
  */
 import { pushAll } from '../gcov/push-all';
 import { branchesExcluded, lineExcluded, toolExclusion } from './apply-exclusions';
-import { gcovrView, type GcovrFile } from './gcovr-view';
+import { gcovrView, type GcovrFile, type GcovrPlace } from './gcovr-view';
 import { pathSegments, type Report, type ReportFile } from './report';
 
 export interface CoberturaOptions {
@@ -43,6 +45,12 @@ export interface CoberturaOptions {
   timestamp?: number;
   /** Text of <source>; default: the root. */
   sourceText?: string;
+  /**
+   * Where gcovr runs gcov for each object (gcovrDirectory), which decides where its relative
+   * source names point and whether gcovr leaves it out. Default: every object counts, its
+   * names resolved as the report resolved them (the app, which has no file system).
+   */
+  place?: GcovrPlace;
 }
 
 interface Stat {
@@ -99,25 +107,25 @@ interface ClassData {
   function: Stat;
 }
 
-function classFor(f: ReportFile, filename: string, view: GcovrFile | undefined): ClassData {
+function classFor(f: ReportFile | undefined, filename: string, view: GcovrFile): ClassData {
   const fname = filename.includes('/') ? filename.slice(filename.lastIndexOf('/') + 1) : filename;
   const name = fname.replace(/\./g, '_');
   const line = stat(),
     branch = stat(),
     fn = stat();
-  for (const calls of view?.functions.values() ?? []) {
+  for (const calls of view.functions.values()) {
     fn.total++;
     if (calls > 0) fn.covered++;
   }
   const lines: string[] = [];
   const use = toolExclusion('gcovr');
-  const numbers = [...(view?.lines.keys() ?? [])].sort((a, b) => a - b);
+  const numbers = [...view.lines.keys()].sort((a, b) => a - b);
   for (const n of numbers) {
-    const l = view!.lines.get(n)!;
-    if (l.noncode || (f.excluded && lineExcluded(f, n, use))) continue;
+    const l = view.lines.get(n)!;
+    if (l.noncode || (f?.excluded && lineExcluded(f, n, use))) continue;
     line.total++;
     if (l.count > 0) line.covered++;
-    const branches = f.excluded && branchesExcluded(f, n, use) ? [] : [...l.branches.values()];
+    const branches = f?.excluded && branchesExcluded(f, n, use) ? [] : [...l.branches.values()];
     const b: Stat = { covered: branches.filter((x) => x > 0).length, total: branches.length };
     add(branch, b);
     const head = `            <line number="${n}" hits="${l.count}"`;
@@ -150,17 +158,19 @@ export function coberturaXml(report: Report, opts: CoberturaOptions): string {
     { classes: Map<string, ClassData>; line: Stat; branch: Stat; function: Stat }
   >();
   const total = { line: stat(), branch: stat(), function: stat() };
-  const view = gcovrView(report, opts.source ?? (() => undefined));
-  // gcovr sorts by absolute path; report.files is by path already, sorted again to be sure.
-  const files = [...report.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const f of files) {
-    const filename = relativeTo(f.path, opts.root);
+  const view = gcovrView(report, opts.source ?? (() => undefined), opts.place);
+  // exclusions come with the report's files (a file gcovr finds elsewhere has none)
+  const reportFiles = new Map(report.files.map((f) => [f.path, f]));
+  // gcovr sorts by absolute path
+  const paths = [...view.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const path of paths) {
+    const filename = relativeTo(path, opts.root);
     if (filename === undefined) continue;
     const dir = filename.includes('/') ? filename.slice(0, filename.lastIndexOf('/')) : '';
     let pkg = packages.get(dir);
     if (!pkg)
       packages.set(dir, (pkg = { classes: new Map(), line: stat(), branch: stat(), function: stat() }));
-    const c = classFor(f, filename, view.get(f.path));
+    const c = classFor(reportFiles.get(path), filename, view.get(path)!);
     // keyed by class name within the package, as gcovr does (a later file of the same
     // class name replaces the earlier one in the XML; both count in the totals)
     pkg.classes.set(c.name, c);

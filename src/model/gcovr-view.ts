@@ -25,7 +25,8 @@
  * the numbers text mode gives each line's branches (textBranchNumbers).
  */
 import { textBranchNumbers, type GcovJsonFile, type GcovJsonFunction, type GcovJsonLine } from './gcov-json';
-import { normalisePath, type Report } from './report';
+import { normalisePath, type Report, type ReportObject } from './report';
+import type { PathExists } from './source-name';
 
 /** gcovr's test for lines without useful code: `//…` then `/*…*\/` removed, then empty, `{`, `}` or `else`. */
 function isNonCode(text: string): boolean {
@@ -77,13 +78,52 @@ export interface GcovrFile {
 }
 
 /**
- * Per source path (as the report names files), what gcovr 5.2 gathers from every object's
- * text output. `source` gives a file's text (undefined: unreadable; gcov then prints none
- * of its lines, so gcovr sees none).
+ * The folder gcovr 5.2 runs gcov in for one object, which is the folder the object's relative
+ * source names resolve against: the first of the root, the folder of the object's data file
+ * (`objectPath`, absolute) and each folder above that one, from which gcov opens every source
+ * it prints (the files with lines; gcovr takes gcov's "Cannot open source file" as the sign of
+ * a wrong folder). As gcovr builds the list, the folders above are tried only when the data
+ * file is not directly in the root. Undefined when no folder works: gcovr then leaves the
+ * whole object out, with a warning.
+ *
+ * `names` are the names gcov printed, from the folder the report read them in (the compile
+ * folder); a `..` that gcov elides only where its folders exist might be elided otherwise from
+ * another folder, which is not modelled.
+ */
+export function gcovrDirectory(
+  objectPath: string,
+  names: readonly string[],
+  root: string,
+  exists: PathExists,
+): string | undefined {
+  const folders = [root];
+  for (let d = parentOf(objectPath); d !== folders[folders.length - 1]; d = parentOf(d)) folders.push(d);
+  return folders.find((d) =>
+    names.every((n) => exists(n.startsWith('/') ? n : `${d === '/' ? '' : d}/${n}`)),
+  );
+}
+
+/** Python's os.path.dirname of an absolute path without a trailing `/`. */
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/**
+ * Where gcovr puts an object's relative source names: a folder (gcovrDirectory), `null` when
+ * gcovr leaves the object out, `undefined` for the folder the report resolved them against.
+ */
+export type GcovrPlace = (object: ReportObject, files: readonly GcovJsonFile[]) => string | null | undefined;
+
+/**
+ * Per source path, what gcovr 5.2 gathers from every object's text output. `source` gives a
+ * file's text (undefined: unreadable; gcov then prints none of its lines, so gcovr sees
+ * none). Paths are the report's unless `place` says otherwise.
  */
 export function gcovrView(
   report: Report,
   source: (path: string) => string | undefined,
+  place?: GcovrPlace,
 ): Map<string, GcovrFile> {
   const out = new Map<string, GcovrFile>();
   const texts = new Map<string, SourceLines | undefined>();
@@ -94,15 +134,21 @@ export function gcovrView(
     }
     return texts.get(path);
   };
-  for (const o of report.objects)
-    for (const jf of o.json.files) {
-      const path = normalisePath(jf.file, o.sourceRoot);
+  for (const o of report.objects) {
+    const files = o.json.files;
+    const folder = place?.(o, files);
+    if (folder === null) continue;
+    for (const jf of files) {
+      // gcov writes no .gcov for a file without lines
+      if (jf.lines.length === 0) continue;
+      const path = normalisePath(jf.file, folder ?? o.sourceRoot);
       const text = textOf(path);
       const nonCode = (line: number) => (text ? text.nonCode(line) : isNonCode(''));
       let file = out.get(path);
       if (!file) out.set(path, (file = { lines: new Map(), functions: new Map() }));
       mergeObjectFile(file, objectFile(jf, text?.count, nonCode, o.format.linesToFunctionEnd));
     }
+  }
   return out;
 }
 

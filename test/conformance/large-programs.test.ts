@@ -17,7 +17,12 @@
  *   demangler: the gcov JSON of every object against gcov-12's, the lcov tracefile against
  *   lcov 1.16's, the Cobertura XML against gcovr 5.2's (scripts/check-cobertura.sh); and
  *   again with g++-15 -O0 -fcondition-coverage: gcov-15's JSON with its conditions, lcov
- *   1.16, lcov 2's MC/DC records, gcovr 5.2 on gcov 15's text.
+ *   1.16, lcov 2's MC/DC records, gcovr 5.2 on gcov 15's text;
+ * - gawk 5.2.1 (36 objects in two folders; Debian's source package) with gcc-12 -O2: bison's
+ *   parsers, whose #line names are relative to the source folder while the compiler runs in
+ *   the build folder, and configure's probe notes naming a conftest.c that is gone: the gcov
+ *   JSON of every object against gcov-12's, the lcov tracefile against lcov 1.16's, the
+ *   Cobertura XML against gcovr 5.2's with the source folder as its root.
  *
  * Each script exits 1 at a difference and prints it; the expected values are what the real
  * tools print in this run.
@@ -166,6 +171,38 @@ describe('JsonCpp 1.9.5, C++17, g++-15 -O0 -fcondition-coverage', () => {
     const r = sh(['scripts/check-cobertura.sh', obj, gcov, join(out, 'src/jsoncpp-1.9.5'), 'jsoncpp15']);
     expect(r.out).toMatch(/jsoncpp15: Cobertura identical to gcovr's/);
     expect(count(r.out, /functions\)/)).toBeGreaterThan(900);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
+});
+
+describe('gawk 5.2.1, gcc-12 -O2: bison output, objects in two folders, a probe without its source', () => {
+  const out = join(root, 'build/check-gawk/gcc12-O2');
+  const obj = join(out, 'obj');
+  const src = join(out, 'src/gawk-5.2.1');
+
+  it('builds (or reuses its build) and has run its workload', () => {
+    const gcda = build('bench/gawk-program.sh', out, { CC: 'gcc-12', GAWK_OPT: '-O2' });
+    expect(gcda).toBeGreaterThan(20);
+  }, 900_000);
+
+  it("gcov JSON of every object (support/ included) equals gcov-12's", () => {
+    const r = sh(['scripts/check-gcov-json.sh', obj, 'gcov-12', 'gawk']);
+    expect(r.out).toMatch(/gawk: 36 objects, .* compared; 0 differences/);
+    expect(count(r.out, /lines,/)).toBeGreaterThan(20_000);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
+
+  it("lcov tracefile equals lcov 1.16's", () => {
+    const r = sh(['scripts/check-lcov.sh', obj, 'gcov-12', 'gawk']);
+    expect(r.out).toMatch(/gawk: lcov tracefile identical to lcov 1\.16's/);
+    expect(count(r.out, /lines,/)).toBeGreaterThan(20_000);
+    expect(r.status, r.out).toBe(0);
+  }, 300_000);
+
+  it("Cobertura equals gcovr 5.2's (awkgram.y found under the root, the probe left out)", () => {
+    const r = sh(['scripts/check-cobertura.sh', obj, 'gcov-12', src, 'gawk']);
+    expect(r.out).toMatch(/gawk: Cobertura identical to gcovr's/);
+    expect(count(r.out, /lines,/)).toBeGreaterThan(20_000);
     expect(r.status, r.out).toBe(0);
   }, 300_000);
 });
