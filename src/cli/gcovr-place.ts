@@ -4,22 +4,31 @@ import { gcovrDirectory, type GcovrPlace } from '../model/gcovr-view';
 import type { PathExists } from '../model/source-name';
 
 /**
- * gcovr runs on the .gcda (or, without one, the .gcno) where it lies: object names are
- * relative to the --build folder, data names to the --gcda folder. An object whose files are
- * not on disk (an archive, data from an image) keeps the report's folder.
+ * gcovr runs on the .gcda beside its .gcno (gcov finds one from the other there), so the
+ * folders it tries start from the .gcno's; object names are relative to the --build folder.
+ * Taking the .gcno's folder also serves data from an image or a separate --gcda folder, which
+ * gcovr cannot read at all. An object whose notes are not on disk (an archive) keeps the
+ * report's folder. `leftOut` hears of each object gcovr would leave out, with the first name
+ * gcov could open from no folder.
  */
 export function gcovrPlace(
   root: string,
   exists: PathExists,
-  folders: { build: string; gcda: string | undefined },
+  build: string,
+  leftOut: (notes: string, name: string) => void,
 ): GcovrPlace {
   return (o, files) => {
-    const candidates = [resolve(folders.build, o.notes)];
-    if (o.image === undefined && o.data !== undefined && folders.gcda !== undefined)
-      candidates.unshift(resolve(folders.gcda, o.data));
-    const object = candidates.find((p) => exists(p));
-    if (object === undefined) return undefined;
+    const notes = resolve(build, o.notes);
+    if (!exists(notes)) return undefined;
     const names = files.filter((f) => f.lines.length > 0).map((f) => f.file);
-    return gcovrDirectory(object, names, root, exists) ?? null;
+    const folder = gcovrDirectory(notes, names, root, exists);
+    if (folder !== undefined) return folder;
+    // gcov stops at no name in particular; name one that no folder has
+    const missing =
+      names.find((n) => n.startsWith('/') && !exists(n)) ??
+      names.find((n) => !n.startsWith('/') && !exists(resolve(root, n))) ??
+      names[0]!;
+    leftOut(o.notes, missing);
+    return null;
   };
 }

@@ -275,7 +275,11 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
       coberturaXml(report, {
         root: cobertura,
         source: readSource,
-        place: gcovrPlace(cobertura, pathExists, { build, gcda: values.gcda }),
+        place: gcovrPlace(cobertura, pathExists, build, (notes, name) =>
+          out(
+            `note: --cobertura leaves ${notes} out, as gcovr does: gcov cannot open its source ${name} from ${cobertura}, the object's folder or any above it`,
+          ),
+        ),
       }),
     );
   // the package and summary code (and the zip library) loaded only when asked for

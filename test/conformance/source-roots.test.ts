@@ -9,9 +9,9 @@
  * (scripts/check-cobertura.sh, check-lcov.sh, check-gcov-json.sh).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gccTool } from '../helpers/gcc-tools';
 
@@ -61,6 +61,37 @@ describe('relative source names resolve where the peers find them', () => {
         'src/main.c',
         'src/queue.h',
       ]);
+
+      // the same data from a folder of its own (as `hvcov extract` writes it), which gcovr
+      // cannot read: the folders are tried from each .gcno's, so the document is gcovr's
+      const gcda = join(root, `gcda-${major}`);
+      // (the probe's notes are conftest.gcno, a-conftest.gcno or conftest-conftest.gcno by GCC)
+      const data = ['src', 'build'].flatMap((d) =>
+        readdirSync(join(dir, d))
+          .filter((f) => f.endsWith('.gcda'))
+          .map((f) => `${d}/${f}`),
+      );
+      expect(data).toHaveLength(3);
+      for (const rel of data) {
+        mkdirSync(dirname(join(gcda, rel)), { recursive: true });
+        copyFileSync(join(dir, rel), join(gcda, rel));
+      }
+      const ours = join(root, `hvcov-${major}.xml`);
+      const r = spawnSync(
+        process.execPath,
+        ['bin/hvcov.cjs', 'report', '--build', dir, '--gcda', gcda, '--cobertura', ours, '--root', dir],
+        { cwd: process.cwd(), encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(
+        /note: --cobertura leaves build\/[a-z-]*conftest\.gcno out, as gcovr does: gcov cannot open its source conftest\.c from /,
+      );
+      const norm = (x: string) =>
+        x
+          .replace(/ timestamp="\d+"/, '')
+          .replace(/ version="[^"]*"/, '')
+          .replace(/<source>[^<]*<\/source>/, '');
+      expect(norm(readFileSync(ours, 'utf8'))).toBe(norm(xml));
 
       const lcov = script(['scripts/check-lcov.sh', dir, gcov, 'roots', ...(major >= 14 ? ['--mcdc'] : [])]);
       expect(lcov.out).toMatch(/roots: lcov tracefile identical to lcov 1\.16's \(5 files, 40 lines/);
