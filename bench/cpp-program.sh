@@ -12,29 +12,17 @@
 # DIR/src/jsoncpp-1.9.5, DIR/obj. Prints the object directory on its last line.
 set -euo pipefail
 
-out=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out=$(realpath -m "$2"); shift 2 ;;
-    *) echo "usage: $0 --out DIR" >&2; exit 2 ;;
-  esac
-done
-[ -n "$out" ] || { echo "usage: $0 --out DIR" >&2; exit 2; }
+. "$(dirname "$0")/program-lib.sh"
+program_out "$@"
 CXX=${CXX:-g++-12}
 OPT=${CXX_OPT:--O0}
 DSC=libjsoncpp_1.9.5-4.dsc
 TOP=jsoncpp-1.9.5
 src="$out/src/$TOP"
 obj="$out/obj"
-mkdir -p "$out/dl" "$out/src"
 
 # 1. Sources: the orig tarball named in the .dsc, checked against its Checksums-Sha256.
-if [ ! -s "$src/src/lib_json/json_value.cpp" ]; then
-  tarball=$(bash "$(dirname "$0")/debian-orig.sh" libj/libjsoncpp "$DSC" "$out/dl")
-  rm -rf "$src"
-  tar -xzf "$tarball" -C "$out/src"
-  echo "$(basename "$tarball"): sha256 ok, extracted to $src" >&2
-fi
+program_sources libj/libjsoncpp "$DSC" "$TOP" src/lib_json/json_value.cpp
 
 # 2. Build (the library and its test runner) and run the tests: fresh .gcda files.
 units="src/lib_json/json_reader.cpp src/lib_json/json_value.cpp src/lib_json/json_writer.cpp

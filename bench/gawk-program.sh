@@ -16,29 +16,17 @@
 # Prints the object folder on its last line.
 set -euo pipefail
 
-out=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out=$(realpath -m "$2"); shift 2 ;;
-    *) echo "usage: $0 --out DIR" >&2; exit 2 ;;
-  esac
-done
-[ -n "$out" ] || { echo "usage: $0 --out DIR" >&2; exit 2; }
+. "$(dirname "$0")/program-lib.sh"
+program_out "$@"
 CC=${CC:-gcc-12}
 OPT=${GAWK_OPT:--O0}
 DSC=gawk_5.2.1-2.dsc
 TOP=gawk-5.2.1
 src="$out/src/$TOP"
 obj="$out/obj"
-mkdir -p "$out/dl" "$out/src"
 
 # 1. Sources: the orig tarball named in the .dsc, checked against its Checksums-Sha256.
-if [ ! -s "$src/awkgram.y" ]; then
-  tarball=$(bash "$(dirname "$0")/debian-orig.sh" g/gawk "$DSC" "$out/dl")
-  rm -rf "$src"
-  tar -xJf "$tarball" -C "$out/src"
-  echo "$(basename "$tarball"): sha256 ok, extracted to $src" >&2
-fi
+program_sources g/gawk "$DSC" "$TOP" awkgram.y
 
 # 2. Build: configure (its probes compiled with --coverage too), support/, then gawk.
 flags="$OPT --coverage"

@@ -15,29 +15,17 @@
 # last line.
 set -euo pipefail
 
-out=
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out=$(realpath -m "$2"); shift 2 ;;
-    *) echo "usage: $0 --out DIR" >&2; exit 2 ;;
-  esac
-done
-[ -n "$out" ] || { echo "usage: $0 --out DIR" >&2; exit 2; }
+. "$(dirname "$0")/program-lib.sh"
+program_out "$@"
 CC=${CC:-gcc-12}
 OPT=${LUA_OPT:--O0}
 DSC=lua5.4_5.4.4-3+deb12u1.dsc
 TOP=lua-5.4.4
 src="$out/src/$TOP"
 obj="$out/obj"
-mkdir -p "$out/dl" "$out/src"
 
 # 1. Sources: the orig tarball named in the .dsc, checked against its Checksums-Sha256.
-if [ ! -s "$src/src/lvm.c" ]; then
-  tarball=$(bash "$(dirname "$0")/debian-orig.sh" l/lua5.4 "$DSC" "$out/dl")
-  rm -rf "$src"
-  tar -xzf "$tarball" -C "$out/src"
-  echo "$(basename "$tarball"): sha256 ok, extracted to $src" >&2
-fi
+program_sources l/lua5.4 "$DSC" "$TOP" src/lvm.c
 
 # 2. Build: every source but luac.c, then the interpreter.
 flags="--coverage $OPT -std=gnu99 -DLUA_COMPAT_5_3 -DLUA_USE_POSIX -DLUA_USE_DLOPEN"
