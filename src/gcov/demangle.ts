@@ -821,8 +821,8 @@ class Parser {
     while (this.peek() !== 'E' && this.peek() !== undefined) this.pos++;
     const raw = this.s.slice(start, this.pos);
     this.need('E');
-    if (t.k === 'name' && t.s === 'decltype(nullptr)' && raw === '' && !neg)
-      return { k: 'lit', type: t, v: '0' };
+    // `LDnE` (nullptr) is printed as its type alone; `LDn0E` as any other literal
+    if (t.k === 'name' && t.s === 'decltype(nullptr)' && raw === '' && !neg) return t;
     if (t.k === 'name' && ['float', 'double', 'long double', '__float128'].includes(t.s)) {
       if (!/^[0-9a-f]+$/.test(raw) || neg) fail();
       return { k: 'lit', type: t, v: `[${raw}]` };
@@ -840,7 +840,8 @@ class Parser {
   }
 
   functionParam(): Node {
-    // fp <cv> [<number>] _ | fL <number> p <cv> [<number>] _
+    // fp <cv> [<number>] _ | fL <number> p <cv> [<number>] _ | fpT (`this`)
+    if (this.eat('fpT')) return { k: 'name', s: 'this' };
     if (this.eat('fp')) {
       this.cvQuals();
       return { k: 'fparam', n: this.seqUnderscore() + 1 };
@@ -1003,12 +1004,10 @@ class Parser {
   /** <unresolved-name> and plain names used in expressions. */
   unresolvedName(): Node {
     if (this.eat('sr')) {
-      if (this.eat('N')) {
-        let scope: Node = this.unresolvedType();
-        if (this.peek() === 'I') scope = { k: 'tmpl', name: scope, args: this.templateArgs() };
-        while (!this.eat('E')) scope = this.qualLevel(scope);
-        return this.baseUnresolved(scope);
-      }
+      // GNU reads `srN … E` as a nested-name type, so its prefixes, template parameters and
+      // the whole type are substitutions, as they are to the compiler that wrote the name
+      // (`srNS_13__is_durationIT_EE5valueES8_`: S8_ is that T_)
+      if (this.peek() === 'N') return this.baseUnresolved(this.type());
       if (isDigit(this.peek())) {
         let scope: Node = this.qualLevel(null);
         while (!this.eat('E')) scope = this.qualLevel(scope);
@@ -1088,6 +1087,15 @@ class Printer {
   out = '';
   steps = 0;
   templates: Node[][] = [];
+  /**
+   * Per template parameter that a reference (`R`, `O`) stands on, the template scope it was
+   * first printed in. GNU prints such a reference met again through a substitution in that
+   * scope, not in the one it is met in: a local class's enclosing function's `OT0_` reused by
+   * the outer function's parameters still names the local function's T0.
+   */
+  refScopes = new Map<Node, Node[][]>();
+  /** References and template parameters being printed (GNU's component stack, for those). */
+  printing: Node[] = [];
   currentTemplate: Extract<Node, { k: 'tmpl' }> | null = null;
   packIndex = -1;
   inLambda = false;
@@ -1130,12 +1138,29 @@ class Printer {
     const savedPack = this.packIndex;
     this.templates = saved.slice(0, -1);
     this.packIndex = -1;
+    this.printing.push(n);
     try {
       return f(arg);
     } finally {
+      this.printing.pop();
       this.templates = saved;
       this.packIndex = savedPack;
     }
+  }
+
+  /**
+   * The scope a reference's template parameter resolves in (see refScopes): the current one
+   * the first time, then the first one, unless the reference or its parameter is being
+   * printed already (then GNU keeps the current one).
+   */
+  refScope(n: Extract<Node, { k: 'ptr' }>): Node[][] | null {
+    if (n.sym === '*' || n.inner.k !== 'tparam' || this.inLambda) return null;
+    const kept = this.refScopes.get(n.inner);
+    if (kept === undefined) {
+      this.refScopes.set(n.inner, this.templates.slice());
+      return null;
+    }
+    return this.printing.includes(n) || this.printing.includes(n.inner) ? null : kept;
   }
 
   /** Follow template parameters to the type they denote (for layout decisions). */
@@ -1213,7 +1238,7 @@ class Printer {
     if (n.sym === '*') return { inner: n.inner, sym: '*', scope: null };
     let sym: string = n.sym;
     let inner = n.inner;
-    let scope: Node[][] | null = null;
+    let scope: Node[][] | null = this.refScope(n);
     let guard = 0;
     for (;;) {
       if (++guard > 64) fail();
@@ -1246,6 +1271,7 @@ class Printer {
         const c = this.collapse(n);
         const saved = this.templates;
         if (c.scope) this.templates = c.scope;
+        this.printing.push(n);
         try {
           const p = this.needsParens(c.inner);
           this.printLeft(c.inner);
@@ -1253,6 +1279,7 @@ class Printer {
           else if (p === 'fn') this.openParen();
           this.add(c.sym);
         } finally {
+          this.printing.pop();
           this.templates = saved;
         }
         return;
@@ -1325,10 +1352,12 @@ class Printer {
         const c = this.collapse(n);
         const saved = this.templates;
         if (c.scope) this.templates = c.scope;
+        this.printing.push(n);
         try {
           if (this.needsParens(c.inner)) this.add(')');
           this.printRight(c.inner);
         } finally {
+          this.printing.pop();
           this.templates = saved;
         }
         return;
@@ -1695,7 +1724,7 @@ class Printer {
       case 'member':
         this.sub(n.l);
         this.add(n.op);
-        this.print(n.r);
+        this.sub(n.r);
         return;
       case 'index':
         this.sub(n.l);
@@ -1711,7 +1740,9 @@ class Printer {
         this.sub(n.b);
         return;
       case 'call':
-        this.sub(n.fn);
+        // a function called by its mangled name (`L_Z…E`) is printed by its name alone: GNU
+        // prints neither its return type nor its parameter types there
+        this.sub(n.fn.k === 'enc' && n.fn.fn ? n.fn.name : n.fn);
         this.add('(');
         this.list(n.args);
         this.add(')');

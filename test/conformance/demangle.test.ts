@@ -347,6 +347,50 @@ int use2() {
   return r + at.load();
 }
 `,
+  // the constructs of header libraries in the style of fmt and nlohmann/json that a real
+  // program showed GNU's demangler printing otherwise than ours did
+  'generic.cpp': `#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <utility>
+// a local class of one function template given by reference to another: the reference's
+// template parameter, met again through a substitution, keeps the scope it was first in
+template <typename Char, typename Handler> const Char *parse_id(const Char *b, const Char *e, Handler &&h) {
+  h(b);
+  return b == e ? b : b + 1;
+}
+template <typename Char, typename Handler> const Char *parse_width(const Char *b, const Char *e, Handler &&h) {
+  struct width_adapter {
+    Handler &h;
+    void operator()(const Char *p) { h.on(p); }
+  };
+  width_adapter a{h};
+  return parse_id(b, e, a);
+}
+struct handler { int n = 0; void on(const char *) { n++; } };
+int use_parse() { handler h; const char s[] = "ab"; return int(parse_width(s, s + 2, h) - s) + h.n; }
+// srN ... E in enable_if (duration_cast), a call of std::declval by its mangled name, a
+// member template called through it, this (fpT) in std::map's transparent find
+struct getter {
+  template <typename T> T *impl_ptr(T *p) const { return p; }
+  template <typename T> T impl(int) const { return T(); }
+  template <typename T>
+  auto get_ptr(T p) const -> decltype(std::declval<const getter &>().impl_ptr(std::declval<T>())) { return impl_ptr(p); }
+  template <typename T>
+  auto get() const -> decltype(std::declval<const getter &>().template impl<T>(0)) { return impl<T>(0); }
+};
+// a nullptr template argument (LDnE)
+template <typename T, std::nullptr_t N = nullptr> bool same_as(const T &) { return N == nullptr; }
+int use_generic() {
+  int r = (int)std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::seconds(2)).count();
+  r += (int)std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(1500)).count();
+  getter g; int x = 1; r += *g.get_ptr(&x) + g.get<int>() + (int)g.get<double>();
+  std::map<std::string, int, std::less<>> m{{"a", 1}}; r += m.find("a")->second + (int)m.count("b");
+  r += same_as(1) + same_as(2.0);
+  return r + use_parse();
+}
+`,
 };
 
 /** Built with --coverage and the old std::string ABI, for gcov's short std:: names. */
@@ -429,6 +473,11 @@ describe('demangle matches c++filt', () => {
       'Dp',
       'cv',
       'ZZ',
+      'OT0_E13width_adapter',
+      'srNS_13__is_duration',
+      'L_ZSt7declval',
+      'fpT',
+      'LDnE',
     ]) {
       expect(all, needle).toContain(needle);
     }
