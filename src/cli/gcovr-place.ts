@@ -8,8 +8,8 @@ import type { PathExists } from '../model/source-name';
  * folders it tries start from the .gcno's; object names are relative to the --build folder.
  * Taking the .gcno's folder also serves data from an image or a separate --gcda folder, which
  * gcovr cannot read at all. An object whose notes are not on disk (an archive) keeps the
- * report's folder. `leftOut` hears of each object gcovr would leave out, with the first name
- * gcov could open from no folder.
+ * report's folder. `leftOut` hears of each object gcovr would leave out, with a source name gcov
+ * cannot open.
  */
 export function gcovrPlace(
   root: string,
@@ -17,18 +17,14 @@ export function gcovrPlace(
   build: string,
   leftOut: (notes: string, name: string) => void,
 ): GcovrPlace {
-  return (o, files) => {
+  return (o, printed) => {
     const notes = resolve(build, o.notes);
     if (!exists(notes)) return undefined;
-    const names = files.filter((f) => f.lines.length > 0).map((f) => f.file);
+    const names = printed.map((f) => f.file);
     const folder = gcovrDirectory(notes, names, root, exists);
     if (folder !== undefined) return folder;
-    // gcov stops at no name in particular; name one that no folder has
-    const missing =
-      names.find((n) => n.startsWith('/') && !exists(n)) ??
-      names.find((n) => !n.startsWith('/') && !exists(resolve(root, n))) ??
-      names[0]!;
-    leftOut(o.notes, missing);
+    // gcov stops at no name in particular: name one that is not there from the root
+    leftOut(o.notes, names.find((n) => !exists(resolve(root, n))) ?? names[0]!);
     return null;
   };
 }

@@ -268,16 +268,16 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
         ...(values['mcdc-coverage'] ? { mcdc: true } : {}),
       }),
     );
-  const cobertura = resolve(values.root ?? values['source-root'] ?? '.');
+  const coberturaRoot = resolve(values.root ?? values['source-root'] ?? '.');
   if (values.cobertura !== undefined)
     writeFileSync(
       values.cobertura,
       coberturaXml(report, {
-        root: cobertura,
+        root: coberturaRoot,
         source: readSource,
-        place: gcovrPlace(cobertura, pathExists, build, (notes, name) =>
+        place: gcovrPlace(coberturaRoot, pathExists, build, (notes, name) =>
           out(
-            `note: --cobertura leaves ${notes} out, as gcovr does: gcov cannot open its source ${name} from ${cobertura}, the object's folder or any above it`,
+            `note: --cobertura leaves ${notes} out, as gcovr does: gcov cannot open its source ${name} from ${coberturaRoot}, the object's folder or any above it`,
           ),
         ),
       }),

@@ -112,8 +112,12 @@ function parentOf(path: string): string {
 /**
  * Where gcovr puts an object's relative source names: a folder (gcovrDirectory), `null` when
  * gcovr leaves the object out, `undefined` for the folder the report resolved them against.
+ * `printed` are the object's files gcov prints (those with lines).
  */
-export type GcovrPlace = (object: ReportObject, files: readonly GcovJsonFile[]) => string | null | undefined;
+export type GcovrPlace = (
+  object: ReportObject,
+  printed: readonly GcovJsonFile[],
+) => string | null | undefined;
 
 /**
  * Per source path, what gcovr 5.2 gathers from every object's text output. `source` gives a
@@ -135,12 +139,11 @@ export function gcovrView(
     return texts.get(path);
   };
   for (const o of report.objects) {
-    const files = o.json.files;
-    const folder = place?.(o, files);
+    // gcov writes no .gcov for a file without lines
+    const printed = o.json.files.filter((jf) => jf.lines.length > 0);
+    const folder = place?.(o, printed);
     if (folder === null) continue;
-    for (const jf of files) {
-      // gcov writes no .gcov for a file without lines
-      if (jf.lines.length === 0) continue;
+    for (const jf of printed) {
       const path = normalisePath(jf.file, folder ?? o.sourceRoot);
       const text = textOf(path);
       const nonCode = (line: number) => (text ? text.nonCode(line) : isNonCode(''));
