@@ -29,12 +29,19 @@ import { MAGIC, TAG, counterTag } from './format';
 import { nextRecord, type Gcno, type GcnoFunction } from './gcno';
 import { measuredArcCount } from './solve';
 
+/**
+ * A function's counters by kind index. The arcs (kind 0) are numbers while every value and
+ * sum is exact as one (below 2^53 and not negative: every real run), else int64 bigints;
+ * the other kinds are bit sets, always bigints.
+ */
+export type KindCounters = Map<number, bigint[] | number[]>;
+
 export interface GcovArcCounters {
   /**
    * Counters per notes function that got any, by kind index: arcs summed over its records
    * (int64), conditions and paths (bit sets) or-ed.
    */
-  readonly counters: Map<GcnoFunction, Map<number, bigint[]>>;
+  readonly counters: Map<GcnoFunction, KindCounters>;
   /** Why (part of) the file was not used, in reading order; none for a sound file. */
   readonly problems: InputError[];
 }
@@ -46,15 +53,19 @@ const int64 = (v: bigint): bigint => (v & SIGN64 ? (v & MASK64) - (1n << 64n) : 
 
 export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: string): GcovArcCounters {
   const format = gcno.format;
-  const counters = new Map<GcnoFunction, Map<number, bigint[]>>();
+  const counters = new Map<GcnoFunction, KindCounters>();
   const bitKinds = new Map<number, number>();
   format.counters.forEach((k, i) => {
     if (k.name === 'conditions' || k.name === 'paths') bitKinds.set(counterTag(i), i);
   });
-  const of = (g: GcnoFunction, kind: number, n: number): bigint[] => {
+  const kindsOf = (g: GcnoFunction): KindCounters => {
     let kinds = counters.get(g);
     if (!kinds) counters.set(g, (kinds = new Map()));
-    let v = kinds.get(kind);
+    return kinds;
+  };
+  const of = (g: GcnoFunction, kind: number, n: number): bigint[] => {
+    const kinds = kindsOf(g);
+    let v = kinds.get(kind) as bigint[] | undefined;
     if (!v) kinds.set(kind, (v = new Array<bigint>(n).fill(0n)));
     return v;
   };
@@ -126,10 +137,22 @@ export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: strin
         break;
       }
       if (!(format.zeroCompaction && (length | 0) < 0)) {
-        const sums = of(fn, 0, n);
-        for (let i = 0; i < n; i++) {
-          const v = u64(base + 8 * i);
-          if (v !== 0n) sums[i] = int64(sums[i]! + int64(v));
+        const kinds = kindsOf(fn);
+        const prev = kinds.get(0);
+        // as numbers, until a value or a sum would not be exact (see KindCounters)
+        let done = 0;
+        if (prev === undefined || typeof prev[0] !== 'bigint') {
+          const sums = (prev as number[] | undefined) ?? new Array<number>(n).fill(0);
+          done = addExact(sums, r, base, Math.min(n, Math.floor((end - base) / 8)));
+          kinds.set(0, sums);
+        }
+        if (done < n) {
+          const sums = kinds.get(0)!.map((v) => BigInt(v));
+          kinds.set(0, sums);
+          for (let i = done; i < n; i++) {
+            const v = u64(base + 8 * i);
+            if (v !== 0n) sums[i] = int64(sums[i]! + int64(v));
+          }
         }
       }
     } else if (bitKinds.has(tag) && fn) {
@@ -175,6 +198,26 @@ export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: strin
     pos = next;
   }
   return { counters, problems };
+}
+
+/** Largest exact number. */
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Adds the first `n` counters of a record to `sums` as numbers, up to the first that is
+ * 2^53 or more as a value or a sum, or negative as an int64 (its high word 2^21 or more):
+ * returns how many were added.
+ */
+function addExact(sums: number[], r: WordReader, base: number, n: number): number {
+  for (let i = 0; i < n; i++) {
+    const lo = r.u32(base + 8 * i);
+    const hi = r.u32(base + 8 * i + 4);
+    if (hi >= 0x200000) return i;
+    const sum = sums[i]! + (hi * 0x100000000 + lo);
+    if (sum > MAX) return i;
+    sums[i] = sum;
+  }
+  return n;
 }
 
 const mismatch = (file: string, at: number, fn: GcnoFunction): InputError =>

@@ -296,6 +296,61 @@ export function readGcno(bytes: Uint8Array, file: string): Gcno {
   return r.damage ? { ...gcno, damage: r.damage } : gcno;
 }
 
+/**
+ * A function as the notes describe it, filled in record by record. A class, not an object
+ * literal: V8 keeps the fields' types of a class's objects exact, where a literal's are
+ * generalized at some later creation, which throws away the reader's optimized code.
+ */
+class NotesFunction implements GcnoFunction {
+  declare readonly ident: number;
+  declare readonly linenoChecksum: number;
+  declare readonly cfgChecksum: number;
+  declare readonly name: string;
+  declare readonly artificial: boolean;
+  declare readonly source: string;
+  declare readonly startLine: number;
+  declare readonly startColumn: number;
+  declare readonly endLine: number;
+  declare readonly endColumn: number;
+  declare blockCount: number;
+  declare arcs: GcnoArcs;
+  declare lineStart: Uint32Array;
+  declare lineTable: Uint32Array;
+  declare readonly lineFiles: string[];
+  declare readonly conditions: { block: number; terms: number }[];
+  declare paths: number;
+  constructor(
+    ident: number,
+    linenoChecksum: number,
+    cfgChecksum: number,
+    name: string,
+    artificial: boolean,
+    source: string,
+    startLine: number,
+    startColumn: number,
+    endLine: number,
+    endColumn: number,
+  ) {
+    this.ident = ident;
+    this.linenoChecksum = linenoChecksum;
+    this.cfgChecksum = cfgChecksum;
+    this.name = name;
+    this.artificial = artificial;
+    this.source = source;
+    this.startLine = startLine;
+    this.startColumn = startColumn;
+    this.endLine = endLine;
+    this.endColumn = endColumn;
+    this.blockCount = 0;
+    this.arcs = NO_ARCS;
+    this.lineStart = NO_LINES;
+    this.lineTable = NO_LINES;
+    this.lineFiles = [];
+    this.conditions = [];
+    this.paths = 0;
+  }
+}
+
 /** File index of a location that continues the block's one before (see openFirstLocation). */
 const CONTINUED = 0xffffffff;
 
@@ -348,7 +403,7 @@ class NotesReader {
   readonly functions: GcnoFunction[] = [];
   /** Source names in the order they are first met (see Gcno.sources). */
   readonly sources = new Set<string>();
-  fn: GcnoFunction | undefined;
+  fn: NotesFunction | undefined;
   // The current function's LINES records: their locations as they come, and per record
   // (block, start, end) in that list; put in block order when the next function starts.
   private table = new Uint32Array(1024);
@@ -420,10 +475,8 @@ class NotesReader {
         for (let k = records[r + 1]!, end = records[r + 2]!; k < end; k++) sorted[to++] = table[k]!;
         at[b] = to;
       }
-      (fn as { lineStart: Uint32Array }).lineStart = start;
-      (fn as { lineTable: Uint32Array }).lineTable = this.continued
-        ? continueLocations(fn, start, sorted)
-        : sorted;
+      fn.lineStart = start;
+      fn.lineTable = this.continued ? continueLocations(fn, start, sorted) : sorted;
     }
     this.continued = false;
     this.words = 0;
@@ -431,8 +484,7 @@ class NotesReader {
   }
 
   closeArcs(): void {
-    if (this.fn && this.arcWords > 0)
-      (this.fn as { arcs: GcnoArcs }).arcs = this.arcBuf.slice(0, this.arcWords);
+    if (this.fn && this.arcWords > 0) this.fn.arcs = this.arcBuf.slice(0, this.arcWords);
     this.arcWords = 0;
   }
 
@@ -453,7 +505,7 @@ class NotesReader {
     const startColumn = format.fnArtificialAndRange ? cur.u32() : 0;
     const endLine = format.fnArtificialAndRange ? cur.u32() : 0;
     const endColumn = format.fnEndColumn ? cur.u32() : 0;
-    this.fn = {
+    this.fn = new NotesFunction(
       ident,
       linenoChecksum,
       cfgChecksum,
@@ -464,33 +516,26 @@ class NotesReader {
       startColumn,
       endLine,
       endColumn,
-      blockCount: 0,
-      arcs: NO_ARCS,
-      lineStart: NO_LINES,
-      lineTable: NO_LINES,
-      lineFiles: [],
-      conditions: [],
-      paths: 0,
-    };
+    );
     this.functions.push(this.fn);
   }
 
-  readBlocks(fn: GcnoFunction, at: number): void {
+  readBlocks(fn: NotesFunction, at: number): void {
     // as gcov ("already seen blocks"): a second BLOCKS record is skipped
     if (fn.blockCount > 0) return;
     const n = this.wordOrZero();
     if (n > MAX_BLOCKS) throw new InputError(this.file, at, 'absurd-count', `${n} blocks in one function`);
-    (fn as { blockCount: number }).blockCount = n;
+    fn.blockCount = n;
     if (this.arcsOf.length < n) this.arcsOf = new Uint32Array(Math.max(n, 2 * this.arcsOf.length));
     if (++this.stamp === 0xffffffff) {
       this.arcsOf.fill(0);
       this.stamp = 1;
     }
     // Every block without lines until a LINES record comes.
-    (fn as { lineStart: Uint32Array }).lineStart = new Uint32Array(n + 1);
+    fn.lineStart = new Uint32Array(n + 1);
   }
 
-  readArcs(fn: GcnoFunction, at: number, end: number, length: number, pastEnd: boolean): void {
+  readArcs(fn: NotesFunction, at: number, end: number, length: number, pastEnd: boolean): void {
     const { cur, words32 } = this;
     const src = this.wordOrZero();
     // gcov writes to the block before checking it (out of its memory): refused
@@ -563,7 +608,7 @@ class NotesReader {
    * location (from an earlier record; real notes always name the file first). Marked here,
    * joined in closeLines; a block without a location yet gets the function's source.
    */
-  private openFirstLocation(fn: GcnoFunction, block: number): number {
+  private openFirstLocation(fn: NotesFunction, block: number): number {
     const { records } = this;
     for (let r = 0; r < records.length; r += 3)
       if (records[r] === block && records[r + 2]! > records[r + 1]!) {
@@ -577,7 +622,7 @@ class NotesReader {
   }
 
   /** Starts a location in `source`; returns where its line count is in the table. */
-  private openLocation(fn: GcnoFunction, source: string): number {
+  private openLocation(fn: NotesFunction, source: string): number {
     const files = fn.lineFiles;
     let k = files.indexOf(source);
     if (k < 0) k = files.push(source) - 1;
@@ -587,7 +632,7 @@ class NotesReader {
     return countAt;
   }
 
-  readLines(fn: GcnoFunction, at: number, end: number): void {
+  readLines(fn: NotesFunction, at: number, end: number): void {
     const { cur, words32 } = this;
     const block = this.wordOrZero();
     if (block >= fn.blockCount) {
@@ -649,7 +694,7 @@ class NotesReader {
    * GCC 12, a file name longer than the rest of the file whose length word is the record's
    * last leaves gcov's buffer empty at the record's end, so it reads no further (silently).
    */
-  private cutLines(fn: GcnoFunction, at: number, lengthEndsRecord: boolean): void {
+  private cutLines(fn: NotesFunction, at: number, lengthEndsRecord: boolean): void {
     if (this.format.overreadIsError)
       this.damage = new InputError(
         this.file,
@@ -666,11 +711,11 @@ class NotesReader {
       );
   }
 
-  readPaths(fn: GcnoFunction, end: number): void {
-    if (this.cur.pos + 4 <= end) (fn as { paths: number }).paths = this.cur.u32('path count');
+  readPaths(fn: NotesFunction, end: number): void {
+    if (this.cur.pos + 4 <= end) fn.paths = this.cur.u32('path count');
   }
 
-  readConds(fn: GcnoFunction, at: number, end: number): void {
+  readConds(fn: NotesFunction, at: number, end: number): void {
     const cur = this.cur;
     while (cur.pos + 8 <= end) {
       const block = cur.u32();

@@ -51,7 +51,6 @@ export interface SolvedFunction {
   readonly succ: Int32Array;
   readonly predStart: Int32Array;
   readonly pred: Int32Array;
-  readonly hasCatch: boolean;
   /**
    * Where the counters contradict the graph (code 'flow-conservation'): the graph could not
    * be solved, a count came out negative, or a block's entries and exits do not add up.
@@ -95,17 +94,28 @@ export function safeCounts(values: readonly bigint[]): number[] | undefined {
   return out;
 }
 
-/** Scratch arrays of the solver, kept between calls and grown as needed. */
-interface Workspace {
-  known: Uint8Array;
-  blockKnown: Uint8Array;
-  unknownOut: Int32Array;
-  unknownIn: Int32Array;
-  sumOut: Float64Array;
-  sumIn: Float64Array;
+/** Scratch arrays of the solver, kept between calls and grown as needed (a class: see Solved). */
+class Workspace {
+  declare readonly known: Uint8Array;
+  declare readonly blockKnown: Uint8Array;
+  declare readonly unknownOut: Int32Array;
+  declare readonly unknownIn: Int32Array;
+  declare readonly sumOut: Float64Array;
+  declare readonly sumIn: Float64Array;
   /** Fill positions while building the adjacency lists. */
-  fill: Int32Array;
-  queue: Int32Array;
+  declare readonly fill: Int32Array;
+  declare readonly queue: Int32Array;
+  constructor(blocks: number, arcs: number) {
+    const nb = blocks + 1;
+    this.known = new Uint8Array(arcs);
+    this.blockKnown = new Uint8Array(nb);
+    this.unknownOut = new Int32Array(nb);
+    this.unknownIn = new Int32Array(nb);
+    this.sumOut = new Float64Array(nb);
+    this.sumIn = new Float64Array(nb);
+    this.fill = new Int32Array(nb);
+    this.queue = new Int32Array(nb + 2 * arcs);
+  }
 }
 let scratch: Workspace | undefined;
 let scratchBlocks = 0;
@@ -116,17 +126,7 @@ function workspace(n: number, m: number): Workspace {
   if (!scratch || n > scratchBlocks || m > scratchArcs) {
     scratchBlocks = Math.max(n, 2 * scratchBlocks, 1024);
     scratchArcs = Math.max(m, 2 * scratchArcs, 4096);
-    const nb = scratchBlocks + 1;
-    scratch = {
-      known: new Uint8Array(scratchArcs),
-      blockKnown: new Uint8Array(nb),
-      unknownOut: new Int32Array(nb),
-      unknownIn: new Int32Array(nb),
-      sumOut: new Float64Array(nb),
-      sumIn: new Float64Array(nb),
-      fill: new Int32Array(nb),
-      queue: new Int32Array(nb + 2 * scratchArcs),
-    };
+    scratch = new Workspace(scratchBlocks, scratchArcs);
     return scratch;
   }
   const w = scratch;
@@ -161,6 +161,41 @@ function carve(bytes: number): { buffer: ArrayBuffer; offset: number } {
   return { buffer: arena, offset };
 }
 
+/**
+ * A SolvedFunction whose arrays are views of one carved piece of memory. A class, not an
+ * object literal: V8 keeps its fields' types exact from the first one made, so the solver's
+ * optimized code is not thrown away when later literals generalize them.
+ */
+class Solved implements SolvedFunction {
+  // `declare`: assigned once in the constructor, never first set to undefined
+  declare readonly blockCount: number;
+  declare readonly arcs: GcnoArcs;
+  declare readonly counts: Float64Array;
+  declare readonly arcCounts: Float64Array;
+  declare readonly succStart: Int32Array;
+  declare readonly predStart: Int32Array;
+  declare readonly succ: Int32Array;
+  declare readonly pred: Int32Array;
+  declare readonly blockFlags: Uint8Array;
+  declare readonly arcState: Uint8Array;
+  declare flow: InputError[];
+  constructor(n: number, m: number, arcs: GcnoArcs, at: { buffer: ArrayBuffer; offset: number }) {
+    const buf = at.buffer;
+    let off = at.offset;
+    this.blockCount = n;
+    this.arcs = arcs;
+    this.counts = new Float64Array(buf, off, n);
+    this.arcCounts = new Float64Array(buf, (off += 8 * n), m);
+    this.succStart = new Int32Array(buf, (off += 8 * m), n + 1);
+    this.predStart = new Int32Array(buf, (off += 4 * (n + 1)), n + 1);
+    this.succ = new Int32Array(buf, (off += 4 * (n + 1)), m);
+    this.pred = new Int32Array(buf, (off += 4 * m), m);
+    this.blockFlags = new Uint8Array(buf, (off += 4 * m), n);
+    this.arcState = new Uint8Array(buf, off + n, m);
+    this.flow = NO_FLOW_PROBLEMS;
+  }
+}
+
 /** Beyond this a sum of counts may no longer be exact. */
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -184,24 +219,7 @@ export function solveFunction(
   const arcs = fn.arcs;
   const m = arcs.length / 3;
   const w = workspace(n, m);
-  // All of the result's arrays in one zeroed piece of memory (see carve).
-  const at = carve(8 * (n + m) + 8 * (n + 1) + 8 * m + n + m);
-  const buf = at.buffer;
-  let off = at.offset;
-  const solved: SolvedFunction = {
-    blockCount: n,
-    counts: new Float64Array(buf, off, n),
-    arcCounts: new Float64Array(buf, (off += 8 * n), m),
-    succStart: new Int32Array(buf, (off += 8 * m), n + 1),
-    predStart: new Int32Array(buf, (off += 4 * (n + 1)), n + 1),
-    succ: new Int32Array(buf, (off += 4 * (n + 1)), m),
-    pred: new Int32Array(buf, (off += 4 * m), m),
-    blockFlags: new Uint8Array(buf, (off += 4 * m), n),
-    arcState: new Uint8Array(buf, off + n, m),
-    arcs,
-    hasCatch: false,
-    flow: NO_FLOW_PROBLEMS,
-  };
+  const solved: SolvedFunction = new Solved(n, m, arcs, carve(8 * (n + m) + 8 * (n + 1) + 8 * m + n + m));
   const outside = buildLists(solved, w.fill);
   if (outside >= 0)
     throw new InputError(
@@ -228,7 +246,6 @@ export function solveFunction(
 
   const next = loadCounters(solved, values, w);
   const hasCatch = classifyArcs(solved);
-  (solved as { hasCatch: boolean }).hasCatch = hasCatch;
   const outcome = propagate(solved, exitBlock, w, next < 0 ? -next - 1 : next);
   // Sums and differences of safe integers are exact while every result stays safe.
   if (next < 0 || outcome === UNSAFE) throw countLimitError(file, fn.name);

@@ -58,8 +58,11 @@ export interface FunctionCoverage {
   readonly blocks: number;
   readonly blocksExecuted: number;
   readonly executionCount: number;
-  /** The function's counters from the .gcda by kind index (empty without data). */
-  readonly counters: ReadonlyMap<number, readonly bigint[]>;
+  /**
+   * The function's counters from the .gcda by kind index (empty without data). The arcs'
+   * may be numbers (see KindCounters); bit sets (conditions, paths) are bigints.
+   */
+  readonly counters: ReadonlyMap<number, readonly bigint[] | readonly number[]>;
   /** Set when several functions start on the same line of one file. */
   group: boolean;
   /** For a group function: its own lines, from startLine to endLine. */
@@ -108,22 +111,83 @@ const MAX_CIRCUIT_STEPS = 5_000_000;
 /** Shared by every line without blocks (resp. conditions) until it gets one: never pushed to. */
 const NO_BLOCKS: number[] = Object.freeze([]) as unknown as number[];
 const NO_FNS: SolvedFunction[] = Object.freeze([]) as unknown as SolvedFunction[];
-const NO_COUNTERS: ReadonlyMap<number, readonly bigint[]> = new Map();
+const NO_COUNTERS: ReadonlyMap<number, readonly bigint[] | readonly number[]> = new Map();
 const NO_CONDITIONS: ConditionCoverage[] = Object.freeze([]) as unknown as ConditionCoverage[];
 
 /** The function of the line's i-th block. */
 export const blockFunction = (line: LineCoverage, i: number): SolvedFunction =>
   line.blockFns.length === 1 ? line.blockFns[0]! : line.blockFns[i]!;
 
-const newLine = (lineNumber: number): LineCoverage => ({
-  lineNumber,
-  exists: false,
-  count: 0,
-  unexecutedBlock: false,
-  blocks: NO_BLOCKS,
-  blockFns: NO_FNS,
-  conditions: NO_CONDITIONS,
-});
+/**
+ * LineCoverage, FunctionCoverage and FileCoverage are made by classes, not object literals: V8 keeps the
+ * fields' types of a class's objects exact, where a literal's are generalized at some later
+ * creation, which throws away the optimized code of every function that reads them.
+ */
+class Line implements LineCoverage {
+  declare readonly lineNumber: number;
+  declare exists: boolean;
+  declare count: number;
+  declare unexecutedBlock: boolean;
+  declare blocks: number[];
+  declare blockFns: SolvedFunction[];
+  declare conditions: ConditionCoverage[];
+  constructor(lineNumber: number) {
+    this.lineNumber = lineNumber;
+    this.exists = false;
+    this.count = 0;
+    this.unexecutedBlock = false;
+    this.blocks = NO_BLOCKS;
+    this.blockFns = NO_FNS;
+    this.conditions = NO_CONDITIONS;
+  }
+}
+
+class FunctionCov implements FunctionCoverage {
+  declare readonly gcno: GcnoFunction;
+  declare readonly name: string;
+  declare readonly source: string;
+  declare readonly solved: SolvedFunction;
+  declare readonly blocks: number;
+  declare readonly blocksExecuted: number;
+  declare readonly executionCount: number;
+  declare readonly counters: ReadonlyMap<number, readonly bigint[] | readonly number[]>;
+  declare group: boolean;
+  declare readonly lines: LineTable<LineCoverage>;
+  constructor(
+    g: GcnoFunction,
+    solved: SolvedFunction,
+    executed: number,
+    counters: ReadonlyMap<number, readonly bigint[] | readonly number[]>,
+  ) {
+    this.gcno = g;
+    this.name = g.name;
+    this.source = g.source;
+    this.solved = solved;
+    this.blocks = solved.blockCount - 2;
+    this.blocksExecuted = executed;
+    this.executionCount = solved.counts[0]!;
+    this.counters = counters;
+    this.group = false;
+    this.lines = new LineTable();
+  }
+}
+
+class FileCov implements FileCoverage {
+  declare readonly file: string;
+  declare readonly functions: FunctionCoverage[];
+  declare readonly startsAt: Map<number, FunctionCoverage[]>;
+  declare readonly lines: LineTable<LineCoverage>;
+  declare maxLine: number;
+  constructor(file: string) {
+    this.file = file;
+    this.functions = [];
+    this.startsAt = new Map();
+    this.lines = new LineTable();
+    this.maxLine = 0;
+  }
+}
+
+const newLine = (lineNumber: number): LineCoverage => new Line(lineNumber);
 
 function lineOf(table: LineTable<LineCoverage>, n: number): LineCoverage {
   let l = table.get(n);
@@ -189,7 +253,9 @@ function circuitScratch(f: SolvedFunction, budget: { steps: number; file: string
       blockStamp: 0,
       waiting: [],
       waitCount: new Int32Array(256),
-      total: 0,
+      // a double from the start (counts pass 2^31): V8 would otherwise change the field's
+      // representation mid-run and throw away the optimized code that reads it
+      total: 0.5,
       budget,
     };
   }
@@ -381,7 +447,7 @@ function entriesFromElsewhere(own: number[], b: number, f: SolvedFunction): numb
 }
 
 /** Counter values per notes function, by kind index (0 = arcs). */
-type FunctionData = Map<GcnoFunction, ReadonlyMap<number, readonly bigint[]>>;
+type FunctionData = Map<GcnoFunction, ReadonlyMap<number, readonly bigint[] | readonly number[]>>;
 
 /**
  * The .gcda functions gcov uses: all of them, but with a stamp that differs from the notes
@@ -427,7 +493,7 @@ function acceptedData(
 /** The function's counts and totals (its lines come later, from attributeLines). */
 function functionCoverage(
   g: GcnoFunction,
-  counters: ReadonlyMap<number, readonly bigint[]> | undefined,
+  counters: ReadonlyMap<number, readonly bigint[] | readonly number[]> | undefined,
   gcdaName: string,
   exit: number,
   flow: InputError[],
@@ -438,18 +504,7 @@ function functionCoverage(
   const counts = solved.counts;
   let executed = 0;
   for (let i = 1; i + 1 < n; i++) if (counts[i] !== 0) executed++;
-  return {
-    gcno: g,
-    name: g.name,
-    source: g.source,
-    solved,
-    blocks: n - 2,
-    blocksExecuted: executed,
-    executionCount: counts[0]!,
-    counters: counters ?? NO_COUNTERS,
-    group: false,
-    lines: new LineTable(),
-  };
+  return new FunctionCov(g, solved, executed, counters ?? NO_COUNTERS);
 }
 
 /**
@@ -473,7 +528,9 @@ function attributeLines(
   let conditionsOf: Map<number, ConditionCoverage[]> | undefined;
   if (gConds.length > 0) {
     conditionsOf = new Map();
-    const condCounters = conditionKind < 0 ? undefined : f.counters.get(conditionKind);
+    // a bit set: bigints
+    const condCounters =
+      conditionKind < 0 ? undefined : (f.counters.get(conditionKind) as readonly bigint[] | undefined);
     for (let i = 0; i < gConds.length; i++) {
       const c = gConds[i]!;
       const list = conditionsOf.get(c.block) ?? [];
@@ -599,7 +656,7 @@ function coverageOf(
     const name = sourceName(raw);
     f = byName.get(name);
     if (!f) {
-      f = { file: name, functions: [], startsAt: new Map(), lines: new LineTable(), maxLine: 0 };
+      f = new FileCov(name);
       byName.set(name, f);
       files.push(f);
     }

@@ -267,7 +267,8 @@ function lineDocument(
 
 function functionJson(f: FunctionCoverage, ctx: Ctx): GcovJsonFunction {
   const { demangle, pathsKind } = ctx;
-  const words = pathsKind < 0 ? [] : (f.counters.get(pathsKind) ?? []);
+  // a bit set: bigints
+  const words = pathsKind < 0 ? [] : ((f.counters.get(pathsKind) as readonly bigint[] | undefined) ?? []);
   const paths =
     pathsKind < 0
       ? {}
