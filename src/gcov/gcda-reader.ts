@@ -135,6 +135,28 @@ export function scanGcda(
   return s.header;
 }
 
+/** What pairing needs of a .gcda: its header. */
+export type GcdaStamp = Pick<Gcda, 'version' | 'format' | 'little' | 'stamp' | 'checksum'>;
+
+/**
+ * The header of a .gcda, once every record has been checked as readGcda checks it (the same
+ * errors for the same bytes), without reading the counter values: pairing needs no more.
+ */
+export function checkGcda(bytes: Uint8Array, file: string): GcdaStamp {
+  const { version, format, little, stamp, checksum } = scanGcda(bytes, file, (rec, cur) => {
+    // the words readGcda reads outside counter records, which may run past the end
+    if (rec.tag === TAG.OBJECT_SUMMARY) {
+      cur.u32('runs');
+      if (cur.format!.summary === 'object') cur.u32('sum_max');
+    } else if (rec.tag === TAG.FUNCTION && rec.size !== 0) {
+      cur.u32();
+      cur.u32();
+      cur.u32();
+    }
+  });
+  return { version, format, little, stamp, checksum };
+}
+
 export function readGcda(bytes: Uint8Array, file: string): Gcda {
   let runs = 0;
   let sumMax = 0n;

@@ -8,7 +8,7 @@ import { pushAll } from '../gcov/push-all';
 import { objectChecksum } from '../gcov/crc32';
 import { newPrimePathPool, type PrimePathPool } from '../gcov/prime-paths';
 import { InputError, isInputError } from '../gcov/errors';
-import { readGcda, type Gcda } from '../gcov/gcda-reader';
+import { checkGcda, type GcdaStamp } from '../gcov/gcda-reader';
 import type { GcovFormat } from '../gcov/format';
 import { readGcno, type Gcno } from '../gcov/gcno';
 import { versionText } from '../gcov/version';
@@ -234,7 +234,8 @@ export interface ReadNotes<G extends Gcno | undefined = Gcno> extends PairingNot
 /** A .gcda and what it was read from. */
 export interface ReadData {
   readonly input: DataInput;
-  readonly gcda: Gcda;
+  /** Its header (the file is read as gcov reads it when its turn comes, objectData). */
+  readonly gcda: GcdaStamp;
 }
 
 /** What stands for an input once its bytes have been let go. */
@@ -316,7 +317,7 @@ export function readAndPair(
     const input = data[i]!;
     if (release) data[i] = { ...input, bytes: RELEASED };
     try {
-      readData.push({ input, gcda: readGcda(input.bytes, input.name) });
+      readData.push({ input, gcda: checkGcda(input.bytes, input.name) });
     } catch (e) {
       if (!isInputError(e)) throw e;
       problems.push(e);
