@@ -430,6 +430,12 @@ class NotesReader {
   ) {
     this.file = cur.file;
     this.fileLength = cur.r.length;
+    // The buffers are replaced as they grow, maybe late in a large file: written a second
+    // time here, so that V8 knows from the start that they change instead of finding out
+    // then and throwing away the reader's optimized code.
+    this.table = new Uint32Array(1024);
+    this.arcBuf = new Uint32Array(3 * 256);
+    this.arcsOf = new Uint32Array(256);
   }
 
   /** The next word; past the end of the file 0, as gcov reads it (a partial word too). */

@@ -113,6 +113,10 @@ const NO_BLOCKS: number[] = Object.freeze([]) as unknown as number[];
 const NO_FNS: SolvedFunction[] = Object.freeze([]) as unknown as SolvedFunction[];
 const NO_COUNTERS: ReadonlyMap<number, readonly bigint[] | readonly number[]> = new Map();
 const NO_CONDITIONS: ConditionCoverage[] = Object.freeze([]) as unknown as ConditionCoverage[];
+/** Other values of the same kinds, for the first of the two writes in Line's constructor. */
+const SETTLING: number[] = [];
+const SETTLING_FNS: SolvedFunction[] = [];
+const SETTLING_CONDITIONS: ConditionCoverage[] = [];
 
 /** The function of the line's i-th block. */
 export const blockFunction = (line: LineCoverage, i: number): SolvedFunction =>
@@ -133,11 +137,20 @@ class Line implements LineCoverage {
   declare conditions: ConditionCoverage[];
   constructor(lineNumber: number) {
     this.lineNumber = lineNumber;
+    // Each changing field is written twice, the first time with a value of the kind it takes
+    // later (a double for the count): V8 then knows at the first line that the fields change,
+    // instead of finding out mid-run and throwing away the optimized code that reads them.
+    this.exists = true;
     this.exists = false;
+    this.count = 0.5;
     this.count = 0;
+    this.unexecutedBlock = true;
     this.unexecutedBlock = false;
+    this.blocks = SETTLING;
     this.blocks = NO_BLOCKS;
+    this.blockFns = SETTLING_FNS;
     this.blockFns = NO_FNS;
+    this.conditions = SETTLING_CONDITIONS;
     this.conditions = NO_CONDITIONS;
   }
 }
@@ -183,6 +196,7 @@ class FileCov implements FileCoverage {
     this.functions = [];
     this.startsAt = new Map();
     this.lines = new LineTable();
+    this.maxLine = 1; // written twice: see Line
     this.maxLine = 0;
   }
 }

@@ -8,12 +8,21 @@
 /** Line numbers from here on are kept in the Map. */
 const DENSE_LINES = 1 << 22;
 
+const NO_SLOTS = new Int32Array(0);
+
 export class LineTable<L extends { readonly lineNumber: number }> {
   /** The lines, in the order they were added. */
   readonly lines: L[] = [];
   /** Line number -> 1 + its position in `lines`; 0: none. */
-  private slots = new Int32Array(0);
+  private slots = NO_SLOTS;
   private far: Map<number, number> | undefined;
+
+  constructor() {
+    // Replaced as the table grows: written a second time here, so that V8 knows from the
+    // first table that the field changes, instead of finding out at the first line added
+    // and throwing away the optimized code of every function that makes tables.
+    this.slots = new Int32Array(0);
+  }
 
   get size(): number {
     return this.lines.length;
