@@ -110,13 +110,28 @@ function decodeName(raw: Uint8Array): string {
   return text;
 }
 
+/** Whether the `n` bytes at `a` and at `b` (-1: none) are the same. */
+function sameBytes(buf: Uint8Array, a: number, b: number, n: number): boolean {
+  if (b < 0) return false;
+  let i = 0;
+  while (i < n && buf[a + i] === buf[b + i]) i++;
+  return i === n;
+}
+
 /** Sequential reader of a gcov file's words and strings, bounded by the buffer. */
 export class GcovCursor {
   pos = 0;
-  /** The last string read: where its bytes start, how many, its text. */
+  /**
+   * The last two different strings read: where their bytes start, how many, their text (a
+   * .gcno alternates function names with the one source name its LINES records repeat).
+   * Slot 0 was used last.
+   */
   private lastStart = -1;
   private lastBytes = 0;
   private lastText: string | undefined = undefined;
+  private otherStart = -1;
+  private otherBytes = 0;
+  private otherText: string | undefined = undefined;
   constructor(
     readonly r: WordReader,
     readonly file: string,
@@ -151,11 +166,11 @@ export class GcovCursor {
     this.pos += bytes;
     // The same name again (a .gcno names the file in every LINES record): no decoding.
     const buf = this.r.bytes;
-    const last = this.lastStart;
-    if (last >= 0 && this.lastBytes === bytes) {
-      let i = 0;
-      while (i < bytes && buf[start + i] === buf[last + i]) i++;
-      if (i === bytes) return this.lastText;
+    if (this.lastBytes === bytes && sameBytes(buf, start, this.lastStart, bytes)) return this.lastText;
+    if (this.otherBytes === bytes && sameBytes(buf, start, this.otherStart, bytes)) {
+      const text = this.otherText;
+      this.remember(this.otherStart, bytes, text);
+      return text;
     }
     const raw = buf.subarray(start, start + bytes);
     const end = raw.indexOf(0);
@@ -166,14 +181,23 @@ export class GcovCursor {
       // name runs on up to a NUL there (to the end of the file if none)
       const nul = buf.indexOf(0, start + bytes);
       const text = decodeName(buf.subarray(start, nul < 0 ? buf.length : nul));
-      this.lastStart = -1;
+      this.lastStart = this.otherStart = -1;
+      this.lastBytes = this.otherBytes = 0;
       return text;
     }
     const text = decodeName(raw.subarray(0, end));
+    this.remember(start, bytes, text);
+    return text;
+  }
+
+  /** Makes this string the last one read, the one before it the other. */
+  private remember(start: number, bytes: number, text: string | undefined): void {
+    this.otherStart = this.lastStart;
+    this.otherBytes = this.lastBytes;
+    this.otherText = this.lastText;
     this.lastStart = start;
     this.lastBytes = bytes;
     this.lastText = text;
-    return text;
   }
 }
 
@@ -351,6 +375,37 @@ class NotesFunction implements GcnoFunction {
   }
 }
 
+/**
+ * Zeroed words for the parsed functions' arrays, handed out as views of larger buffers: a
+ * typed array of its own costs an allocation and external-memory bookkeeping each (several
+ * per function), which took about a quarter of the reading of a large .gcno. A buffer is
+ * freed once every function read from it is gone.
+ */
+class WordArena {
+  private buffer = new ArrayBuffer(0);
+  private used = 0;
+  /** Bytes of a buffer: no more than the file's, so that a small .gcno holds little. */
+  private readonly chunk: number;
+  constructor(fileBytes: number) {
+    // replaced as it fills: written twice so that V8 knows at once that it changes (see Line)
+    this.buffer = new ArrayBuffer(0);
+    this.chunk = Math.min(ARENA_BYTES, Math.max(4096, fileBytes));
+  }
+  take(words: number): Uint32Array {
+    const bytes = 4 * words;
+    // a large array gets a buffer of its own, the arena's stays
+    if (bytes > this.chunk >> 2) return new Uint32Array(words);
+    if (this.used + bytes > this.buffer.byteLength) {
+      this.buffer = new ArrayBuffer(this.chunk);
+      this.used = 0;
+    }
+    const view = new Uint32Array(this.buffer, this.used, words);
+    this.used += bytes;
+    return view;
+  }
+}
+const ARENA_BYTES = 1 << 18;
+
 /** File index of a location that continues the block's one before (see openFirstLocation). */
 const CONTINUED = 0xffffffff;
 
@@ -414,6 +469,10 @@ class NotesReader {
   private arcWords = 0;
   private readonly file: string;
   private readonly fileLength: number;
+  /** The parsed functions' arrays. */
+  private readonly arena: WordArena;
+  /** Fill positions of closeLines, grown as needed. */
+  private fill = new Uint32Array(256);
   /** Blocks of the current function with arcs: the stamp of the function in arcsOf. */
   private arcsOf = new Uint32Array(256);
   private stamp = 0;
@@ -430,12 +489,14 @@ class NotesReader {
   ) {
     this.file = cur.file;
     this.fileLength = cur.r.length;
+    this.arena = new WordArena(this.fileLength);
     // The buffers are replaced as they grow, maybe late in a large file: written a second
     // time here, so that V8 knows from the start that they change instead of finding out
     // then and throwing away the reader's optimized code.
     this.table = new Uint32Array(1024);
     this.arcBuf = new Uint32Array(3 * 256);
     this.arcsOf = new Uint32Array(256);
+    this.fill = new Uint32Array(256);
   }
 
   /** The next word; past the end of the file 0, as gcov reads it (a partial word too). */
@@ -468,12 +529,15 @@ class NotesReader {
     const { fn, records, table } = this;
     if (fn && records.length > 0) {
       const n = fn.blockCount;
-      const start = new Uint32Array(n + 1);
+      // the zeros readBlocks gave (a LINES record names a block below blockCount)
+      const start = fn.lineStart;
       for (let r = 0; r < records.length; r += 3)
         start[records[r]! + 1]! += records[r + 2]! - records[r + 1]!;
       for (let b = 0; b < n; b++) start[b + 1]! += start[b]!;
-      const sorted = new Uint32Array(start[n]!);
-      const at = start.slice(0, n);
+      const sorted = this.arena.take(start[n]!);
+      if (this.fill.length < n) this.fill = new Uint32Array(Math.max(n, 2 * this.fill.length));
+      const at = this.fill;
+      at.set(start.subarray(0, n));
       for (let r = 0; r < records.length; r += 3) {
         const b = records[r]!;
         // records are a few words: copied here, no view per record
@@ -490,7 +554,12 @@ class NotesReader {
   }
 
   closeArcs(): void {
-    if (this.fn && this.arcWords > 0) this.fn.arcs = this.arcBuf.slice(0, this.arcWords);
+    const n = this.arcWords;
+    if (this.fn && n > 0) {
+      const arcs = this.arena.take(n);
+      arcs.set(this.arcBuf.subarray(0, n));
+      this.fn.arcs = arcs;
+    }
     this.arcWords = 0;
   }
 
@@ -538,7 +607,7 @@ class NotesReader {
       this.stamp = 1;
     }
     // Every block without lines until a LINES record comes.
-    fn.lineStart = new Uint32Array(n + 1);
+    fn.lineStart = this.arena.take(n + 1);
   }
 
   readArcs(fn: NotesFunction, at: number, end: number, length: number, pastEnd: boolean): void {

@@ -677,20 +677,21 @@ function coverageOf(
     byRawName.set(raw, f);
     return f;
   };
-  // Files in the order gcov meets them while reading the notes.
-  for (const name of gcno.sources ?? []) fileOf(name);
-  for (const fn of gcno.functions) {
-    let last = fn.source;
-    fileOf(last);
-    const table = fn.lineTable;
-    for (let p = 0; p < table.length; p += 2 + table[p + 1]!) {
-      const file = fn.lineFiles[table[p]!]!;
-      if (file !== last) {
-        last = file;
-        fileOf(last);
+  // Files in the order gcov meets them while reading the notes (readGcno lists them).
+  if (gcno.sources) for (const name of gcno.sources) fileOf(name);
+  else
+    for (const fn of gcno.functions) {
+      let last = fn.source;
+      fileOf(last);
+      const table = fn.lineTable;
+      for (let p = 0; p < table.length; p += 2 + table[p + 1]!) {
+        const file = fn.lineFiles[table[p]!]!;
+        if (file !== last) {
+          last = file;
+          fileOf(last);
+        }
       }
     }
-  }
 
   const fns: FunctionCoverage[] = [];
   const flow: InputError[] = [];
