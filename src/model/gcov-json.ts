@@ -314,43 +314,50 @@ function visitLines(
   emit: (line: LineCoverage, fnName: string | undefined) => void,
 ): void {
   const startsAt = file.startsAt;
+  const table = file.lines;
   // Only lines where something happens, in order (a line number can be any 32-bit value).
-  const all = new Float64Array(startsAt.size + file.lines.size);
+  // Index loops and the start lines apart: iterators and a Map lookup per line cost more
+  // than the rest of the walk.
+  const starts = new Float64Array(startsAt.size);
+  let s = 0;
+  for (const n of startsAt.keys()) starts[s++] = n;
+  starts.sort();
+  const all = new Float64Array(startsAt.size + table.size);
   let k = 0;
-  for (const n of startsAt.keys()) all[k++] = n;
-  // index loops: iterators here allocate a result object per line
-  const lines = file.lines.lines;
-  for (let i = 0; i < lines.length; i++) {
-    const n = lines[i]!.lineNumber;
-    if (!startsAt.has(n)) all[k++] = n;
-  }
+  for (let i = 0; i < starts.length; i++) if (table.get(starts[i]!) === undefined) all[k++] = starts[i]!;
+  const lines = table.lines;
+  for (let i = 0; i < lines.length; i++) all[k++] = lines[i]!.lineNumber;
   const numbers = all.subarray(0, k).sort();
   const open: FunctionCoverage[] = [];
   let next = 1;
+  let nextStart = 0;
   for (let i = 0; i < numbers.length; i++) {
     const n = numbers[i]!;
     // gcov 11+ walks every line and drops the innermost function at its end line; replay
     // that for the lines skipped since the last one looked at.
     if (ctx.namesEnd)
       for (
-        let top = open.at(-1);
+        let top = open[open.length - 1];
         top && top.gcno.endLine >= next && top.gcno.endLine < n;
-        top = open.at(-1)
+        top = open[open.length - 1]
       ) {
         next = top.gcno.endLine + 1;
         open.pop();
       }
-    const starting = startsAt.get(n);
-    if (starting)
-      for (const f of starting) {
+    if (nextStart < starts.length && starts[nextStart] === n) {
+      nextStart++;
+      const starting = startsAt.get(n)!;
+      for (let j = 0; j < starting.length; j++) {
+        const f = starting[j]!;
         if (!f.group) {
           open.push(f);
           continue;
         }
         for (const l of f.lines.sorted()) if (l.exists) emit(l, f.name);
       }
-    const l = file.lines.get(n);
-    const last = open.at(-1);
+    }
+    const l = table.get(n);
+    const last = open.length > 0 ? open[open.length - 1] : undefined;
     if (l?.exists) emit(l, last?.name);
     if (ctx.namesEnd && last && last.gcno.endLine === n) open.pop();
     next = n + 1;
@@ -423,6 +430,15 @@ const K = asciiBytes({
   fallthroughFalse: ',"fallthrough":false',
   nextCall: ',{"source_block_id":',
   firstCall: '{"source_block_id":',
+  fnName: '{"name":',
+  fnDemangled: ',"demangled_name":',
+  fnStartLine: ',"start_line":',
+  fnStartColumn: ',"start_column":',
+  fnEndLine: ',"end_line":',
+  fnEndColumn: ',"end_column":',
+  fnBlocks: ',"blocks":',
+  fnBlocksExecuted: ',"blocks_executed":',
+  fnExecutionCount: ',"execution_count":',
 });
 
 /**
@@ -542,13 +558,40 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
   } else out.bytes(K.noConditions);
 }
 
+/** functionJson as text before GCC 15 (no path fields), the keys in the same order. */
+function writeFunction(f: FunctionCoverage, ctx: Ctx, out: JsonBytes): void {
+  out.bytes(K.fnName);
+  out.string(f.name);
+  out.bytes(K.fnDemangled);
+  out.string(ctx.demangle(f.name));
+  const { startLine, startColumn, endLine, endColumn } = f.gcno;
+  const buf = out.reserve(160 + 7 * NUMBER_MAX);
+  let at = put(buf, out.at, K.fnStartLine);
+  at = putNum(buf, at, startLine, ctx);
+  at = put(buf, at, K.fnStartColumn);
+  at = putNum(buf, at, startColumn, ctx);
+  at = put(buf, at, K.fnEndLine);
+  at = putNum(buf, at, endLine, ctx);
+  at = put(buf, at, K.fnEndColumn);
+  at = putNum(buf, at, endColumn, ctx);
+  at = put(buf, at, K.fnBlocks);
+  at = putNum(buf, at, f.blocks, ctx);
+  at = put(buf, at, K.fnBlocksExecuted);
+  at = putNum(buf, at, f.blocksExecuted, ctx);
+  at = put(buf, at, K.fnExecutionCount);
+  at = putNum(buf, at, f.executionCount, ctx);
+  buf[at++] = 0x7d;
+  out.at = at;
+}
+
 function writeFile(file: FileCoverage, ctx: Ctx, out: JsonBytes): void {
   out.bytes(K.file);
   out.string(file.file);
   out.bytes(K.functions);
   file.functions.forEach((f, i) => {
     if (i > 0) out.bytes(K.comma);
-    out.utf8(stringify(functionJson(f, ctx), ctx));
+    if (ctx.pathsKind < 0) writeFunction(f, ctx, out);
+    else out.utf8(stringify(functionJson(f, ctx), ctx));
   });
   out.bytes(K.lines);
   let first = true;
