@@ -407,8 +407,6 @@ const K = asciiBytes({
   lineNumber: '{"line_number":',
   functionName: ',"function_name":',
   count: ',"count":',
-  blockIds: ',"block_ids":[',
-  branches: ',"branches":[',
   sourceBlockId: ',"source_block_id":',
   destinationBlockId: ',"destination_block_id":',
   end: '}',
@@ -420,8 +418,6 @@ const K = asciiBytes({
   functions: ',"functions":[',
   lines: '],"lines":[',
   closeEnd: ']}',
-  unexecutedTrue: ',"unexecuted_block":true',
-  unexecutedFalse: ',"unexecuted_block":false',
   nextBranch: ',{"count":',
   firstBranch: '{"count":',
   throwTrue: ',"throw":true',
@@ -430,6 +426,12 @@ const K = asciiBytes({
   fallthroughFalse: ',"fallthrough":false',
   nextCall: ',{"source_block_id":',
   firstCall: '{"source_block_id":',
+  unexecutedTrueIds: ',"unexecuted_block":true,"block_ids":[',
+  unexecutedFalseIds: ',"unexecuted_block":false,"block_ids":[',
+  unexecutedTrueBranches: ',"unexecuted_block":true,"branches":[',
+  unexecutedFalseBranches: ',"unexecuted_block":false,"branches":[',
+  closeBranches: '],"branches":[',
+  noCallsNoConditions: '],"calls":[],"conditions":[]}',
   fnName: '{"name":',
   fnDemangled: ',"demangled_name":',
   fnStartLine: ',"start_line":',
@@ -484,23 +486,20 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
     out.bytes(K.functionName);
     out.string(fnName);
   }
-  buf = out.reserve(40 + NUMBER_MAX);
+  const ids = line.blocks;
+  // the count, the flag and (format 2) the block ids in one run
+  buf = out.reserve(80 + NUMBER_MAX + ids.length * (1 + NUMBER_MAX));
   at = put(buf, out.at, K.count);
   at = putNum(buf, at, line.count, ctx);
-  at = put(buf, at, line.unexecutedBlock ? K.unexecutedTrue : K.unexecutedFalse);
-  out.at = at;
-  const ids = line.blocks;
   if (v2) {
-    out.bytes(K.blockIds);
+    at = put(buf, at, line.unexecutedBlock ? K.unexecutedTrueIds : K.unexecutedFalseIds);
     for (let i = 0; i < ids.length; i++) {
-      buf = out.reserve(1 + NUMBER_MAX);
-      at = out.at;
       if (i > 0) buf[at++] = 0x2c;
-      out.at = putNum(buf, at, ids[i]!, ctx);
+      at = putNum(buf, at, ids[i]!, ctx);
     }
-    out.bytes(K.close);
-  }
-  out.bytes(K.branches);
+    at = put(buf, at, K.closeBranches);
+  } else at = put(buf, at, line.unexecutedBlock ? K.unexecutedTrueBranches : K.unexecutedFalseBranches);
+  out.at = at;
   let branches = 0;
   let calls = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -530,6 +529,11 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
     out.bytes(K.closeEnd);
     return;
   }
+  const conditions = ctx.conditions && line.conditions.length > 0;
+  if (calls === 0 && !conditions) {
+    out.bytes(K.noCallsNoConditions);
+    return;
+  }
   out.bytes(K.closeCalls);
   if (calls > 0) {
     let written = 0;
@@ -551,7 +555,7 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
       }
     }
   }
-  if (ctx.conditions && line.conditions.length > 0) {
+  if (conditions) {
     out.bytes(K.conditions);
     out.utf8(stringify(line.conditions.map(conditionJson), ctx));
     out.bytes(K.end);
