@@ -384,12 +384,15 @@ class NotesFunction implements GcnoFunction {
 class WordArena {
   private buffer = new ArrayBuffer(0);
   private used = 0;
-  /** Bytes of a buffer: no more than the file's, so that a small .gcno holds little. */
+  /**
+   * Bytes of a buffer: a quarter of the file's at most (its arrays take about a third of it),
+   * so that what a parsed .gcno holds beyond its arrays stays small.
+   */
   private readonly chunk: number;
   constructor(fileBytes: number) {
     // replaced as it fills: written twice so that V8 knows at once that it changes (see Line)
     this.buffer = new ArrayBuffer(0);
-    this.chunk = Math.min(ARENA_BYTES, Math.max(4096, fileBytes));
+    this.chunk = Math.min(ARENA_BYTES, Math.max(4096, fileBytes >> 2));
   }
   take(words: number): Uint32Array {
     const bytes = 4 * words;
