@@ -209,15 +209,30 @@ function lineOf(table: LineTable<LineCoverage>, n: number): LineCoverage {
   return l;
 }
 
+/**
+ * The list of block b alone, shared by every line with that one block (most lines): one
+ * array per line was most of the engine's garbage. Frozen: attachBlock copies it to grow.
+ */
+const ONE_BLOCK_MAX = 1 << 14;
+let oneBlockLists: (number[] | undefined)[] | undefined;
+function oneBlock(b: number): number[] {
+  if (b >= ONE_BLOCK_MAX) return [b];
+  const lists = (oneBlockLists ??= new Array<number[] | undefined>(ONE_BLOCK_MAX));
+  return (lists[b] ??= Object.freeze([b]) as number[]);
+}
+
 /** Adds block b of f (with `single`, f's shared one-entry list) to the line's blocks. */
 function attachBlock(line: LineCoverage, b: number, f: SolvedFunction, single: SolvedFunction[]): void {
   const fns = line.blockFns;
-  if (line.blocks.length === 0) {
-    line.blocks = [b];
+  const blocks = line.blocks;
+  if (blocks.length === 0) {
+    line.blocks = oneBlock(b);
     line.blockFns = single;
     return;
   }
-  line.blocks.push(b);
+  // a shared one-block list is copied before it grows
+  if (blocks.length === 1) line.blocks = [blocks[0]!, b];
+  else blocks.push(b);
   if (fns.length === 1 && fns[0] === f) return;
   if (fns.length === 1) {
     // A second function: one entry per block from now on.
