@@ -376,12 +376,28 @@ function cycleCount(
   budget: { steps: number; file: string },
 ): number {
   const st = circuitScratch(f, budget);
-  const { arcCounts, succ, succStart } = f;
-  for (const b of lineBlocks) {
+  const { arcs, arcCounts, succ, succStart } = f;
+  for (let i = 0; i < lineBlocks.length; i++) {
+    const b = lineBlocks[i]!;
     st.onLine[b] = st.stamp;
     for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++)
       st.remaining[succ[p]!] = arcCounts[succ[p]!]!;
   }
+  // A circuit goes back to a block of a number no higher than the one it leaves (its blocks
+  // cannot all rise): without such a counted arc inside the line there is none to look for.
+  let back = false;
+  for (let i = 0; i < lineBlocks.length && !back; i++) {
+    const b = lineBlocks[i]!;
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      const dst = arcs[3 * k + 1]!;
+      if (dst <= b && arcCounts[k] !== 0 && st.onLine[dst] === st.stamp) {
+        back = true;
+        break;
+      }
+    }
+  }
+  if (!back) return 0;
   st.total = 0;
   for (let i = 0; i < lineBlocks.length; i++) {
     st.start = lineBlocks[i]!;
