@@ -376,28 +376,14 @@ function cycleCount(
   budget: { steps: number; file: string },
 ): number {
   const st = circuitScratch(f, budget);
-  const { arcs, arcCounts, succ, succStart } = f;
+  const { arcCounts, succ, succStart } = f;
   for (let i = 0; i < lineBlocks.length; i++) {
     const b = lineBlocks[i]!;
     st.onLine[b] = st.stamp;
     for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++)
       st.remaining[succ[p]!] = arcCounts[succ[p]!]!;
   }
-  // A circuit goes back to a block of a number no higher than the one it leaves (its blocks
-  // cannot all rise): without such a counted arc inside the line there is none to look for.
-  let back = false;
-  for (let i = 0; i < lineBlocks.length && !back; i++) {
-    const b = lineBlocks[i]!;
-    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
-      const k = succ[p]!;
-      const dst = arcs[3 * k + 1]!;
-      if (dst <= b && arcCounts[k] !== 0 && st.onLine[dst] === st.stamp) {
-        back = true;
-        break;
-      }
-    }
-  }
-  if (!back) return 0;
+  if (!hasArcBack(lineBlocks, f, st.onLine, st.stamp)) return 0;
   st.total = 0;
   for (let i = 0; i < lineBlocks.length; i++) {
     st.start = lineBlocks[i]!;
@@ -477,7 +463,26 @@ function severalBlocks(ids: number[], f: SolvedFunction, budget: { steps: number
       if (entryMarks[arcs[3 * k]!] !== stamp) count += arcCounts[k]!;
     }
   }
-  return count + cycleCount(ids, f, budget);
+  // most lines of several blocks have no loop: the search is skipped at once (see cycleCount)
+  return hasArcBack(ids, f, entryMarks, stamp) ? count + cycleCount(ids, f, budget) : count;
+}
+
+/**
+ * Whether a counted arc inside the line (its blocks marked `stamp` in `marks`) goes to a block
+ * of a number no higher than the one it leaves. A circuit cannot rise all the way round, so
+ * without such an arc the line has none.
+ */
+function hasArcBack(lineBlocks: number[], f: SolvedFunction, marks: Uint32Array, stamp: number): boolean {
+  const { arcs, arcCounts, succ, succStart } = f;
+  for (let i = 0; i < lineBlocks.length; i++) {
+    const b = lineBlocks[i]!;
+    for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++) {
+      const k = succ[p]!;
+      const dst = arcs[3 * k + 1]!;
+      if (dst <= b && arcCounts[k] !== 0 && marks[dst] === stamp) return true;
+    }
+  }
+  return false;
 }
 
 /** The counts of block b's entries from blocks of f that are not among `own`. */
