@@ -466,7 +466,9 @@ class NotesReader {
   // (block, start, end) in that list; put in block order when the next function starts.
   private table = new Uint32Array(1024);
   private words = 0;
-  private readonly records: number[] = [];
+  private records = new Uint32Array(3 * 64);
+  /** Words used in `records`. */
+  private recordWords = 0;
   // The current function's arcs, copied to a right-sized array when the next one starts.
   private arcBuf = new Uint32Array(3 * 256);
   private arcWords = 0;
@@ -500,6 +502,7 @@ class NotesReader {
     this.arcBuf = new Uint32Array(3 * 256);
     this.arcsOf = new Uint32Array(256);
     this.fill = new Uint32Array(256);
+    this.records = new Uint32Array(3 * 64);
   }
 
   /** The next word; past the end of the file 0, as gcov reads it (a partial word too). */
@@ -529,19 +532,18 @@ class NotesReader {
   }
 
   closeLines(): void {
-    const { fn, records, table } = this;
-    if (fn && records.length > 0) {
+    const { fn, records, table, recordWords } = this;
+    if (fn && recordWords > 0) {
       const n = fn.blockCount;
       // the zeros readBlocks gave (a LINES record names a block below blockCount)
       const start = fn.lineStart;
-      for (let r = 0; r < records.length; r += 3)
-        start[records[r]! + 1]! += records[r + 2]! - records[r + 1]!;
+      for (let r = 0; r < recordWords; r += 3) start[records[r]! + 1]! += records[r + 2]! - records[r + 1]!;
       for (let b = 0; b < n; b++) start[b + 1]! += start[b]!;
       const sorted = this.arena.take(start[n]!);
       if (this.fill.length < n) this.fill = new Uint32Array(Math.max(n, 2 * this.fill.length));
       const at = this.fill;
       at.set(start.subarray(0, n));
-      for (let r = 0; r < records.length; r += 3) {
+      for (let r = 0; r < recordWords; r += 3) {
         const b = records[r]!;
         // records are a few words: copied here, no view per record
         let to = at[b]!;
@@ -553,7 +555,7 @@ class NotesReader {
     }
     this.continued = false;
     this.words = 0;
-    records.length = 0;
+    this.recordWords = 0;
   }
 
   closeArcs(): void {
@@ -687,8 +689,8 @@ class NotesReader {
    * joined in closeLines; a block without a location yet gets the function's source.
    */
   private openFirstLocation(fn: NotesFunction, block: number): number {
-    const { records } = this;
-    for (let r = 0; r < records.length; r += 3)
+    const { records, recordWords } = this;
+    for (let r = 0; r < recordWords; r += 3)
       if (records[r] === block && records[r + 2]! > records[r + 1]!) {
         this.continued = true;
         this.put(CONTINUED);
@@ -747,7 +749,15 @@ class NotesReader {
       this.sources.add(name);
       countAt = this.openLocation(fn, name);
     }
-    this.records.push(block, from, this.words);
+    if (this.recordWords + 3 > this.records.length) {
+      const grown = new Uint32Array(2 * this.records.length);
+      grown.set(this.records);
+      this.records = grown;
+    }
+    const records = this.records;
+    records[this.recordWords++] = block;
+    records[this.recordWords++] = from;
+    records[this.recordWords++] = this.words;
   }
 
   /** A file name of a LINES record; undefined for none (or one past the end of the file). */
