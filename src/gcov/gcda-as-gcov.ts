@@ -108,7 +108,7 @@ export function readArcCountersAsGcov(gcno: Gcno, bytes: Uint8Array, file: strin
     return { counters, problems };
   }
   const byIdent = new Map<number, GcnoFunction>();
-  for (const g of gcno.functions) byIdent.set(g.ident, g);
+  for (let i = 0; i < gcno.functions.length; i++) byIdent.set(gcno.functions[i]!.ident, gcno.functions[i]!);
   const fnLength = 3 * (format.lengthInBytes ? 4 : 1);
   const arcsTag = counterTag(0);
   let pos = format.infoChecksum ? 16 : 12;

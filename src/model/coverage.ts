@@ -729,10 +729,14 @@ function coverageOf(
       }
     }
 
+  // Index loops and forEach: run once per object, these loops are interpreted for most of
+  // their thousands of turns, where an iterator makes an object per turn.
   const fns: FunctionCoverage[] = [];
   const flow: InputError[] = [];
   const exitOne = gcno.format.exitBlockOne;
-  for (const g of gcno.functions) {
+  const notes = gcno.functions;
+  for (let i = 0; i < notes.length; i++) {
+    const g = notes[i]!;
     if (g.artificial) continue;
     // gcov drops a function without counters when there is a data file (not in the program)
     if (hasData && measuredArcCount(g) === 0) continue;
@@ -741,29 +745,37 @@ function coverageOf(
 
   // Functions starting on the same line of a file form a group.
   const starts = new Map<string, FunctionCoverage[]>();
-  for (const f of fns) {
+  for (let i = 0; i < fns.length; i++) {
+    const f = fns[i]!;
     const key = `${fileOf(f.source).file}\0${f.gcno.startLine}`;
-    const list = starts.get(key) ?? [];
-    list.push(f);
-    starts.set(key, list);
+    const list = starts.get(key);
+    if (list) list.push(f);
+    else starts.set(key, [f]);
   }
-  for (const list of starts.values()) if (list.length > 1) for (const f of list) f.group = true;
+  starts.forEach((list) => {
+    if (list.length > 1) for (let i = 0; i < list.length; i++) list[i]!.group = true;
+  });
 
   const conditionKind = gcno.format.counters.findIndex((k) => k.name === 'conditions');
-  for (const f of fns) attributeLines(f, fileOf, conditionKind, gcno.file);
+  for (let i = 0; i < fns.length; i++) attributeLines(fns[i]!, fileOf, conditionKind, gcno.file);
   // The elementary circuits of a line can be exponentially many in a hostile graph.
   const budget = { steps: MAX_CIRCUIT_STEPS, file: gcno.file };
-  for (const f of fns) finishLines(f.lines, budget);
-  for (const file of files) finishLines(file.lines, budget);
-  for (const file of files) {
+  for (let i = 0; i < fns.length; i++) finishLines(fns[i]!.lines, budget);
+  for (let i = 0; i < files.length; i++) finishLines(files[i]!.lines, budget);
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
     // first the lists per line, from the order the functions were met in
-    for (const f of file.functions) {
-      const list = file.startsAt.get(f.gcno.startLine);
+    const { functions, startsAt } = file;
+    for (let j = 0; j < functions.length; j++) {
+      const f = functions[j]!;
+      const list = startsAt.get(f.gcno.startLine);
       if (list) list.push(f);
-      else file.startsAt.set(f.gcno.startLine, [f]);
+      else startsAt.set(f.gcno.startLine, [f]);
     }
-    for (const list of file.startsAt.values()) if (list.length > 1) stdSort(list, startsBefore);
-    stdSort(file.functions, startsBefore);
+    startsAt.forEach((list) => {
+      if (list.length > 1) stdSort(list, startsBefore);
+    });
+    stdSort(functions, startsBefore);
   }
   return { files, gcno, problems, flow, sourceName };
 }

@@ -320,7 +320,7 @@ function visitLines(
   // than the rest of the walk.
   const starts = new Float64Array(startsAt.size);
   let s = 0;
-  for (const n of startsAt.keys()) starts[s++] = n;
+  startsAt.forEach((_, n) => (starts[s++] = n));
   starts.sort();
   const all = new Float64Array(startsAt.size + table.size);
   let k = 0;
