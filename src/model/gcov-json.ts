@@ -115,6 +115,9 @@ function conditionJson(c: ConditionCoverage): GcovJsonCondition {
 
 /** What the output looks like for this release and these options. */
 interface Ctx {
+  /** writeLine's last function name, and its `"function_name":` field as bytes. */
+  lastName: string | undefined;
+  lastNameBytes: Uint8Array;
   v2: boolean;
   /** Numbers printed as C's %g (gcov 9), see printf-g.ts. */
   printfG: boolean;
@@ -374,7 +377,19 @@ function fileJson(file: FileCoverage, ctx: Ctx): GcovJsonFile {
   };
 }
 
+/** A key's bytes followed by a JSON string, as bytes. */
+function jsonField(key: Uint8Array, text: string): Uint8Array {
+  const quoted = utf8.encode(JSON.stringify(text));
+  const out = new Uint8Array(key.length + quoted.length);
+  out.set(key);
+  out.set(quoted, key.length);
+  return out;
+}
+const utf8 = new TextEncoder();
+
 const contextOf = (cov: ObjectCoverage, opts: GcovJsonOptions): Ctx => ({
+  lastName: undefined,
+  lastNameBytes: new Uint8Array(0),
   v2: cov.gcno.format.jsonFormat === '2',
   printfG: cov.gcno.format.jsonNumbers === 'printf-g',
   conditions: opts.conditions ?? false,
@@ -483,8 +498,12 @@ function writeLine(line: LineCoverage, fnName: string | undefined, ctx: Ctx, out
   at = putNum(buf, at, line.lineNumber, ctx);
   out.at = at;
   if (fnName !== undefined) {
-    out.bytes(K.functionName);
-    out.string(fnName);
+    // consecutive lines mostly have the same function: its key and name encoded once
+    if (fnName !== ctx.lastName) {
+      ctx.lastName = fnName;
+      ctx.lastNameBytes = jsonField(K.functionName, fnName);
+    }
+    out.bytes(ctx.lastNameBytes);
   }
   const ids = line.blocks;
   // the count, the flag and (format 2) the block ids in one run
