@@ -409,6 +409,13 @@ class WordArena {
 }
 const ARENA_BYTES = 1 << 18;
 
+/** A copy of `a` twice as long (the reader's buffers, as they fill). */
+function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const copy = new Uint32Array(2 * a.length);
+  copy.set(a);
+  return copy;
+}
+
 /** File index of a location that continues the block's one before (see openFirstLocation). */
 const CONTINUED = 0xffffffff;
 
@@ -523,11 +530,7 @@ class NotesReader {
   }
 
   private put(v: number): void {
-    if (this.words === this.table.length) {
-      const grown = new Uint32Array(2 * this.table.length);
-      grown.set(this.table);
-      this.table = grown;
-    }
+    if (this.words === this.table.length) this.table = grown(this.table);
     this.table[this.words++] = v;
   }
 
@@ -661,11 +664,7 @@ class NotesReader {
         return;
       }
       this.arcsOf[src] = this.stamp;
-      if (this.arcWords + 3 > this.arcBuf.length) {
-        const grown = new Uint32Array(2 * this.arcBuf.length);
-        grown.set(this.arcBuf);
-        this.arcBuf = grown;
-      }
+      if (this.arcWords + 3 > this.arcBuf.length) this.arcBuf = grown(this.arcBuf);
       const buf = this.arcBuf;
       buf[this.arcWords++] = src;
       buf[this.arcWords++] = dst;
@@ -749,11 +748,7 @@ class NotesReader {
       this.sources.add(name);
       countAt = this.openLocation(fn, name);
     }
-    if (this.recordWords + 3 > this.records.length) {
-      const grown = new Uint32Array(2 * this.records.length);
-      grown.set(this.records);
-      this.records = grown;
-    }
+    if (this.recordWords + 3 > this.records.length) this.records = grown(this.records);
     const records = this.records;
     records[this.recordWords++] = block;
     records[this.recordWords++] = from;
