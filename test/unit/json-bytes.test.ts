@@ -86,6 +86,9 @@ describe('JsonBytes', () => {
       -Infinity,
     ])
       check(v);
+    // every number of the table of small ones, and its edges
+    for (let v = -2; v <= 1001; v++) check(v);
+    for (const v of [0.5, 999.5, 99.9]) check(v);
   });
 
   it('writes runs of pieces put into reserved room, across flushes, in order', () => {
