@@ -19,6 +19,9 @@ import {
   type SolvedFunction,
 } from '../gcov/solve';
 
+/** One kind's counter values: the arcs' may be numbers (see KindCounters), bit sets are bigints. */
+export type CounterValues = readonly bigint[] | readonly number[];
+
 export interface LineCoverage {
   readonly lineNumber: number;
   exists: boolean;
@@ -62,7 +65,7 @@ export interface FunctionCoverage {
    * The function's counters from the .gcda by kind index (empty without data). The arcs'
    * may be numbers (see KindCounters); bit sets (conditions, paths) are bigints.
    */
-  readonly counters: ReadonlyMap<number, readonly bigint[] | readonly number[]>;
+  readonly counters: ReadonlyMap<number, CounterValues>;
   /** Set when several functions start on the same line of one file. */
   group: boolean;
   /** For a group function: its own lines, from startLine to endLine. */
@@ -111,7 +114,7 @@ const MAX_CIRCUIT_STEPS = 5_000_000;
 /** Shared by every line without blocks (resp. conditions) until it gets one: never pushed to. */
 const NO_BLOCKS: number[] = Object.freeze([]) as unknown as number[];
 const NO_FNS: SolvedFunction[] = Object.freeze([]) as unknown as SolvedFunction[];
-const NO_COUNTERS: ReadonlyMap<number, readonly bigint[] | readonly number[]> = new Map();
+const NO_COUNTERS: ReadonlyMap<number, CounterValues> = new Map();
 const NO_CONDITIONS: ConditionCoverage[] = Object.freeze([]) as unknown as ConditionCoverage[];
 /** Other values of the same kinds, for the first of the two writes in Line's constructor. */
 const SETTLING: number[] = [];
@@ -123,9 +126,9 @@ export const blockFunction = (line: LineCoverage, i: number): SolvedFunction =>
   line.blockFns.length === 1 ? line.blockFns[0]! : line.blockFns[i]!;
 
 /**
- * LineCoverage, FunctionCoverage and FileCoverage are made by classes, not object literals: V8 keeps the
- * fields' types of a class's objects exact, where a literal's are generalized at some later
- * creation, which throws away the optimized code of every function that reads them.
+ * LineCoverage, FunctionCoverage and FileCoverage are made by classes, not object literals:
+ * V8 keeps the fields' types of a class's objects exact, where a literal's are generalized at
+ * some later creation, which throws away the optimized code of every function reading them.
  */
 class Line implements LineCoverage {
   declare readonly lineNumber: number;
@@ -163,14 +166,14 @@ class FunctionCov implements FunctionCoverage {
   declare readonly blocks: number;
   declare readonly blocksExecuted: number;
   declare readonly executionCount: number;
-  declare readonly counters: ReadonlyMap<number, readonly bigint[] | readonly number[]>;
+  declare readonly counters: ReadonlyMap<number, CounterValues>;
   declare group: boolean;
   declare readonly lines: LineTable<LineCoverage>;
   constructor(
     g: GcnoFunction,
     solved: SolvedFunction,
     executed: number,
-    counters: ReadonlyMap<number, readonly bigint[] | readonly number[]>,
+    counters: ReadonlyMap<number, CounterValues>,
   ) {
     this.gcno = g;
     this.name = g.name;
@@ -497,7 +500,7 @@ function entriesFromElsewhere(own: number[], b: number, f: SolvedFunction): numb
 }
 
 /** Counter values per notes function, by kind index (0 = arcs). */
-type FunctionData = Map<GcnoFunction, ReadonlyMap<number, readonly bigint[] | readonly number[]>>;
+type FunctionData = Map<GcnoFunction, ReadonlyMap<number, CounterValues>>;
 
 /**
  * The .gcda functions gcov uses: all of them, but with a stamp that differs from the notes
@@ -543,7 +546,7 @@ function acceptedData(
 /** The function's counts and totals (its lines come later, from attributeLines). */
 function functionCoverage(
   g: GcnoFunction,
-  counters: ReadonlyMap<number, readonly bigint[] | readonly number[]> | undefined,
+  counters: ReadonlyMap<number, CounterValues> | undefined,
   gcdaName: string,
   exit: number,
   flow: InputError[],
