@@ -123,8 +123,8 @@ export class GcovCursor {
   pos = 0;
   /**
    * The last two different strings read: where their bytes start, how many, their text (a
-   * .gcno alternates function names with the one source name its LINES records repeat).
-   * Slot 0 was used last.
+   * .gcno alternates function names with the one source name its LINES records repeat);
+   * `last…` is the one read last.
    */
   private lastStart = -1;
   private lastBytes = 0;
@@ -471,22 +471,22 @@ class NotesReader {
   fn: NotesFunction | undefined;
   // The current function's LINES records: their locations as they come, and per record
   // (block, start, end) in that list; put in block order when the next function starts.
-  private table = new Uint32Array(1024);
+  private table = NO_LINES;
   private words = 0;
-  private records = new Uint32Array(3 * 64);
+  private records = NO_LINES;
   /** Words used in `records`. */
   private recordWords = 0;
   // The current function's arcs, copied to a right-sized array when the next one starts.
-  private arcBuf = new Uint32Array(3 * 256);
+  private arcBuf = NO_LINES;
   private arcWords = 0;
   private readonly file: string;
   private readonly fileLength: number;
   /** The parsed functions' arrays. */
   private readonly arena: WordArena;
   /** Fill positions of closeLines, grown as needed. */
-  private fill = new Uint32Array(256);
+  private fill = NO_LINES;
   /** Blocks of the current function with arcs: the stamp of the function in arcsOf. */
-  private arcsOf = new Uint32Array(256);
+  private arcsOf = NO_LINES;
   private stamp = 0;
   /** Set where gcov stops reading the file (see Gcno.damage). */
   damage: InputError | undefined;
@@ -502,9 +502,9 @@ class NotesReader {
     this.file = cur.file;
     this.fileLength = cur.r.length;
     this.arena = new WordArena(this.fileLength);
-    // The buffers are replaced as they grow, maybe late in a large file: written a second
-    // time here, so that V8 knows from the start that they change instead of finding out
-    // then and throwing away the reader's optimized code.
+    // The buffers are replaced as they grow, maybe late in a large file: given their first
+    // size here, a second write, so that V8 knows from the start that they change instead of
+    // finding out then and throwing away the reader's optimized code.
     this.table = new Uint32Array(1024);
     this.arcBuf = new Uint32Array(3 * 256);
     this.arcsOf = new Uint32Array(256);
@@ -553,7 +553,6 @@ class NotesReader {
         for (let k = records[r + 1]!, end = records[r + 2]!; k < end; k++) sorted[to++] = table[k]!;
         at[b] = to;
       }
-      fn.lineStart = start;
       fn.lineTable = this.continued ? continueLocations(fn, start, sorted) : sorted;
     }
     this.continued = false;

@@ -379,14 +379,15 @@ function cycleCount(
   budget: { steps: number; file: string },
 ): number {
   const st = circuitScratch(f, budget);
+  for (let i = 0; i < lineBlocks.length; i++) st.onLine[lineBlocks[i]!] = st.stamp;
+  // most lines of several blocks have no loop: no search, nothing more to set up
+  if (!hasArcBack(lineBlocks, f, st.onLine, st.stamp)) return 0;
   const { arcCounts, succ, succStart } = f;
   for (let i = 0; i < lineBlocks.length; i++) {
     const b = lineBlocks[i]!;
-    st.onLine[b] = st.stamp;
     for (let p = succStart[b]!, end = succStart[b + 1]!; p < end; p++)
       st.remaining[succ[p]!] = arcCounts[succ[p]!]!;
   }
-  if (!hasArcBack(lineBlocks, f, st.onLine, st.stamp)) return 0;
   st.total = 0;
   for (let i = 0; i < lineBlocks.length; i++) {
     st.start = lineBlocks[i]!;
@@ -466,8 +467,7 @@ function severalBlocks(ids: number[], f: SolvedFunction, budget: { steps: number
       if (entryMarks[arcs[3 * k]!] !== stamp) count += arcCounts[k]!;
     }
   }
-  // most lines of several blocks have no loop: the search is skipped at once (see cycleCount)
-  return hasArcBack(ids, f, entryMarks, stamp) ? count + cycleCount(ids, f, budget) : count;
+  return count + cycleCount(ids, f, budget);
 }
 
 /**
